@@ -1,0 +1,85 @@
+/**
+ * The Node adapter: omninet's contract over `node:net` and `dns.lookup`.
+ *
+ * @module
+ */
+import * as net from "node:net";
+import { lookup as dnsLookup } from "node:dns";
+import type {
+  Capabilities,
+  ConnectOptions,
+  ConnSink,
+  ListenerSink,
+  ListenOptions,
+  LookupAddress,
+  LookupOptions,
+  RawConn,
+  RawListener,
+  RuntimeAdapter,
+} from "../../src/types.ts";
+import { NodeConn } from "./conn.ts";
+import { forwardListenerEvents, NodeListener } from "./listener.ts";
+
+const capabilities: Capabilities = {
+  unix: true,
+  halfOpen: true,
+  noDelay: true,
+  keepAlive: true,
+  reusePort: true,
+  ipv6Only: true,
+  reset: true,
+  localBind: true,
+};
+
+function connect(options: ConnectOptions, sink: ConnSink): RawConn {
+  const socket = new net.Socket({ allowHalfOpen: true });
+  const conn = new NodeConn(socket, sink);
+  if ("path" in options) {
+    socket.connect({ path: options.path });
+  } else {
+    socket.connect({
+      host: options.host,
+      port: options.port,
+      family: options.family,
+      localAddress: options.localAddress,
+      localPort: options.localPort,
+      autoSelectFamily: false,
+    });
+  }
+  return conn;
+}
+
+function listen(options: ListenOptions, sink: ListenerSink): RawListener {
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  forwardListenerEvents(server, sink, (socket) => new NodeConn(socket));
+  if ("path" in options) {
+    server.listen({
+      path: options.path,
+      backlog: options.backlog,
+      readableAll: options.readableAll,
+      writableAll: options.writableAll,
+    });
+  } else {
+    server.listen({
+      host: options.host,
+      port: options.port,
+      backlog: options.backlog,
+      ipv6Only: options.ipv6Only,
+      reusePort: options.reusePort || undefined,
+      exclusive: true,
+    } as net.ListenOptions);
+  }
+  return new NodeListener(server);
+}
+
+function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => {
+    dnsLookup(hostname, { all: true, family: options.family, hints: options.hints }, (err, addresses) => {
+      if (err) reject(err);
+      else resolve(addresses.map((a) => ({ address: a.address, family: a.family as 4 | 6 })));
+    });
+  });
+}
+
+/** omninet's adapter for Node (`node:net`). */
+export const adapter: RuntimeAdapter = { name: "node", capabilities, connect, listen, lookup };

@@ -1,0 +1,80 @@
+/**
+ * `createNet(adapter)`: the `node:net` API bound to one RuntimeAdapter.
+ *
+ * @module
+ */
+import type { RuntimeAdapter } from "./types.ts";
+import { kAdapter } from "./_symbols.ts";
+import { Socket as CoreSocket, type SocketConstructorOpts } from "./socket.ts";
+import type { SocketConnectOpts } from "./socket_connect.ts";
+import { type ListenOpts, Server as CoreServer, type ServerOpts } from "./server.ts";
+import { normalizeArgs } from "./normalize_args.ts";
+
+/** The `node:net`-shaped API that {@link createNet} returns. */
+export interface Net {
+  /** The adapter this API runs on. */
+  readonly adapter: RuntimeAdapter;
+  /** `net.Socket` bound to the adapter. */
+  Socket: typeof CoreSocket;
+  /** `net.Server` bound to the adapter. */
+  Server: typeof CoreServer;
+  /** `net.createServer([options][, connectionListener])`. */
+  createServer(
+    options?: ServerOpts | ((socket: CoreSocket) => void),
+    connectionListener?: (socket: CoreSocket) => void,
+  ): CoreServer;
+  /** `net.connect(...)`: a new Socket, connecting. */
+  connect: ConnectFunction;
+  /** Alias of `connect`. */
+  createConnection: ConnectFunction;
+}
+
+/** The overloads of `net.connect` / `net.createConnection`. */
+export interface ConnectFunction {
+  (options: SocketConnectOpts & SocketConstructorOpts, connectListener?: () => void): CoreSocket;
+  (port: number, host?: string, connectListener?: () => void): CoreSocket;
+  (port: number, connectListener?: () => void): CoreSocket;
+  (path: string, connectListener?: () => void): CoreSocket;
+}
+
+/**
+ * Bind the `node:net` API to an adapter: a runtime's (`adapters/node`, `adapters/deno`,
+ * `adapters/bun`) or your own, such as an in-memory network for tests.
+ *
+ * @example
+ * ```ts
+ * import { createNet } from "@omninet/net";
+ * import { adapter } from "@omninet/net/adapters/node";
+ * const net = createNet(adapter);
+ * net.createServer((s) => s.end("hi")).listen(0);
+ * ```
+ */
+export function createNet(adapter: RuntimeAdapter): Net {
+  class Socket extends CoreSocket {}
+  Object.defineProperty(Socket.prototype, kAdapter, { value: adapter });
+  class Server extends CoreServer {}
+  Object.defineProperty(Server.prototype, kAdapter, { value: adapter });
+  Object.defineProperty(Server.prototype, "socketClass", { value: Socket });
+  Object.defineProperty(Socket, "name", { value: "Socket" });
+  Object.defineProperty(Server, "name", { value: "Server" });
+
+  function createServer(
+    options?: ServerOpts | ((socket: CoreSocket) => void),
+    connectionListener?: (socket: CoreSocket) => void,
+  ): CoreServer {
+    return new Server(options, connectionListener);
+  }
+
+  const connect = function connect(...args: unknown[]): CoreSocket {
+    const normalized = normalizeArgs(args);
+    const options = normalized[0] as SocketConstructorOpts & SocketConnectOpts;
+    const socket = new Socket(options);
+    if (options.timeout) socket.setTimeout(options.timeout);
+    // deno-lint-ignore no-explicit-any
+    return (socket.connect as any)(normalized);
+  } as ConnectFunction;
+
+  return { adapter, Socket, Server, createServer, connect, createConnection: connect };
+}
+
+export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts };

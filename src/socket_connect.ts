@@ -1,0 +1,215 @@
+// Socket.connect: argument normalization and validation, name resolution through the
+// adapter (or a user `lookup`), and the start of the connection attempt.
+import type { Socket } from "./socket.ts";
+import type { LookupAddress } from "./types.ts";
+import { kAdapter, kConnectTo, kHost } from "./_symbols.ts";
+import { isNormalized, normalizeArgs } from "./normalize_args.ts";
+import {
+  ERR_INVALID_ADDRESS_FAMILY,
+  ERR_INVALID_ARG_TYPE,
+  ERR_INVALID_IP_ADDRESS,
+  ERR_MISSING_ARGS,
+} from "./errors.ts";
+import {
+  validateBoolean,
+  validateFunction,
+  validateInt32,
+  validateNumber,
+  validatePort,
+  validateString,
+} from "./validators.ts";
+import { isIP } from "./ip.ts";
+import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
+
+/** A user lookup function with the shape of `dns.lookup`. */
+export type LookupFunction = (
+  hostname: string,
+  options: { family: number; hints: number; all?: boolean },
+  callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+) => void;
+
+/** Options for `socket.connect()` and `net.connect()`. */
+export interface SocketConnectOpts {
+  /** Port to connect to (TCP). */
+  port?: number | string;
+  /** Host name or IP address. @default "localhost" */
+  host?: string;
+  /** Unix domain socket path (IPC). */
+  path?: string;
+  /** Local address to connect from. */
+  localAddress?: string;
+  /** Local port to connect from. */
+  localPort?: number;
+  /** IP family to resolve `host` to: 0 (any), 4 or 6. @default 0 */
+  family?: number;
+  /** getaddrinfo hints. @default 0 */
+  hints?: number;
+  /** Custom lookup function (as `dns.lookup`). */
+  lookup?: LookupFunction;
+  /** Happy Eyeballs (RFC 8305). @default net.getDefaultAutoSelectFamily() */
+  autoSelectFamily?: boolean;
+  /** Milliseconds to wait for each attempt (minimum 10). @default 250 */
+  autoSelectFamilyAttemptTimeout?: number;
+  /** Idle timeout, as `socket.setTimeout()`. */
+  timeout?: number;
+  [key: string]: unknown;
+}
+
+/** Implements `socket.connect(...args)`. */
+export function connectSocket(socket: Socket, args: unknown[]): void {
+  const [options, cb] = isNormalized(args[0]) ? args[0] : normalizeArgs(args);
+  if (options.port === undefined && options.path == null) {
+    throw ERR_MISSING_ARGS(["options", "port", "path"]);
+  }
+  socket.resetForConnect();
+  if (cb !== null) socket.once("connect", cb);
+  socket.connecting = true;
+  const path = options.path;
+  if (path) {
+    validateString(path, "options.path");
+    const target = { path: path as string };
+    queueMicrotask(() => {
+      if (socket.connecting) socket[kConnectTo](target);
+    });
+    return;
+  }
+  lookupAndConnect(socket, options as SocketConnectOpts);
+}
+
+function socketToDnsFamily(family: unknown): 0 | 4 | 6 {
+  switch (family) {
+    case "IPv4":
+      return 4;
+    case "IPv6":
+      return 6;
+  }
+  return family === 4 || family === 6 ? family : 0;
+}
+
+function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
+  const { localAddress, localPort } = options;
+  const host = options.host || "localhost";
+  let { port, autoSelectFamily, autoSelectFamilyAttemptTimeout } = options;
+  if (localAddress && !isIP(localAddress)) throw ERR_INVALID_IP_ADDRESS(localAddress);
+  if (localPort) validateNumber(localPort, "options.localPort");
+  if (port !== undefined) {
+    if (typeof port !== "number" && typeof port !== "string") {
+      throw ERR_INVALID_ARG_TYPE("options.port", ["number", "string"], port);
+    }
+    port = validatePort(port);
+  }
+  const portNum = (port as number | undefined ?? 0) | 0;
+  if (autoSelectFamily != null) validateBoolean(autoSelectFamily, "options.autoSelectFamily");
+  else autoSelectFamily = autoSelectFamilyDefaults.enabled;
+  if (autoSelectFamilyAttemptTimeout != null) {
+    validateInt32(autoSelectFamilyAttemptTimeout, "options.autoSelectFamilyAttemptTimeout", 1);
+    if (autoSelectFamilyAttemptTimeout < 10) autoSelectFamilyAttemptTimeout = 10;
+  } else {
+    autoSelectFamilyAttemptTimeout = autoSelectFamilyDefaults.attemptTimeout;
+  }
+
+  const addressType = isIP(host);
+  if (addressType) {
+    queueMicrotask(() => {
+      if (socket.connecting) connectTo(socket, host, portNum, addressType as 4 | 6, localAddress, localPort);
+    });
+    return;
+  }
+
+  if (options.lookup != null) validateFunction(options.lookup, "options.lookup");
+  const dnsopts = { family: socketToDnsFamily(options.family), hints: options.hints || 0, all: false };
+  socket[kHost] = host;
+  const lookup = options.lookup ?? adapterLookup(socket);
+  if (dnsopts.family !== 4 && dnsopts.family !== 6 && !localAddress && autoSelectFamily) {
+    dnsopts.all = true;
+    lookup(host, dnsopts, (err, addresses) => {
+      if (!socket.connecting) return;
+      if (err) {
+        socket.emit("lookup", err, undefined, undefined, host);
+        queueMicrotask(() => socket.destroy(err));
+        return;
+      }
+      const list = addresses as LookupAddress[];
+      const ordered = interleaveFamilies(socket, list, host);
+      if (ordered === null) return;
+      if (ordered.length === 0) {
+        const first = list[0];
+        const e = !isIP(first.address)
+          ? ERR_INVALID_IP_ADDRESS(first.address)
+          : ERR_INVALID_ADDRESS_FAMILY(String(first.family), host, portNum);
+        queueMicrotask(() => socket.destroy(e));
+        return;
+      }
+      // Happy Eyeballs over several addresses arrives with the Socket issue; until then the
+      // first address in RFC 8305 order is attempted.
+      const { address, family } = ordered[0];
+      connectTo(socket, address, portNum, family, localAddress, localPort);
+    });
+    return;
+  }
+
+  lookup(host, dnsopts, (err, ip, family) => {
+    socket.emit("lookup", err, ip, family, host);
+    if (!socket.connecting) return;
+    let e: Error | null = err;
+    if (!e && (typeof ip !== "string" || !isIP(ip))) e = ERR_INVALID_IP_ADDRESS(String(ip));
+    else if (!e && family !== 4 && family !== 6) e = ERR_INVALID_ADDRESS_FAMILY(String(family), host, portNum);
+    if (e) {
+      const failure = e;
+      queueMicrotask(() => socket.destroy(failure));
+      return;
+    }
+    connectTo(socket, ip as string, portNum, family as 4 | 6, localAddress, localPort);
+  });
+}
+
+/**
+ * Emit `'lookup'` for each address and return them in Happy Eyeballs order (families
+ * alternating, the first address's family first, duplicates dropped). Returns null when
+ * the socket stopped connecting meanwhile.
+ */
+function interleaveFamilies(socket: Socket, addresses: LookupAddress[], host: string): LookupAddress[] | null {
+  const groups: [LookupAddress[], LookupAddress[]] = [[], []];
+  let first: 4 | 6 | 0 = 0;
+  for (const a of addresses) {
+    socket.emit("lookup", null, a.address, a.family, host);
+    if (!socket.connecting) return null;
+    if (isIP(a.address) && (a.family === 4 || a.family === 6)) {
+      first ||= a.family;
+      const group = groups[a.family === first ? 0 : 1];
+      if (!group.some((g) => g.address === a.address)) group.push(a);
+    }
+  }
+  const out: LookupAddress[] = [];
+  for (let i = 0; i < Math.max(groups[0].length, groups[1].length); i++) {
+    if (i < groups[0].length) out.push(groups[0][i]);
+    if (i < groups[1].length) out.push(groups[1][i]);
+  }
+  return out;
+}
+
+function connectTo(
+  socket: Socket,
+  address: string,
+  port: number,
+  family: 4 | 6,
+  localAddress?: string,
+  localPort?: number,
+): void {
+  socket.emit("connectionAttempt", address, port, family);
+  socket[kConnectTo]({ host: address, port, family, localAddress, localPort });
+}
+
+function adapterLookup(socket: Socket): LookupFunction {
+  const adapter = socket[kAdapter];
+  return (hostname, options, callback) => {
+    adapter.lookup(hostname, { family: options.family as 0 | 4 | 6, hints: options.hints }).then(
+      (addresses) => {
+        if (options.all) callback(null, addresses);
+        else if (addresses.length === 0) callback(null, undefined as unknown as string);
+        else callback(null, addresses[0].address, addresses[0].family);
+      },
+      (err) => callback(err, undefined as unknown as string),
+    );
+  };
+}

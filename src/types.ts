@@ -1,0 +1,199 @@
+/**
+ * The adapter contract: the one small shape every runtime adapter implements.
+ *
+ * The core (Socket, Server) owns every policy: event order, timers, backpressure,
+ * validation, name resolution order, half-open handling. An adapter only moves bytes
+ * and reports what its runtime's handle did. Rules every adapter keeps:
+ *
+ * - Never call a sink synchronously from inside a call the core made (defer with
+ *   `queueMicrotask` or let the runtime's own callback arrive later).
+ * - Hand the core owned bytes: a chunk given to `onData` is never reused by the adapter.
+ * - `close()` is idempotent and leads to exactly one `onClose()`.
+ * - Errors are Node-shaped system errors (see `src/errors.ts`, `systemError`): `code`,
+ *   `errno`, `syscall`, plus `address`/`port` where they apply. What the adapter cannot
+ *   map becomes `UNKNOWN` with the original error as `cause`.
+ *
+ * @module
+ */
+
+/** An IP family as Node spells it in addresses. */
+export type Family = "IPv4" | "IPv6";
+
+/** A TCP endpoint. */
+export interface InetAddress {
+  /** The IP address, IPv6 without brackets. */
+  address: string;
+  /** `"IPv4"` or `"IPv6"`. */
+  family: Family;
+  /** The port number. */
+  port: number;
+}
+
+/** A Unix domain socket endpoint. */
+export interface PipeAddress {
+  /** The socket's file system path (empty for an unnamed peer). */
+  path: string;
+}
+
+/** Either kind of endpoint. */
+export type RawAddress = InetAddress | PipeAddress;
+
+/** What an adapter's runtime can do; the core refuses loudly what is missing. */
+export interface Capabilities {
+  /** Unix domain sockets, client and server. */
+  unix: boolean;
+  /** Half-close: sending FIN while still reading. */
+  halfOpen: boolean;
+  /** `setNoDelay` reaches the socket. */
+  noDelay: boolean;
+  /** `setKeepAlive` reaches the socket. */
+  keepAlive: boolean;
+  /** Several listeners on one port (`SO_REUSEPORT`). */
+  reusePort: boolean;
+  /** `ipv6Only` listeners. */
+  ipv6Only: boolean;
+  /** `reset()` sends RST. */
+  reset: boolean;
+  /** `connect` honours `localAddress`/`localPort`. */
+  localBind: boolean;
+}
+
+/** Where to connect. `host` is always an IP address: name resolution is the core's job. */
+export interface TcpConnectOptions {
+  host: string;
+  port: number;
+  /** 4 or 6, matching `host`. */
+  family: 4 | 6;
+  localAddress?: string;
+  localPort?: number;
+}
+
+/** A Unix domain socket to connect to. */
+export interface PipeConnectOptions {
+  path: string;
+}
+
+/** Either kind of connect target. */
+export type ConnectOptions = TcpConnectOptions | PipeConnectOptions;
+
+/** Where to listen. `host` is an IP address; the core resolves names first. */
+export interface TcpListenOptions {
+  host: string;
+  port: number;
+  family: 4 | 6;
+  backlog: number;
+  ipv6Only: boolean;
+  reusePort: boolean;
+}
+
+/** A Unix domain socket path to listen on. */
+export interface PipeListenOptions {
+  path: string;
+  backlog: number;
+  readableAll: boolean;
+  writableAll: boolean;
+}
+
+/** Either kind of listen target. */
+export type ListenOptions = TcpListenOptions | PipeListenOptions;
+
+/** Callbacks an adapter makes into the core for one connection. */
+export interface ConnSink {
+  /** An outgoing connection was established (never called for accepted ones). */
+  onConnect(): void;
+  /** Bytes arrived. The chunk is owned by the core from now on. */
+  onData(chunk: Uint8Array): void;
+  /** The peer sent FIN; no more `onData` follows. */
+  onEnd(): void;
+  /** The connection failed (connect, read or write); `onClose` follows once closed. */
+  onError(err: Error): void;
+  /** The handle is closed; nothing follows. Exactly once after `close()` or `reset()`. */
+  onClose(): void;
+}
+
+/** One TCP or Unix connection as the adapter sees it. */
+export interface RawConn {
+  /** Attach the core's callbacks to an accepted connection (connect passes them directly). */
+  attach(sink: ConnSink): void;
+  /** Start (or resume) delivering `onData`. Reading is off until the first call. */
+  readStart(): void;
+  /** Stop delivering `onData` soon: the core's backpressure. */
+  readStop(): void;
+  /**
+   * Write the chunks in order, as one batch where the runtime can (writev).
+   * `done` is called once, asynchronously, when every byte was handed to the OS or an
+   * error stopped it.
+   */
+  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void;
+  /** Half-close: send FIN after all pending writes; `done` once sent (or failed). */
+  shutdown(done: (err?: Error | null) => void): void;
+  /** Close the connection (FIN where nothing failed). Idempotent; one `onClose` follows. */
+  close(): void;
+  /** Close with RST so the peer sees ECONNRESET; one `onClose` follows. */
+  reset(): void;
+  /** TCP_NODELAY on or off. */
+  setNoDelay(enable: boolean): void;
+  /** SO_KEEPALIVE on or off with the initial delay in milliseconds. */
+  setKeepAlive(enable: boolean, initialDelayMs: number): void;
+  /** Let the connection keep the process alive (the default). */
+  ref(): void;
+  /** Do not let the connection keep the process alive. */
+  unref(): void;
+  /** Our end's address, or undefined while unknown. */
+  localAddress(): RawAddress | undefined;
+  /** The peer's address, or undefined while unknown. */
+  remoteAddress(): RawAddress | undefined;
+}
+
+/** Callbacks an adapter makes into the core for one listener. */
+export interface ListenerSink {
+  /** The listener is bound and accepting. */
+  onListening(): void;
+  /** A connection was accepted; the core calls `conn.attach` before returning. */
+  onConnection(conn: RawConn): void;
+  /** Binding or accepting failed. After a bind error the listener is closed. */
+  onError(err: Error): void;
+}
+
+/** One listening socket as the adapter sees it. */
+export interface RawListener {
+  /** The bound address (the port chosen for port 0), or undefined before listening. */
+  address(): RawAddress | undefined;
+  /** Stop accepting and release the socket; `done` once released. Idempotent. */
+  close(done: () => void): void;
+  /** Let the listener keep the process alive (the default). */
+  ref(): void;
+  /** Do not let the listener keep the process alive. */
+  unref(): void;
+}
+
+/** One resolved address, as `dns.lookup(host, { all: true })` gives them. */
+export interface LookupAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Options for the adapter's name resolution. */
+export interface LookupOptions {
+  /** 0 for any, 4 or 6. */
+  family: 0 | 4 | 6;
+  /** getaddrinfo hints (Node's `dns.ADDRCONFIG` …), 0 for none. */
+  hints: number;
+}
+
+/** One runtime's raw TCP and Unix-socket handles, translated to the shape above. */
+export interface RuntimeAdapter {
+  /** `"node"`, `"deno"`, `"bun"`, `"memory"` … */
+  readonly name: string;
+  /** What this runtime can do. */
+  readonly capabilities: Capabilities;
+  /** Open an outgoing connection; `sink.onConnect` or `sink.onError` follows. */
+  connect(options: ConnectOptions, sink: ConnSink): RawConn;
+  /** Bind and listen; `sink.onListening` or `sink.onError` follows. */
+  listen(options: ListenOptions, sink: ListenerSink): RawListener;
+  /**
+   * Resolve a host name to addresses, in the order the system gives them. Rejects with a
+   * Node-shaped `getaddrinfo` error (`ENOTFOUND`, `EAI_AGAIN` …).
+   */
+  lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]>;
+}
