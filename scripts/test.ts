@@ -61,7 +61,11 @@ async function runFile(rt: Runtime, file: string): Promise<Result> {
     if (failed === 0) failed = 1;
     if (timedOut) passed = 0;
   }
-  const note = timedOut ? `\n[killed after ${FILE_TIMEOUT_MS} ms]` : code !== 0 && !counts ? `\n[exit code ${code}]` : "";
+  const note = timedOut
+    ? `\n[killed after ${FILE_TIMEOUT_MS} ms]`
+    : code !== 0 && !counts
+    ? `\n[exit code ${code}]`
+    : "";
   return { runtime: rt.name, file, passed, failed, output: output + note };
 }
 
@@ -108,7 +112,9 @@ async function main(): Promise<number> {
   const results = await pool(jobs, PARALLEL, async ([rt, f]) => {
     const r = await runFile(rt, f);
     const mark = r.failed ? "FAIL" : "ok  ";
-    console.log(`${mark} ${rt.name.padEnd(6)} ${relative("tests", f).padEnd(40)} ${r.passed} passed, ${r.failed} failed`);
+    console.log(
+      `${mark} ${rt.name.padEnd(6)} ${relative("tests", f).padEnd(40)} ${r.passed} passed, ${r.failed} failed`,
+    );
     return r;
   });
 

@@ -25,7 +25,9 @@ export function inspect(value: unknown): string {
   const name = (value as object).constructor?.name;
   const prefix = name && name !== "Object" ? `${name} ` : "";
   if (keys.length === 0) return `${prefix}{}`;
-  const body = keys.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${inspectShallow((value as Record<string, unknown>)[k])}`);
+  const body = keys.map((k) =>
+    `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${inspectShallow((value as Record<string, unknown>)[k])}`
+  );
   return `${prefix}{ ${body.join(", ")} }`;
 }
 

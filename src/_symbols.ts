@@ -12,3 +12,5 @@ export const kHost: unique symbol = Symbol("omninet.host");
 export const kNormalized: unique symbol = Symbol("omninet.normalizedArgs");
 /** Socket constructor option: an accepted RawConn (internal, used by Server). */
 export const kRawConn: unique symbol = Symbol("omninet.rawConn");
+/** Socket: its current RawConn (shared between the Socket's modules). */
+export const kConn: unique symbol = Symbol("omninet.conn");

@@ -166,12 +166,19 @@ export function ERR_SOCKET_CLOSED_BEFORE_CONNECTION(): NodeError {
   return nodeError(Error, "ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established");
 }
 
-/** `The socket connection was aborted` / `The operation was aborted` (AbortError). */
-export function abortError(cause?: unknown): Error {
-  const err = new Error("The operation was aborted", cause === undefined ? undefined : { cause });
-  Object.defineProperty(err, "code", { value: "ABORT_ERR", enumerable: true, writable: true, configurable: true });
-  err.name = "AbortError";
-  return err;
+/** Node's AbortError: `code` `ABORT_ERR`, message `The operation was aborted`. */
+export class AbortError extends Error {
+  /** Always `"ABORT_ERR"`. */
+  code = "ABORT_ERR";
+  constructor(message = "The operation was aborted", options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AbortError";
+  }
+}
+
+/** An AbortError for an aborted signal, with the signal's reason as `cause`. */
+export function abortError(cause?: unknown): AbortError {
+  return new AbortError(undefined, cause === undefined ? undefined : { cause });
 }
 
 /** `IP(…) is blocked by net.BlockList` */

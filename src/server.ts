@@ -139,7 +139,10 @@ export class Server extends EventEmitter {
     const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
     const id = ++this.#listeningId;
     if (options.handle !== undefined || options._handle !== undefined || typeof options.fd === "number") {
-      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(options.fd !== undefined ? "options.fd" : "options.handle", this[kAdapter].name);
+      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
+        options.fd !== undefined ? "options.fd" : "options.handle",
+        this[kAdapter].name,
+      );
     }
     if (
       args.length === 0 || typeof args[0] === "function" ||

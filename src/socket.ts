@@ -1,52 +1,23 @@
 /**
  * `Socket`: a `node:stream` Duplex over one RawConn, with Node's event order, timers,
- * backpressure and half-close rules. Connecting lives in `socket_connect.ts`.
+ * backpressure and half-close rules. Connecting lives in `socket_connect.ts` and
+ * `happy_eyeballs.ts`, addresses and options in `socket_base.ts`.
  *
  * @module
  */
-import { Duplex, type DuplexOptions } from "node:stream";
-import { Buffer } from "node:buffer";
-import { clearTimeout, setImmediate, setTimeout } from "node:timers";
-import type { ConnectOptions, ConnSink, InetAddress, RawConn, RuntimeAdapter } from "./types.ts";
-import { kAdapter, kConnectTo, kHost, kRawConn, kServerHooks } from "./_symbols.ts";
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION } from "./errors.ts";
-import { epipeAfterEnd, withEndpoint } from "./errors.ts";
-import { validateFunction, validateNumber } from "./validators.ts";
+import { setImmediate } from "node:timers";
+import type { ConnectOptions, ConnSink, RawConn } from "./types.ts";
+import { kAdapter, kConn, kConnectTo, kRawConn, kServerHooks } from "./_symbols.ts";
+import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION, withEndpoint } from "./errors.ts";
+import { asBuffer, byteLengthOf, destroyOnAbort, toBytes, writeAfterFIN } from "./_socket_util.ts";
+import { IdleTimer, validateTimeoutCallback } from "./_idle_timer.ts";
 import { connectSocket, type SocketConnectOpts } from "./socket_connect.ts";
+import type { AttemptHooks } from "./happy_eyeballs.ts";
+import { SocketBase, type SocketConstructorOpts } from "./socket_base.ts";
 
-/** Options for `new Socket()`. */
-export interface SocketConstructorOpts {
-  /** Keep the writable side open after the peer ends. @default false */
-  allowHalfOpen?: boolean;
-  /** Turn Nagle's algorithm off once connected. @default false */
-  noDelay?: boolean;
-  /** Enable TCP keep-alive once connected. @default false */
-  keepAlive?: boolean;
-  /** Keep-alive initial delay in milliseconds. @default 0 */
-  keepAliveInitialDelay?: number;
-  /** Buffer size of both sides. @default 16384 (Node's stream default) */
-  highWaterMark?: number;
-  /** Read-side buffer size. */
-  readableHighWaterMark?: number;
-  /** Write-side buffer size. */
-  writableHighWaterMark?: number;
-  /** Abort (destroy) the socket when this signal aborts. */
-  signal?: AbortSignal;
-  /** Not available on this runtime layer: passing it throws. */
-  fd?: number;
-  /** @internal An accepted connection (used by Server). */
-  [kRawConn]?: RawConn;
-  /** @internal Accepted connection starts paused (Server's pauseOnConnect). */
-  pauseOnCreate?: boolean;
-}
-
-/** Hooks a Server keeps on the sockets it accepted. */
-export interface ServerHooks {
-  onDestroy(socket: Socket): void;
-}
+export type { ServerHooks, SocketConstructorOpts } from "./socket_base.ts";
 
 type Callback = (err?: Error | null) => void;
-type ReadyState = "opening" | "open" | "readOnly" | "writeOnly" | "closed";
 
 /**
  * A TCP or IPC socket, as Node's `net.Socket`: a Duplex stream with `'connect'`,
@@ -59,53 +30,26 @@ type ReadyState = "opening" | "open" | "readOnly" | "writeOnly" | "closed";
  * socket.connect(8080, "127.0.0.1", () => socket.end("hello"));
  * ```
  */
-export class Socket extends Duplex {
-  declare [kAdapter]: RuntimeAdapter;
-  /** True from `connect()` until `'connect'` or failure. */
-  connecting = false;
-  /** @internal Set by a Server on accepted sockets. */
-  [kServerHooks]: ServerHooks | null = null;
-  /** @internal The host name being connected to. */
-  [kHost]: string | null = null;
-
-  #conn: RawConn | null = null;
+export class Socket extends SocketBase {
   #handleClosed = false;
   #closeWanted = false;
   #hadError = false;
   #reset = false;
   #bytesRead = 0;
   #bytesDispatched = 0;
-  #pendingData: unknown[] | null = null;
-  #peername: InetAddress | Record<string, never> | null = null;
-  #sockname: InetAddress | Record<string, never> | null = null;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #timeoutMs: number | undefined = undefined;
-  #noDelay: boolean;
-  #keepAlive: boolean;
-  #keepAliveDelay: number;
-  #refed = true;
+  #pendingData: Uint8Array[] | null = null;
+  #hasHandle = false;
+  #idle = new IdleTimer(() => this.emit("timeout"));
 
   constructor(options: SocketConstructorOpts = {}) {
-    if (options.fd !== undefined) {
-      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
-    }
-    const duplexOptions: DuplexOptions = {
-      ...options,
-      allowHalfOpen: Boolean(options.allowHalfOpen),
-      emitClose: false,
-      autoDestroy: true,
-      decodeStrings: false,
-    };
-    delete (duplexOptions as SocketConstructorOpts).signal;
-    super(duplexOptions);
-    this.#noDelay = Boolean(options.noDelay);
-    this.#keepAlive = Boolean(options.keepAlive);
-    this.#keepAliveDelay = ~~((options.keepAliveInitialDelay ?? 0) / 1000);
+    super(options);
     this.on("end", onReadableStreamEnd);
     const conn = options[kRawConn];
     if (conn) {
-      this.#adopt(conn);
-      this.#applyOptions();
+      this[kConn] = conn;
+      this.#hasHandle = true;
+      conn.attach(this.#sink(conn, null));
+      this.applyOptions(conn);
       if (options.pauseOnCreate) {
         // deno-lint-ignore no-explicit-any
         (this as any)._readableState.flowing = false;
@@ -113,7 +57,7 @@ export class Socket extends Duplex {
         this.read(0);
       }
     }
-    if (options.signal) addAbortSignal(this, options.signal);
+    if (options.signal) destroyOnAbort(this, options.signal, () => this.aborted = true);
   }
 
   /** Connect to a server: `(port[, host][, cb])`, `(path[, cb])` or `(options[, cb])`. */
@@ -128,59 +72,86 @@ export class Socket extends Duplex {
 
   /** @internal Prepare for a (re)connect: undo a previous destroy. */
   resetForConnect(): void {
+    this.#hasHandle = true;
     if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
     if (this.destroyed) {
-      this.#conn = null;
+      this[kConn] = null;
       this.#handleClosed = false;
       this.#closeWanted = false;
-      this.#peername = null;
-      this.#sockname = null;
+      this.forgetAddresses();
       // deno-lint-ignore no-explicit-any
       (this as any)._undestroy();
     }
+    this.#idle.refresh();
   }
 
-  /** @internal Open a RawConn to a resolved target; the socket must be connecting. */
-  [kConnectTo](target: ConnectOptions): void {
-    const adapter = this[kAdapter];
-    const host = "path" in target ? target.path : target.host;
-    const port = "path" in target ? undefined : target.port;
+  /**
+   * @internal Open a RawConn to a resolved target; the socket must be connecting. With
+   * `attempt` (Happy Eyeballs) a failure goes to the attempt's owner instead of
+   * destroying the socket.
+   */
+  [kConnectTo](target: ConnectOptions, attempt?: AttemptHooks): RawConn {
     let conn: RawConn | null = null;
-    const sink: ConnSink = {
-      onConnect: () => this.#afterConnect(conn!),
+    conn = this[kAdapter].connect(target, this.#sink(() => conn!, { target, attempt }));
+    this[kConn] = conn;
+    return conn;
+  }
+
+  /**
+   * @internal Happy Eyeballs gave up on an attempt: close it without closing the socket
+   * (the next attempt replaces it; after the last one the socket closes with it).
+   */
+  abandonAttempt(conn: RawConn): void {
+    conn.close();
+  }
+
+  #sink(
+    connOf: RawConn | (() => RawConn),
+    connecting: { target: ConnectOptions; attempt?: AttemptHooks } | null,
+  ): ConnSink {
+    const current = typeof connOf === "function" ? connOf : () => connOf;
+    let connected = connecting === null;
+    return {
+      onConnect: () => {
+        const conn = current();
+        connected = true;
+        if (this.destroyed || conn !== this[kConn]) return;
+        if (connecting?.attempt && !connecting.attempt.onConnect(conn)) {
+          this.abandonAttempt(conn);
+          return;
+        }
+        this.#afterConnect(conn);
+      },
       onData: (chunk) => this.#onData(chunk),
       onEnd: () => this.#onEnd(),
-      onError: (err) => this.#onError(withEndpoint(err, host, port)),
-      onClose: () => this.#onHandleClose(),
+      onError: (error) => {
+        const conn = current();
+        if (conn !== this[kConn]) return;
+        if (connected || !connecting) {
+          if (!this.destroyed) this.destroy(error);
+          return;
+        }
+        const { target, attempt } = connecting;
+        const err = "path" in target ? withEndpoint(error, target.path) : withEndpoint(error, target.host, target.port);
+        if (attempt) {
+          this.abandonAttempt(conn);
+          attempt.onFail(err);
+          return;
+        }
+        if (!("path" in target)) this.emit("connectionAttemptFailed", target.host, target.port, target.family, err);
+        if (!this.destroyed) this.destroy(err);
+      },
+      onClose: () => {
+        if (current() === this[kConn]) this.#onHandleClose();
+      },
     };
-    conn = adapter.connect(target, sink);
-    this.#conn = conn;
-  }
-
-  #adopt(conn: RawConn): void {
-    this.#conn = conn;
-    conn.attach({
-      onConnect: () => {},
-      onData: (chunk) => this.#onData(chunk),
-      onEnd: () => this.#onEnd(),
-      onError: (err) => this.#onError(err),
-      onClose: () => this.#onHandleClose(),
-    });
-  }
-
-  #applyOptions(): void {
-    const conn = this.#conn!;
-    if (this.#noDelay) conn.setNoDelay(true);
-    if (this.#keepAlive) conn.setKeepAlive(true, this.#keepAliveDelay * 1000);
-    if (!this.#refed) conn.unref();
   }
 
   #afterConnect(conn: RawConn): void {
-    if (this.destroyed || conn !== this.#conn) return;
     this.connecting = false;
-    this.#sockname = null;
-    this.#refreshTimer();
-    this.#applyOptions();
+    this.forgetAddresses();
+    this.#idle.refresh();
+    this.applyOptions(conn);
     this.emit("connect");
     this.emit("ready");
     if (!this.isPaused()) this.read(0);
@@ -188,19 +159,14 @@ export class Socket extends Duplex {
 
   #onData(chunk: Uint8Array): void {
     this.#bytesRead += chunk.byteLength;
-    this.#refreshTimer();
-    const buf = chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (!this.push(buf)) this.#conn?.readStop();
+    this.#idle.refresh();
+    const keepReading = this.onread ? this.onread.deliver(this, chunk) : this.push(asBuffer(chunk));
+    if (!keepReading) this[kConn]?.readStop();
   }
 
   #onEnd(): void {
     this.push(null);
     this.read(0);
-  }
-
-  #onError(err: Error): void {
-    if (this.destroyed) return;
-    this.destroy(err);
   }
 
   #onHandleClose(): void {
@@ -213,12 +179,14 @@ export class Socket extends Duplex {
   }
 
   /** @internal */
-  override _read(_size: number): void {
-    if (this.connecting || !this.#conn) {
-      this.once("connect", () => this._read(_size));
+  override _read(size: number): void {
+    const conn = this[kConn];
+    if (this.connecting || !conn) {
+      this.once("connect", () => this._read(size));
       return;
     }
-    this.#conn.readStart();
+    if (this.onread && !this.onread.flush(this)) return;
+    conn.readStart();
   }
 
   /** @internal */
@@ -237,26 +205,25 @@ export class Socket extends Duplex {
       const onClose = () => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
       this.once("connect", () => {
         this.off("close", onClose);
-        this.#pendingData = null;
         this.#writeGeneric(chunks, cb);
       });
       this.once("close", onClose);
       return;
     }
     this.#pendingData = null;
-    const conn = this.#conn;
+    const conn = this[kConn];
     if (!conn || this.#handleClosed) {
       cb(ERR_SOCKET_CLOSED());
       return;
     }
-    this.#refreshTimer();
+    this.#idle.refresh();
     for (const c of chunks) this.#bytesDispatched += c.byteLength;
     conn.write(chunks, (err) => {
       if (err) {
         cb(err);
         return;
       }
-      this.#refreshTimer();
+      this.#idle.refresh();
       cb();
     });
   }
@@ -267,11 +234,11 @@ export class Socket extends Duplex {
       this.once("connect", () => this._final(cb));
       return;
     }
-    if (!this.#conn || this.#handleClosed) {
+    if (!this[kConn] || this.#handleClosed) {
       cb();
       return;
     }
-    this.#conn.shutdown((err) => {
+    this[kConn].shutdown((err) => {
       if (err && (err as { code?: string }).code !== "ENOTCONN") cb(err);
       else cb();
     });
@@ -280,8 +247,8 @@ export class Socket extends Duplex {
   /** @internal */
   override _destroy(err: Error | null, cb: Callback): void {
     this.connecting = false;
-    this.#clearTimer();
-    const conn = this.#conn;
+    this.#idle.clear();
+    const conn = this[kConn];
     if (conn) {
       this.#hadError = Boolean(err);
       if (this.#handleClosed) {
@@ -298,7 +265,10 @@ export class Socket extends Duplex {
       cb(err);
     } else {
       cb(err);
-      queueMicrotask(() => this.emit("close"));
+      // Node creates the handle in connect(): a socket that tried to connect reports
+      // hadError; one that never did emits a bare 'close'.
+      if (this.#hasHandle) setImmediate(() => this.emit("close", Boolean(err)));
+      else setImmediate(() => this.emit("close"));
     }
     const hooks = this[kServerHooks];
     if (hooks) {
@@ -316,7 +286,7 @@ export class Socket extends Duplex {
 
   /** Close the connection with RST, so the peer sees ECONNRESET. */
   resetAndDestroy(): this {
-    if (this.#conn) {
+    if (this[kConn]) {
       if (this.connecting) this.once("connect", () => this.#resetNow());
       else this.#resetNow();
     } else {
@@ -335,137 +305,18 @@ export class Socket extends Duplex {
    * process alive and does not close the socket.
    */
   setTimeout(ms: number, callback?: () => void): this {
-    validateNumber(ms, "msecs", 0);
-    const msecs = ms > 2147483647 ? 2147483647 : ms;
-    this.#clearTimer();
-    if (msecs === 0) {
-      this.#timeoutMs = undefined;
-      if (callback !== undefined) {
-        validateFunction(callback, "callback");
-        this.removeListener("timeout", callback);
-      }
-      return this;
-    }
-    this.#timeoutMs = msecs;
-    this.#timer = setTimeout(() => this.#onTimeout(), msecs);
-    this.#timer.unref?.();
+    this.#idle.set(ms);
+    validateTimeoutCallback(callback);
     if (callback !== undefined) {
-      validateFunction(callback, "callback");
-      this.once("timeout", callback);
+      if (ms === 0) this.removeListener("timeout", callback);
+      else this.once("timeout", callback);
     }
     return this;
-  }
-
-  #onTimeout(): void {
-    this.emit("timeout");
-  }
-
-  #refreshTimer(): void {
-    this.#timer?.refresh();
-  }
-
-  #clearTimer(): void {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
   }
 
   /** The idle timeout set by `setTimeout`, or undefined. */
   get timeout(): number | undefined {
-    return this.#timeoutMs;
-  }
-
-  /** Turn Nagle's algorithm off (`true`, the default) or on. */
-  setNoDelay(enable?: boolean): this {
-    const on = enable === undefined ? true : Boolean(enable);
-    if (!this.#conn || this.connecting) {
-      this.#noDelay = on;
-      return this;
-    }
-    if (on !== this.#noDelay) {
-      this.#noDelay = on;
-      this.#conn.setNoDelay(on);
-    }
-    return this;
-  }
-
-  /** Enable or disable TCP keep-alive, with the initial delay in milliseconds. */
-  setKeepAlive(enable?: boolean, initialDelay?: number): this {
-    const on = Boolean(enable);
-    const delay = ~~((initialDelay ?? 0) / 1000);
-    if (!this.#conn || this.connecting) {
-      this.#keepAlive = on;
-      this.#keepAliveDelay = delay;
-      return this;
-    }
-    if (on !== this.#keepAlive || (on && delay !== this.#keepAliveDelay)) {
-      this.#keepAlive = on;
-      this.#keepAliveDelay = delay;
-      this.#conn.setKeepAlive(on, delay * 1000);
-    }
-    return this;
-  }
-
-  /** Let this socket keep the process alive (the default). */
-  ref(): this {
-    this.#refed = true;
-    if (this.#conn && !this.connecting) this.#conn.ref();
-    else this.#conn?.ref();
-    return this;
-  }
-
-  /** Let the process exit even while this socket is open. */
-  unref(): this {
-    this.#refed = false;
-    this.#conn?.unref();
-    return this;
-  }
-
-  /** Our end's address: `{ address, family, port }`, or `{}` before connecting. */
-  address(): InetAddress | Record<string, never> {
-    if (!this.#sockname) {
-      if (!this.#conn || this.connecting) return {};
-      const a = this.#conn.localAddress();
-      if (!a || !("port" in a)) return {};
-      this.#sockname = { address: a.address, family: a.family, port: a.port };
-    }
-    return this.#sockname;
-  }
-
-  #peer(): InetAddress | Record<string, never> {
-    if (!this.#peername) {
-      if (!this.#conn || this.connecting) return {};
-      const a = this.#conn.remoteAddress();
-      if (!a || !("port" in a)) return {};
-      this.#peername = { address: a.address, family: a.family, port: a.port };
-    }
-    return this.#peername;
-  }
-
-  /** The peer's IP address. */
-  get remoteAddress(): string | undefined {
-    return this.#peer().address;
-  }
-  /** The peer's address family, `"IPv4"` or `"IPv6"`. */
-  get remoteFamily(): string | undefined {
-    return this.#peer().family;
-  }
-  /** The peer's port. */
-  get remotePort(): number | undefined {
-    return this.#peer().port;
-  }
-  /** Our IP address. */
-  get localAddress(): string | undefined {
-    return this.address().address;
-  }
-  /** Our port. */
-  get localPort(): number | undefined {
-    return this.address().port;
-  }
-  /** Our address family. */
-  get localFamily(): string | undefined {
-    return this.address().family;
+    return this.#idle.ms;
   }
 
   /** Bytes received so far. */
@@ -480,61 +331,11 @@ export class Socket extends Duplex {
     const buffered = (this as any).writableBuffer as { chunk: unknown; encoding: BufferEncoding }[] | undefined;
     if (!buffered) return undefined;
     for (const el of buffered) bytes += byteLengthOf(el.chunk, el.encoding);
-    if (this.#pendingData) for (const c of this.#pendingData as Uint8Array[]) bytes += c.byteLength;
+    if (this.#pendingData) { for (const c of this.#pendingData) bytes += c.byteLength; }
     return bytes;
-  }
-
-  /** True until connected (no handle yet, or still connecting). */
-  get pending(): boolean {
-    return !this.#conn || this.connecting;
-  }
-
-  /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`. */
-  get readyState(): ReadyState {
-    if (this.connecting) return "opening";
-    if (this.readable && this.writable) return "open";
-    if (this.readable && !this.writable) return "readOnly";
-    if (!this.readable && this.writable) return "writeOnly";
-    return "closed";
   }
 }
 
 function onReadableStreamEnd(this: Socket): void {
   if (!this.allowHalfOpen) this.write = writeAfterFIN;
 }
-
-function writeAfterFIN(this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-  if (!this.writableEnded) return Socket.prototype.write.call(this, chunk, encoding as BufferEncoding, cb as Callback);
-  const callback = typeof encoding === "function" ? encoding : cb;
-  const er = epipeAfterEnd();
-  queueMicrotask(() => this.destroy(er));
-  if (typeof callback === "function") queueMicrotask(() => (callback as Callback)(er));
-  return false;
-}
-
-function addAbortSignal(socket: Socket, signal: AbortSignal): void {
-  const onAbort = () => socket.destroy(abortErrorFor(signal));
-  if (signal.aborted) queueMicrotask(onAbort);
-  else {
-    signal.addEventListener("abort", onAbort, { once: true });
-    socket.once("close", () => signal.removeEventListener("abort", onAbort));
-  }
-}
-
-function abortErrorFor(signal: AbortSignal): Error {
-  const err = new Error("The operation was aborted", { cause: signal.reason });
-  err.name = "AbortError";
-  Object.defineProperty(err, "code", { value: "ABORT_ERR", enumerable: true, writable: true, configurable: true });
-  return err;
-}
-
-function toBytes(chunk: unknown, encoding: BufferEncoding): Uint8Array {
-  if (typeof chunk === "string") return Buffer.from(chunk, encoding);
-  return chunk as Uint8Array;
-}
-
-function byteLengthOf(chunk: unknown, encoding: BufferEncoding): number {
-  if (typeof chunk === "string") return Buffer.byteLength(chunk, encoding);
-  return (chunk as Uint8Array).byteLength;
-}
-

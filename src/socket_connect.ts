@@ -8,6 +8,7 @@ import {
   ERR_INVALID_ADDRESS_FAMILY,
   ERR_INVALID_ARG_TYPE,
   ERR_INVALID_IP_ADDRESS,
+  ERR_IP_BLOCKED,
   ERR_MISSING_ARGS,
 } from "./errors.ts";
 import {
@@ -20,6 +21,7 @@ import {
 } from "./validators.ts";
 import { isIP } from "./ip.ts";
 import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
+import { connectMultiple } from "./happy_eyeballs.ts";
 
 /** A user lookup function with the shape of `dns.lookup`. */
 export type LookupFunction = (
@@ -140,10 +142,11 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
         queueMicrotask(() => socket.destroy(e));
         return;
       }
-      // Happy Eyeballs over several addresses arrives with the Socket issue; until then the
-      // first address in RFC 8305 order is attempted.
-      const { address, family } = ordered[0];
-      connectTo(socket, address, portNum, family, localAddress, localPort);
+      if (ordered.length === 1) {
+        connectTo(socket, ordered[0].address, portNum, ordered[0].family, localAddress, localPort);
+      } else {
+        connectMultiple(socket, ordered, portNum, localPort, autoSelectFamilyAttemptTimeout as number);
+      }
     });
     return;
   }
@@ -196,6 +199,10 @@ function connectTo(
   localAddress?: string,
   localPort?: number,
 ): void {
+  if (socket.blockList?.check(address, `ipv${family}`)) {
+    socket.destroy(ERR_IP_BLOCKED(address));
+    return;
+  }
   socket.emit("connectionAttempt", address, port, family);
   socket[kConnectTo]({ host: address, port, family, localAddress, localPort });
 }

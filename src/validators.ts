@@ -4,12 +4,7 @@
  *
  * @module
  */
-import {
-  ERR_INVALID_ARG_TYPE,
-  ERR_INVALID_ARG_VALUE,
-  ERR_OUT_OF_RANGE,
-  ERR_SOCKET_BAD_PORT,
-} from "./errors.ts";
+import { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_SOCKET_BAD_PORT } from "./errors.ts";
 
 /** Throws ERR_INVALID_ARG_TYPE unless `value` is a string. */
 export function validateString(value: unknown, name: string): asserts value is string {
@@ -69,7 +64,12 @@ export function validateNumber(value: unknown, name: string, min?: number, max?:
 }
 
 /** Throws unless `value` is an integer in the int32 range (or [min, max]). */
-export function validateInt32(value: unknown, name: string, min = -2147483648, max = 2147483647): asserts value is number {
+export function validateInt32(
+  value: unknown,
+  name: string,
+  min = -2147483648,
+  max = 2147483647,
+): asserts value is number {
   if (typeof value !== "number") throw ERR_INVALID_ARG_TYPE(name, "number", value);
   if (!Number.isInteger(value)) throw ERR_OUT_OF_RANGE(name, "an integer", value);
   if (value < min || value > max) throw ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);

@@ -3,7 +3,6 @@
 import type { Socket as NodeSocket } from "node:net";
 import type { ConnSink, RawAddress, RawConn } from "../../src/types.ts";
 
-
 /** Wraps one node:net socket. `sink` may be attached later (accepted connections). */
 export class NodeConn implements RawConn {
   #socket: NodeSocket;
@@ -101,4 +100,3 @@ export class NodeConn implements RawConn {
     return { address: s.remoteAddress, family: s.remoteFamily as "IPv4" | "IPv6", port: s.remotePort! };
   }
 }
-

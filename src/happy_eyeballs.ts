@@ -1,0 +1,99 @@
+/**
+ * Happy Eyeballs as Node's net does it (`autoSelectFamily`): the resolved addresses are
+ * tried one at a time in alternating-family order; an attempt that has not completed
+ * within the attempt timeout is abandoned for the next one. `'connectionAttempt'`,
+ * `'connectionAttemptFailed'` and `'connectionAttemptTimeout'` report each step; when every
+ * attempt fails the socket is destroyed with an AggregateError of all of them.
+ *
+ * @module
+ */
+import { clearTimeout, setTimeout } from "node:timers";
+import type { LookupAddress, RawConn } from "./types.ts";
+import type { Socket } from "./socket.ts";
+import { kConnectTo } from "./_symbols.ts";
+import { ERR_IP_BLOCKED, systemError } from "./errors.ts";
+
+/** What the socket tells an attempt's owner. */
+export interface AttemptHooks {
+  /** The attempt connected; return false to have it closed (it lost the race). */
+  onConnect(conn: RawConn): boolean;
+  /** The attempt failed before connecting. */
+  onFail(err: Error): void;
+}
+
+interface Context {
+  socket: Socket;
+  addresses: LookupAddress[];
+  current: number;
+  port: number;
+  localPort?: number;
+  timeout: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  errors: Error[];
+}
+
+/** Start connecting `socket` to the first of `addresses`, falling back to the others. */
+export function connectMultiple(
+  socket: Socket,
+  addresses: LookupAddress[],
+  port: number,
+  localPort: number | undefined,
+  timeout: number,
+): void {
+  socket.autoSelectFamilyAttemptedAddresses = [];
+  next({ socket, addresses, current: 0, port, localPort, timeout, timer: null, errors: [] });
+}
+
+function next(ctx: Context): void {
+  if (ctx.timer) clearTimeout(ctx.timer);
+  const { socket } = ctx;
+  if (!socket.connecting) return;
+  if (ctx.current === ctx.addresses.length) {
+    socket.destroy(aggregate(ctx.errors));
+    return;
+  }
+  const index = ctx.current++;
+  const { address, family } = ctx.addresses[index];
+  const { port, localPort } = ctx;
+  if (socket.blockList?.check(address, `ipv${family}`)) {
+    const err = ERR_IP_BLOCKED(address);
+    ctx.errors.push(err);
+    socket.emit("connectionAttemptFailed", address, port, family, err);
+    next(ctx);
+    return;
+  }
+  socket.emit("connectionAttempt", address, port, family);
+  socket.autoSelectFamilyAttemptedAddresses!.push(`${address}:${port}`);
+  const localAddress = localPort ? (family === 4 ? "0.0.0.0" : "::") : undefined;
+  const conn = socket[kConnectTo]({ host: address, port, family, localAddress, localPort }, {
+    onConnect: () => {
+      if (ctx.timer) clearTimeout(ctx.timer);
+      return index === ctx.current - 1;
+    },
+    onFail: (err) => {
+      if (ctx.timer) clearTimeout(ctx.timer);
+      ctx.errors.push(err);
+      socket.emit("connectionAttemptFailed", address, port, family, err);
+      if (socket.connecting) next(ctx);
+    },
+  });
+  if (index < ctx.addresses.length - 1) {
+    ctx.timer = setTimeout(() => {
+      socket.emit("connectionAttemptTimeout", address, port, family);
+      ctx.errors.push(systemError("ETIMEDOUT", "connect", { address, port }));
+      socket.abandonAttempt(conn);
+      if (socket.connecting) next(ctx);
+    }, ctx.timeout);
+  }
+}
+
+function aggregate(errors: Error[]): Error {
+  const err = new AggregateError(errors);
+  Object.defineProperty(err, "code", {
+    value: (errors[0] as { code?: string } | undefined)?.code,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return err;
+}

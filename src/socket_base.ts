@@ -1,0 +1,223 @@
+// What a Socket is besides its stream engine: construction and option handling, TCP
+// options applied to the RawConn, ref/unref, addresses and state getters.
+import { Duplex, type DuplexOptions } from "node:stream";
+import type { InetAddress, RawConn, RuntimeAdapter } from "./types.ts";
+import { kAdapter, kConn, kHost, kRawConn, kServerHooks } from "./_symbols.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "./errors.ts";
+import { validateAbortSignal } from "./validators.ts";
+import { BlockList } from "./blocklist.ts";
+import { OnRead, type OnReadOpts } from "./_onread.ts";
+
+/** Options for `new Socket()`. */
+export interface SocketConstructorOpts {
+  /** Keep the writable side open after the peer ends. @default false */
+  allowHalfOpen?: boolean;
+  /** Turn Nagle's algorithm off once connected. @default false */
+  noDelay?: boolean;
+  /** Enable TCP keep-alive once connected. @default false */
+  keepAlive?: boolean;
+  /** Keep-alive initial delay in milliseconds. @default 0 */
+  keepAliveInitialDelay?: number;
+  /** Buffer size of both sides. @default 16384 (Node's stream default) */
+  highWaterMark?: number;
+  /** Read-side buffer size. */
+  readableHighWaterMark?: number;
+  /** Write-side buffer size. */
+  writableHighWaterMark?: number;
+  /** Abort (destroy) the socket when this signal aborts. */
+  signal?: AbortSignal;
+  /** Deliver incoming bytes into a user buffer instead of `'data'` events. */
+  onread?: OnReadOpts;
+  /** Refuse to connect to addresses this list blocks (`ERR_IP_BLOCKED`). */
+  blockList?: BlockList;
+  /** Not available on this runtime layer: passing it throws. */
+  fd?: number;
+  /** @internal An accepted connection (used by Server). */
+  [kRawConn]?: RawConn;
+  /** @internal Accepted connection starts paused (Server's pauseOnConnect). */
+  pauseOnCreate?: boolean;
+}
+
+/** Hooks a Server keeps on the sockets it accepted. */
+export interface ServerHooks {
+  onDestroy(socket: SocketBase): void;
+}
+
+type Endpoint = InetAddress | Record<string, never>;
+type ReadyState = "opening" | "open" | "readOnly" | "writeOnly" | "closed";
+
+/** The Socket's state and options; the stream engine is `Socket` in socket.ts. */
+export class SocketBase extends Duplex {
+  declare [kAdapter]: RuntimeAdapter;
+  /** True from `connect()` until `'connect'` or failure. */
+  connecting = false;
+  /** The addresses Happy Eyeballs tried, as `"address:port"`. */
+  autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
+  /** The BlockList given as `options.blockList`. */
+  blockList: BlockList | undefined = undefined;
+  /** @internal Set once `options.signal` aborted. */
+  aborted = false;
+  /** @internal The current RawConn. */
+  [kConn]: RawConn | null = null;
+  /** @internal Set by a Server on accepted sockets. */
+  [kServerHooks]: ServerHooks | null = null;
+  /** @internal The host name being connected to. */
+  [kHost]: string | null = null;
+  /** @internal The `onread` delivery, when that option was given. */
+  protected onread: OnRead | null;
+
+  #peername: Endpoint | null = null;
+  #sockname: Endpoint | null = null;
+  #noDelay: boolean;
+  #keepAlive: boolean;
+  #keepAliveDelay: number;
+  #refed = true;
+
+  constructor(options: SocketConstructorOpts) {
+    if (options.fd !== undefined) {
+      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
+    }
+    validateAbortSignal(options.signal, "options.signal");
+    const duplexOptions: DuplexOptions & SocketConstructorOpts = {
+      ...options,
+      allowHalfOpen: Boolean(options.allowHalfOpen),
+      emitClose: false,
+      autoDestroy: true,
+      decodeStrings: false,
+    };
+    delete duplexOptions.signal;
+    super(duplexOptions);
+    this.#noDelay = Boolean(options.noDelay);
+    this.#keepAlive = Boolean(options.keepAlive);
+    this.#keepAliveDelay = ~~((options.keepAliveInitialDelay ?? 0) / 1000);
+    this.onread = OnRead.from(options.onread);
+    if (options.blockList) {
+      if (!BlockList.isBlockList(options.blockList)) {
+        throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", options.blockList);
+      }
+      this.blockList = options.blockList;
+    }
+  }
+
+  /** @internal Apply the TCP options and ref state to a connected RawConn. */
+  protected applyOptions(conn: RawConn): void {
+    if (this.#noDelay) conn.setNoDelay(true);
+    if (this.#keepAlive) conn.setKeepAlive(true, this.#keepAliveDelay * 1000);
+    if (!this.#refed) conn.unref();
+  }
+
+  /** @internal Drop cached addresses (after a reconnect). */
+  protected forgetAddresses(): void {
+    this.#peername = null;
+    this.#sockname = null;
+  }
+
+  /** Turn Nagle's algorithm off (`true`, the default) or on. */
+  setNoDelay(enable?: boolean): this {
+    const on = enable === undefined ? true : Boolean(enable);
+    const conn = this[kConn];
+    if (!conn || this.connecting) {
+      this.#noDelay = on;
+      return this;
+    }
+    if (on !== this.#noDelay) {
+      this.#noDelay = on;
+      conn.setNoDelay(on);
+    }
+    return this;
+  }
+
+  /** Enable or disable TCP keep-alive, with the initial delay in milliseconds. */
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    const on = Boolean(enable);
+    const delay = ~~((initialDelay ?? 0) / 1000);
+    const conn = this[kConn];
+    if (!conn || this.connecting) {
+      this.#keepAlive = on;
+      this.#keepAliveDelay = delay;
+      return this;
+    }
+    if (on !== this.#keepAlive || (on && delay !== this.#keepAliveDelay)) {
+      this.#keepAlive = on;
+      this.#keepAliveDelay = delay;
+      conn.setKeepAlive(on, delay * 1000);
+    }
+    return this;
+  }
+
+  /** Let this socket keep the process alive (the default). */
+  ref(): this {
+    this.#refed = true;
+    this[kConn]?.ref();
+    return this;
+  }
+
+  /** Let the process exit even while this socket is open. */
+  unref(): this {
+    this.#refed = false;
+    this[kConn]?.unref();
+    return this;
+  }
+
+  /** Our end's address: `{ address, family, port }`, or `{}` before connecting. */
+  address(): Endpoint {
+    if (!this.#sockname) {
+      const conn = this[kConn];
+      if (!conn || this.connecting) return {};
+      const a = conn.localAddress();
+      if (!a || !("port" in a)) return {};
+      this.#sockname = { address: a.address, family: a.family, port: a.port };
+    }
+    return this.#sockname;
+  }
+
+  #peer(): Endpoint {
+    if (!this.#peername) {
+      const conn = this[kConn];
+      if (!conn || this.connecting) return {};
+      const a = conn.remoteAddress();
+      if (!a || !("port" in a)) return {};
+      this.#peername = { address: a.address, family: a.family, port: a.port };
+    }
+    return this.#peername;
+  }
+
+  /** The peer's IP address. */
+  get remoteAddress(): string | undefined {
+    return this.#peer().address;
+  }
+  /** The peer's address family, `"IPv4"` or `"IPv6"`. */
+  get remoteFamily(): string | undefined {
+    return this.#peer().family;
+  }
+  /** The peer's port. */
+  get remotePort(): number | undefined {
+    return this.#peer().port;
+  }
+  /** Our IP address. */
+  get localAddress(): string | undefined {
+    return this.address().address;
+  }
+  /** Our port. */
+  get localPort(): number | undefined {
+    return this.address().port;
+  }
+  /** Our address family. */
+  get localFamily(): string | undefined {
+    return this.address().family;
+  }
+
+  /** True until connected (no handle yet, or still connecting). */
+  get pending(): boolean {
+    return !this[kConn] || this.connecting;
+  }
+
+  /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`. */
+  get readyState(): ReadyState {
+    if (this.connecting) return "opening";
+    if (this.readable && this.writable) return "open";
+    if (this.readable && !this.writable) return "readOnly";
+    if (!this.readable && this.writable) return "writeOnly";
+    return "closed";
+  }
+}
