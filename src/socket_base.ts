@@ -2,7 +2,7 @@
 // options applied to the RawConn, ref/unref, addresses and state getters.
 import { Duplex, type DuplexOptions } from "node:stream";
 import type { InetAddress, RawConn, RuntimeAdapter } from "./types.ts";
-import { kAdapter, kConn, kHost, kRawConn, kServerHooks } from "./_symbols.ts";
+import { kAdapter, kConn, kHost, type kRawConn, kServerHooks } from "./_symbols.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "./errors.ts";
 import { validateAbortSignal } from "./validators.ts";
 import { BlockList } from "./blocklist.ts";
