@@ -9,6 +9,8 @@
  *   `queueMicrotask` or let the runtime's own callback arrive later).
  * - Hand the core owned bytes: a chunk given to `onData` is never reused by the adapter.
  * - `close()` is idempotent and leads to exactly one `onClose()`.
+ * - Every connection, connected or accepted, starts with Node's socket defaults:
+ *   TCP_NODELAY off (Nagle on) and keep-alive off. The core turns them on when asked.
  * - Errors are Node-shaped system errors (see `src/errors.ts`, `systemError`): `code`,
  *   `errno`, `syscall`, plus `address`/`port` where they apply. What the adapter cannot
  *   map becomes `UNKNOWN` with the original error as `cause`.
