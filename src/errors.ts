@@ -218,11 +218,14 @@ const linuxErrno: Record<string, number> = {
   EACCES: -13,
   EEXIST: -17,
   ENOTDIR: -20,
+  EISDIR: -21,
   EINVAL: -22,
   ENFILE: -23,
   EMFILE: -24,
+  EROFS: -30,
   EPIPE: -32,
   ENAMETOOLONG: -36,
+  ELOOP: -40,
   ENOTSOCK: -88,
   EPROTONOSUPPORT: -93,
   ENOTSUP: -95,
@@ -277,6 +280,7 @@ const darwinErrno: Record<string, number> = {
   ETIMEDOUT: -60,
   ECONNREFUSED: -61,
   ENAMETOOLONG: -63,
+  ELOOP: -62,
   EHOSTDOWN: -64,
   EHOSTUNREACH: -65,
   ECANCELED: -89,
@@ -304,7 +308,7 @@ export interface SystemError extends Error {
 export interface SystemErrorDetails {
   /** The IP address or socket path involved. */
   address?: string;
-  /** The port involved (omitted when 0 or absent, as Node does). */
+  /** The port involved: omitted when 0, printed in the message only when positive (Unix listen errors carry -1), as Node does. */
   port?: number;
   /** For getaddrinfo errors: the name looked up. */
   hostname?: string;
@@ -328,7 +332,7 @@ export function systemError(code: string, syscall: string, details: SystemErrorD
   err.syscall = syscall;
   if (hostname !== undefined) err.hostname = hostname;
   if (address !== undefined) err.address = address;
-  if (port !== undefined && port > 0) err.port = port;
+  if (port) err.port = port;
   return err;
 }
 
@@ -344,18 +348,42 @@ export function withEndpoint(err: Error, address?: string, port?: number): Error
   return err;
 }
 
-// libuv's descriptions, used by the `uv`-style messages Node gives listen/bind errors.
+// libuv's descriptions (`uv_strerror`), which Node puts in listen/bind messages.
 const uvDescriptions: Record<string, string> = {
+  EPERM: "operation not permitted",
+  ENOENT: "no such file or directory",
+  EINTR: "interrupted system call",
+  EIO: "i/o error",
+  EBADF: "bad file descriptor",
+  EAGAIN: "resource temporarily unavailable",
+  ENOMEM: "not enough memory",
   EACCES: "permission denied",
+  EEXIST: "file already exists",
+  ENOTDIR: "not a directory",
+  EINVAL: "invalid argument",
+  ENFILE: "file table overflow",
+  EMFILE: "too many open files",
+  EPIPE: "broken pipe",
+  ENAMETOOLONG: "name too long",
+  ENOTSOCK: "socket operation on non-socket",
+  EPROTONOSUPPORT: "protocol not supported",
+  ENOTSUP: "operation not supported on socket",
+  EAFNOSUPPORT: "address family not supported",
   EADDRINUSE: "address already in use",
   EADDRNOTAVAIL: "address not available",
-  EAFNOSUPPORT: "address family not supported",
-  EINVAL: "invalid argument",
-  ENOENT: "no such file or directory",
-  ENOTSUP: "operation not supported on socket",
-  EPERM: "operation not permitted",
-  ENAMETOOLONG: "name too long",
-  EMFILE: "too many open files",
+  ENETDOWN: "network is down",
+  ENETUNREACH: "network is unreachable",
+  ECONNABORTED: "software caused connection abort",
+  ECONNRESET: "connection reset by peer",
+  ENOBUFS: "no buffer space available",
+  EISCONN: "socket is already connected",
+  ENOTCONN: "socket is not connected",
+  ETIMEDOUT: "connection timed out",
+  ECONNREFUSED: "connection refused",
+  EHOSTDOWN: "host is down",
+  EHOSTUNREACH: "host is unreachable",
+  EALREADY: "connection already in progress",
+  ECANCELED: "operation canceled",
   UNKNOWN: "unknown error",
 };
 
@@ -374,7 +402,7 @@ export function uvSystemError(code: string, syscall: string, details: SystemErro
   err.errno = errnoOf(code);
   err.syscall = syscall;
   if (address !== undefined) err.address = address;
-  if (port !== undefined && port > 0) err.port = port;
+  if (port) err.port = port;
   return err;
 }
 

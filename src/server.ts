@@ -97,6 +97,7 @@ export class Server extends EventEmitter {
   #pipeName: string | undefined = undefined;
   #connections = 0;
   #unref = false;
+  #releasing = 0;
   #listeningId = 0;
 
   constructor(options?: ServerOpts | ((socket: Socket) => void), connectionListener?: (socket: Socket) => void) {
@@ -271,7 +272,7 @@ export class Server extends EventEmitter {
   }
 
   #emitCloseIfDrained(): void {
-    if (this.#listener || this.#connections) return;
+    if (this.#listener || this.#releasing || this.#connections) return;
     queueMicrotask(() => this.emit("close"));
   }
 
@@ -291,7 +292,12 @@ export class Server extends EventEmitter {
       else this.once("close", callback);
     }
     if (this.#listener) {
-      this.#listener.close(() => {});
+      // 'close' waits until the runtime has released the port, as Node's handle close does.
+      this.#releasing++;
+      this.#listener.close(() => {
+        this.#releasing--;
+        this.#emitCloseIfDrained();
+      });
       this.#listener = null;
       this.#bound = false;
       this.#listeningId++;

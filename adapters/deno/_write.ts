@@ -1,0 +1,63 @@
+// Writing a batch of chunks to a Deno connection: Deno has no writev and `conn.write`
+// may write fewer bytes than given, so small chunks are coalesced into one buffer and
+// every write loops until all its bytes are out.
+import type { DenoConn } from "./_deno_api.ts";
+
+/** A whole batch at most this large is copied into one write. */
+const COALESCE_LIMIT = 256 * 1024;
+/** In larger batches, chunks below this size are gathered into buffers of up to BATCH. */
+const SMALL_CHUNK = 16 * 1024;
+const BATCH = 64 * 1024;
+
+/** Write every byte of `data`, looping over partial writes. */
+export async function writeAll(conn: DenoConn, data: Uint8Array): Promise<void> {
+  const length = data.byteLength;
+  let written = 0;
+  while (written < length) {
+    const n = await conn.write(written === 0 ? data : data.subarray(written));
+    if (n <= 0) throw new Error(`Deno's conn.write wrote ${n} of ${length - written} bytes`);
+    written += n;
+  }
+}
+
+function concat(chunks: Uint8Array[], from: number, to: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (let i = from; i < to; i++) {
+    out.set(chunks[i], offset);
+    offset += chunks[i].byteLength;
+  }
+  return out;
+}
+
+/** Write the chunks in order; resolves once every byte was handed to the OS. */
+export async function writeChunks(conn: DenoConn, chunks: Uint8Array[]): Promise<void> {
+  const count = chunks.length;
+  if (count === 1) {
+    await writeAll(conn, chunks[0]);
+    return;
+  }
+  let total = 0;
+  for (let i = 0; i < count; i++) total += chunks[i].byteLength;
+  if (total <= COALESCE_LIMIT) {
+    await writeAll(conn, concat(chunks, 0, count, total));
+    return;
+  }
+  // Large batch: big chunks go out as they are, runs of small ones as one buffer each.
+  let start = 0;
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const n = chunks[i].byteLength;
+    if (n < SMALL_CHUNK) {
+      size += n;
+      if (size < BATCH) continue;
+      await writeAll(conn, concat(chunks, start, i + 1, size));
+    } else {
+      if (size > 0) await writeAll(conn, concat(chunks, start, i, size));
+      await writeAll(conn, chunks[i]);
+    }
+    start = i + 1;
+    size = 0;
+  }
+  if (size > 0) await writeAll(conn, concat(chunks, start, count, size));
+}

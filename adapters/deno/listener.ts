@@ -1,0 +1,143 @@
+// A Deno.Listener seen through the RawListener contract: bind synchronously (as Node
+// does for an IP address or a path), report listening or the bind error asynchronously,
+// then an accept loop handing each connection to the core, not yet reading.
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors.ts";
+import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/types.ts";
+import { denoApi, type DenoListener, hasUnstableNet } from "./_deno_api.ts";
+import { DenoRawConn } from "./conn.ts";
+import { deliver, toRawAddress } from "./_util.ts";
+import { fromDenoError, listenError } from "./errors.ts";
+
+/** Wraps one Deno listener. */
+export class DenoRawListener implements RawListener {
+  #listener: DenoListener | null = null;
+  #sink: ListenerSink;
+  #closed: Promise<void> | null = null;
+  #acceptLoop: Promise<void> | null = null;
+  #refed = true;
+  #address: RawAddress | undefined;
+
+  constructor(sink: ListenerSink) {
+    this.#sink = sink;
+  }
+
+  /** Bind now; `onListening` or `onError` follows asynchronously. */
+  listen(options: ListenOptions): void {
+    const pipe = "path" in options;
+    const address = pipe ? options.path : options.host;
+    const port = pipe ? -1 : options.port;
+    let listener: DenoListener;
+    try {
+      listener = bind(options);
+    } catch (err) {
+      const error = listenError(err, address, port);
+      queueMicrotask(() => {
+        if (this.#closed === null) deliver(() => this.#sink.onError(error));
+      });
+      return;
+    }
+    this.#listener = listener;
+    if (!this.#refed) listener.unref();
+    queueMicrotask(() => {
+      if (this.#closed !== null) return;
+      this.#acceptLoop = this.#runAcceptLoop(listener);
+      deliver(() => this.#sink.onListening());
+    });
+  }
+
+  async #runAcceptLoop(listener: DenoListener): Promise<void> {
+    for (;;) {
+      let conn;
+      try {
+        conn = await listener.accept();
+      } catch (err) {
+        if (this.#closed !== null) return;
+        const error = fromDenoError(err, "accept");
+        deliver(() => this.#sink.onError(error));
+        // A persistent failure (EMFILE) must not spin: let the event loop turn first.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (this.#closed !== null) return;
+        continue;
+      }
+      if (this.#closed !== null) {
+        conn.close();
+        return;
+      }
+      const raw = new DenoRawConn(conn);
+      deliver(() => this.#sink.onConnection(raw));
+    }
+  }
+
+  address(): RawAddress | undefined {
+    if (this.#closed !== null || this.#listener === null) return undefined;
+    this.#address ??= toRawAddress(this.#listener.addr);
+    return this.#address;
+  }
+
+  close(done: () => void): void {
+    if (this.#closed === null) {
+      const listener = this.#listener;
+      if (listener !== null) {
+        try {
+          listener.close();
+        } catch {
+          // already closed
+        }
+      }
+      // The port is free once the pending accept has been rejected (Deno's own advice).
+      this.#closed = Promise.resolve(this.#acceptLoop).then(() => {});
+    }
+    this.#closed.then(done);
+  }
+
+  ref(): void {
+    this.#refed = true;
+    if (this.#closed === null) this.#listener?.ref();
+  }
+
+  unref(): void {
+    this.#refed = false;
+    if (this.#closed === null) this.#listener?.unref();
+  }
+}
+
+/** `Deno.listen` for the contract's options; throws what Deno throws, or ERR_FEATURE_*. */
+function bind(options: ListenOptions): DenoListener {
+  const deno = denoApi();
+  if ("path" in options) {
+    // Deno takes no backlog for Unix sockets (its default, 511 on Linux, is used).
+    const listener = deno.listen({ transport: "unix", path: options.path });
+    if (options.readableAll || options.writableAll) {
+      try {
+        chmodPipe(options.path, options.readableAll, options.writableAll);
+      } catch (err) {
+        listener.close();
+        throw fromDenoError(err, "uv_pipe_chmod"); // Node: `uv_pipe_chmod EPERM`
+      }
+    }
+    return listener;
+  }
+  if (options.ipv6Only) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.ipv6Only", "deno");
+  if (options.reusePort && !hasUnstableNet()) {
+    // Without --unstable-net, Deno.listen({ reusePort: true }) exits the process.
+    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.reusePort (run Deno with --unstable-net)", "deno");
+  }
+  return deno.listen({
+    transport: "tcp",
+    hostname: options.host,
+    port: options.port,
+    tcpBacklog: options.backlog,
+    ...(options.reusePort ? { reusePort: true } : {}),
+  });
+}
+
+/** libuv's `uv_pipe_chmod`: add read and/or write for user, group and others. */
+function chmodPipe(path: string, readable: boolean, writable: boolean): void {
+  const deno = denoApi();
+  const mode = deno.statSync(path).mode ?? 0;
+  let wanted = 0;
+  if (readable) wanted |= 0o444;
+  if (writable) wanted |= 0o222;
+  if ((mode & wanted) === wanted) return;
+  deno.chmodSync(path, (mode & 0o7777) | wanted);
+}

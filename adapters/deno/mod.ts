@@ -1,0 +1,111 @@
+/**
+ * The Deno adapter: omninet's contract over Deno's own sockets (`Deno.connect`,
+ * `Deno.listen`, TCP and Unix) and getaddrinfo through Deno's `node:dns` `lookup`.
+ *
+ * The module loads on any runtime (the library's entry point imports every adapter); it
+ * touches `Deno` only when called.
+ *
+ * What Deno cannot do, and says so in {@link adapter}'s capabilities: send RST
+ * (`reset: false`, `reset()` closes with FIN), bind a connection's local end
+ * (`localBind: false`), `ipv6Only` listeners (`ipv6Only: false`), and `reusePort` unless
+ * Deno runs with `--unstable-net`. `setKeepAlive` sets SO_KEEPALIVE but not its delay.
+ *
+ * @example
+ * ```ts
+ * import { adapter } from "./adapters/deno/mod.ts";
+ * import { createNet } from "./src/net.ts";
+ *
+ * const net = createNet(adapter);
+ * ```
+ *
+ * @module
+ */
+import { lookup as dnsLookup } from "node:dns";
+import { systemError } from "../../src/errors.ts";
+import type {
+  Capabilities,
+  ConnectOptions,
+  ConnSink,
+  ListenerSink,
+  ListenOptions,
+  LookupAddress,
+  LookupOptions,
+  RawConn,
+  RawListener,
+  RuntimeAdapter,
+} from "../../src/types.ts";
+import { hasUnstableNet } from "./_deno_api.ts";
+import { DenoRawConn } from "./conn.ts";
+import { nodeCodeOf } from "./errors.ts";
+import { DenoRawListener } from "./listener.ts";
+
+let capabilities: Capabilities | undefined;
+
+function capabilitiesOf(): Capabilities {
+  capabilities ??= {
+    unix: true,
+    halfOpen: true,
+    noDelay: true,
+    keepAlive: true,
+    reusePort: hasUnstableNet(),
+    ipv6Only: false,
+    reset: false,
+    localBind: false,
+  };
+  return capabilities;
+}
+
+function connect(options: ConnectOptions, sink: ConnSink): RawConn {
+  const conn = new DenoRawConn(null, sink);
+  conn.connect(options);
+  return conn;
+}
+
+function listen(options: ListenOptions, sink: ListenerSink): RawListener {
+  const listener = new DenoRawListener(sink);
+  listener.listen(options);
+  return listener;
+}
+
+// getaddrinfo(3) through Deno's node:dns (Deno.resolveDns would query DNS servers and
+// skip /etc/hosts). `order: "verbatim"` keeps the system's order. `hints` pass through
+// untouched: they are Deno's own `dns.ADDRCONFIG`… values, which differ from Node's.
+function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => {
+    const done = (err: NodeJS.ErrnoException | null, addresses: { address: string; family: number }[]) => {
+      if (err) reject(lookupError(err, hostname));
+      else resolve(addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
+    };
+    try {
+      dnsLookup(hostname, { all: true, family: options.family, hints: options.hints, order: "verbatim" }, done);
+    } catch (err) {
+      reject(err); // Deno's argument validation (hints it does not know): an ERR_* error
+    }
+  });
+}
+
+/** `getaddrinfo ENOTFOUND host`, rebuilt so `errno` is the one src/errors.ts gives. */
+function lookupError(err: NodeJS.ErrnoException, hostname: string): Error {
+  const code = nodeCodeOf(err);
+  return systemError(code, "getaddrinfo", { hostname, cause: code === "UNKNOWN" ? err : undefined });
+}
+
+/**
+ * omninet's adapter for Deno (`Deno.connect` / `Deno.listen`).
+ *
+ * @example
+ * ```ts
+ * import { adapter } from "./adapters/deno/mod.ts";
+ *
+ * console.log(adapter.capabilities.reset); // false: Deno cannot send RST
+ * ```
+ */
+export const adapter: RuntimeAdapter = {
+  name: "deno",
+  get capabilities(): Capabilities {
+    return capabilitiesOf();
+  },
+  connect,
+  listen,
+  lookup,
+};
