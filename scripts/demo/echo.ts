@@ -19,7 +19,7 @@ server.listen(0, "127.0.0.1", () => {
   });
   const received: Uint8Array[] = [];
   client.on("data", (data) => received.push(data));
-  client.on("close", (hadError) => {
+  client.on("close", (hadError: boolean) => {
     const echoed = received.map((b) => new TextDecoder().decode(b)).join("");
     console.log(`  client got    ${JSON.stringify(echoed)} (${client.bytesRead} bytes, hadError=${hadError})`);
     server.close(() => {

@@ -1,0 +1,123 @@
+// A Bun listener seen through the RawListener contract: bind synchronously (Bun.listen
+// throws a bind error at once), report listening or the error asynchronously, then hand
+// each accepted socket to the core paused, not yet reading.
+import { chmodSync, statSync } from "node:fs";
+import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/types.ts";
+import { bunApi, type BunListener, type BunListenOptions, type BunSocket } from "./_bun_types.ts";
+import { BunRawConn } from "./conn.ts";
+import { deliver } from "./_util.ts";
+import { fromBunError, listenError } from "./errors.ts";
+
+/** Wraps one Bun listener. */
+export class BunRawListener implements RawListener {
+  #listener: BunListener | null = null;
+  #sink: ListenerSink;
+  #closed = false;
+  #address: RawAddress | undefined;
+
+  constructor(sink: ListenerSink) {
+    this.#sink = sink;
+  }
+
+  /** Bind now; `onListening` or `onError` follows asynchronously. */
+  listen(options: ListenOptions): void {
+    const pipe = "path" in options;
+    const path = pipe ? options.path : null;
+    const handlers = {
+      ...BunRawConn.handlers,
+      open: (socket: BunSocket<BunRawConn>) => {
+        const conn = BunRawConn.accept(socket, path);
+        if (this.#closed) conn.close();
+        else deliver(() => this.#sink.onConnection(conn));
+      },
+    };
+    let bunOptions: BunListenOptions<BunRawConn>;
+    if (pipe) {
+      // Bun takes no backlog: its own (uSockets') is used.
+      bunOptions = { socket: handlers, allowHalfOpen: true, unix: options.path };
+    } else {
+      bunOptions = {
+        socket: handlers,
+        allowHalfOpen: true,
+        hostname: options.host,
+        port: options.port,
+        ...(options.reusePort ? { reusePort: true } : {}),
+        ...(options.ipv6Only ? { ipv6Only: true } : {}),
+      };
+    }
+    let listener: BunListener;
+    try {
+      listener = bunApi().listen(bunOptions);
+    } catch (err) {
+      const error = listenError(err, pipe ? options.path : options.host, pipe ? -1 : options.port);
+      queueMicrotask(() => {
+        if (!this.#closed) deliver(() => this.#sink.onError(error));
+      });
+      return;
+    }
+    if (pipe && (options.readableAll || options.writableAll)) {
+      try {
+        chmodPipe(options.path, options.readableAll, options.writableAll);
+      } catch (err) {
+        listener.stop(true);
+        const error = fromBunError(err, "uv_pipe_chmod"); // Node: `uv_pipe_chmod EPERM`
+        queueMicrotask(() => {
+          if (!this.#closed) deliver(() => this.#sink.onError(error));
+        });
+        return;
+      }
+    }
+    this.#listener = listener;
+    queueMicrotask(() => {
+      if (!this.#closed) deliver(() => this.#sink.onListening());
+    });
+  }
+
+  address(): RawAddress | undefined {
+    const listener = this.#listener;
+    if (this.#closed || listener === null) return undefined;
+    this.#address ??= addressOf(listener);
+    return this.#address;
+  }
+
+  close(done: () => void): void {
+    if (!this.#closed) {
+      this.#closed = true;
+      const listener = this.#listener;
+      this.#listener = null;
+      // stop(false): stop accepting and release the port (or unlink the path) now; the
+      // accepted connections stay open, the core ends them.
+      listener?.stop(false);
+    }
+    queueMicrotask(done);
+  }
+
+  ref(): void {
+    if (!this.#closed) this.#listener?.ref();
+  }
+
+  unref(): void {
+    if (!this.#closed) this.#listener?.unref();
+  }
+}
+
+/** The bound address: getsockname (the port chosen for port 0) or the path. */
+function addressOf(listener: BunListener): RawAddress | undefined {
+  if (typeof listener.unix === "string" && listener.unix !== "") return { path: listener.unix };
+  const out: Record<string, unknown> = {};
+  listener.getsockname?.(out);
+  const address = typeof out.address === "string" ? out.address : listener.hostname;
+  const port = typeof out.port === "number" ? out.port : listener.port;
+  if (address === undefined || port === undefined) return undefined;
+  return { address, family: address.includes(":") ? "IPv6" : "IPv4", port };
+}
+
+/** libuv's `uv_pipe_chmod`: add read and/or write for user, group and others. */
+function chmodPipe(path: string, readable: boolean, writable: boolean): void {
+  const mode = statSync(path).mode;
+  let wanted = 0;
+  if (readable) wanted |= 0o444;
+  if (writable) wanted |= 0o222;
+  if ((mode & wanted) === wanted) return;
+  chmodSync(path, (mode & 0o7777) | wanted);
+}
