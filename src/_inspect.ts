@@ -1,11 +1,31 @@
 // A small stand-in for util.inspect, enough to render values inside Node's error
 // messages the way Node does (the core may not import node:util).
 
+const meta: Record<string, string> = { "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", "\\": "\\\\" };
+
+/** A string quoted and escaped as `util.inspect` does (quote choice included). */
+export function quote(value: string): string {
+  let q = "'";
+  if (value.includes("'")) {
+    if (!value.includes('"')) q = '"';
+    else if (!value.includes("`") && !value.includes("${")) q = "`";
+  }
+  let out = "";
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    if (ch === q) out += `\\${ch}`;
+    else if (meta[ch] !== undefined) out += meta[ch];
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`;
+    else out += ch;
+  }
+  return `${q}${out}${q}`;
+}
+
 /** Render a value as `util.inspect` would for error messages. */
 export function inspect(value: unknown): string {
   switch (typeof value) {
     case "string":
-      return value.includes("'") ? JSON.stringify(value) : `'${value}'`;
+      return quote(value);
     case "number":
       return Object.is(value, -0) ? "-0" : String(value);
     case "bigint":
