@@ -4,6 +4,7 @@
 // limit. Ends with one line `N passed, N failed` over all runtimes.
 import { join, relative } from "node:path";
 import { root, run, type Runtime, runtimes } from "./_runtimes.ts";
+import { distributionChecks } from "./_distribution.ts";
 
 const FILE_TIMEOUT_MS = 120_000;
 const PARALLEL = 2;
@@ -117,6 +118,14 @@ async function main(): Promise<number> {
     );
     return r;
   });
+
+  // -- distribution (issue 6, scripts/_distribution.ts): npm build, the suite against the built
+  // package on Node 20/24, consumer smoke test, deno publish --dry-run. `--no-dist` skips it;
+  // a file filter runs it only when it names "npm".
+  if (!Deno.args.includes("--no-dist") && (only.length === 0 || only.includes("npm"))) {
+    results.push(...await distributionChecks(only.filter((o) => o !== "npm"), results));
+  }
+  // -- end distribution
 
   const failures = results.filter((r) => r.failed > 0);
   for (const r of failures) {

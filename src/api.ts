@@ -1,0 +1,169 @@
+/**
+ * The public API, once: every entry point (`mod.ts`, and the npm package's per-runtime
+ * entries in `runtime/`) re-exports this module after naming its adapter with
+ * `setRuntimeAdapter` (see `src/_runtime_adapter.ts`). Add new public exports here.
+ *
+ * @module
+ */
+import type { RuntimeAdapter } from "./types.ts";
+import { createNet, type Net } from "./net.ts";
+import type { Socket as CoreSocket } from "./socket.ts";
+import type { Server as CoreServer } from "./server.ts";
+import { runtimeAdapter, runtimeAdapterProxy } from "./_runtime_adapter.ts";
+import {
+  getDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamilyAttemptTimeout,
+} from "./auto_select_family.ts";
+
+/**
+ * The adapter for the runtime this code runs on: Bun, then Deno, then Node (from the
+ * npm package, the one its `bun`, `deno` or `node` export condition picked).
+ *
+ * @example
+ * ```ts
+ * import { detectAdapter } from "@omninet/net";
+ * console.log(detectAdapter().name); // "deno" under Deno
+ * ```
+ */
+export function detectAdapter(): RuntimeAdapter {
+  return runtimeAdapter();
+}
+
+const net: Net = createNet(runtimeAdapterProxy);
+
+/**
+ * `net.Socket` on the running runtime: a `Duplex` stream over one TCP or Unix connection.
+ *
+ * @example
+ * ```ts
+ * import { Socket } from "@omninet/net";
+ * const socket = new Socket();
+ * socket.connect(80, "127.0.0.1", () => socket.end("GET / HTTP/1.0\r\n\r\n"));
+ * socket.on("data", (data) => console.log(String(data)));
+ * socket.on("error", (err) => console.error(err.message));
+ * ```
+ */
+export const Socket: Net["Socket"] = net.Socket;
+/**
+ * A `net.Socket` instance.
+ *
+ * @example
+ * ```ts
+ * import { connect, type Socket } from "@omninet/net";
+ * const socket: Socket = connect(7, "127.0.0.1");
+ * socket.on("error", () => socket.destroy());
+ * ```
+ */
+export type Socket = CoreSocket;
+
+/**
+ * `net.Server` on the running runtime: listens and emits `'connection'` with a Socket.
+ *
+ * @example
+ * ```ts
+ * import { Server } from "@omninet/net";
+ * const server = new Server((socket) => socket.end("hello\n"));
+ * server.listen(0, "127.0.0.1", () => {
+ *   console.log("listening on", server.address());
+ *   server.close();
+ * });
+ * ```
+ */
+export const Server: Net["Server"] = net.Server;
+/**
+ * A `net.Server` instance.
+ *
+ * @example
+ * ```ts
+ * import { createServer, type Server } from "@omninet/net";
+ * const server: Server = createServer((socket) => socket.end());
+ * server.listen(0, "127.0.0.1", () => server.close());
+ * ```
+ */
+export type Server = CoreServer;
+
+/**
+ * `net.createServer([options][, connectionListener])`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "@omninet/net";
+ * const server = createServer({ allowHalfOpen: false }, (socket) => socket.pipe(socket));
+ * server.listen(0, "127.0.0.1", () => server.close());
+ * ```
+ */
+export const createServer: Net["createServer"] = net.createServer;
+
+/**
+ * `net.connect(...)`: a new Socket, connecting to a port, a host and port, an options
+ * object or a Unix socket path.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "@omninet/net";
+ * const socket = connect({ port: 7, host: "127.0.0.1" }, () => socket.end("ping"));
+ * socket.on("error", (err) => console.error(err.message)); // connect ECONNREFUSED 127.0.0.1:7
+ * ```
+ */
+export const connect: Net["connect"] = net.connect;
+
+/**
+ * `net.createConnection(...)` (alias of `connect`).
+ *
+ * @example
+ * ```ts
+ * import { createConnection } from "@omninet/net";
+ * const socket = createConnection(7, "127.0.0.1");
+ * socket.on("error", () => socket.destroy());
+ * ```
+ */
+export const createConnection: Net["createConnection"] = net.createConnection;
+
+export { createNet };
+export {
+  getDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamilyAttemptTimeout,
+};
+export type { Net } from "./net.ts";
+export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts } from "./net.ts";
+export type { InetAddress as AddressInfo } from "./types.ts";
+export type * from "./types.ts";
+
+/**
+ * The whole API as one object, shaped like `node:net`'s default export.
+ *
+ * @example
+ * ```ts
+ * import net from "@omninet/net";
+ * const server = net.createServer((socket) => socket.end("hi"));
+ * server.listen(0, "127.0.0.1", () => server.close());
+ * ```
+ */
+const defaultExport: {
+  Socket: Net["Socket"];
+  Server: Net["Server"];
+  createServer: Net["createServer"];
+  connect: Net["connect"];
+  createConnection: Net["createConnection"];
+  createNet: typeof createNet;
+  getDefaultAutoSelectFamily: typeof getDefaultAutoSelectFamily;
+  setDefaultAutoSelectFamily: typeof setDefaultAutoSelectFamily;
+  getDefaultAutoSelectFamilyAttemptTimeout: typeof getDefaultAutoSelectFamilyAttemptTimeout;
+  setDefaultAutoSelectFamilyAttemptTimeout: typeof setDefaultAutoSelectFamilyAttemptTimeout;
+} = {
+  Socket,
+  Server,
+  createServer,
+  connect,
+  createConnection,
+  createNet,
+  getDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamilyAttemptTimeout,
+};
+export default defaultExport;
