@@ -16,6 +16,9 @@ import {
   setDefaultAutoSelectFamily,
   setDefaultAutoSelectFamilyAttemptTimeout,
 } from "./auto_select_family.ts";
+import { isIP, isIPv4, isIPv6 } from "./ip.ts";
+import { BlockList } from "./blocklist.ts";
+import { SocketAddress } from "./socket_address.ts";
 
 /**
  * The adapter for the runtime this code runs on: Bun, then Deno, then Node (from the
@@ -122,6 +125,9 @@ export const connect: Net["connect"] = net.connect;
 export const createConnection: Net["createConnection"] = net.createConnection;
 
 export { createNet };
+export { isIP, isIPv4, isIPv6 };
+export { BlockList, SocketAddress };
+export type { IPVersion, SocketAddressInitOptions, SocketAddressJSON } from "./socket_address.ts";
 export {
   getDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout,
@@ -154,6 +160,11 @@ const defaultExport: {
   setDefaultAutoSelectFamily: typeof setDefaultAutoSelectFamily;
   getDefaultAutoSelectFamilyAttemptTimeout: typeof getDefaultAutoSelectFamilyAttemptTimeout;
   setDefaultAutoSelectFamilyAttemptTimeout: typeof setDefaultAutoSelectFamilyAttemptTimeout;
+  isIP: typeof isIP;
+  isIPv4: typeof isIPv4;
+  isIPv6: typeof isIPv6;
+  BlockList: typeof BlockList;
+  SocketAddress: typeof SocketAddress;
 } = {
   Socket,
   Server,
@@ -165,5 +176,10 @@ const defaultExport: {
   setDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout,
   setDefaultAutoSelectFamilyAttemptTimeout,
+  isIP,
+  isIPv4,
+  isIPv6,
+  BlockList,
+  SocketAddress,
 };
 export default defaultExport;
