@@ -1,0 +1,267 @@
+// Medians, ratios, the targets of issue 7, and the tables the benchmark prints.
+import type { Workload } from "./_impl.ts";
+
+export type RuntimeName = "node" | "deno" | "bun";
+export type Variant = "omninet" | "node_net" | "raw";
+export type Mode = "separate" | "one";
+
+/** A distribution of samples. */
+export interface Summary {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** One row of the throughput table. */
+export interface Row {
+  runtime: RuntimeName;
+  mode: Mode;
+  workload: Workload;
+  unit: string;
+  variants: Partial<Record<Variant, Summary>>;
+  vsNodeNet: number | null;
+  vsRaw: number | null;
+  targetVsNodeNet: number;
+  targetVsRaw: number;
+  passVsNodeNet: boolean | null;
+  passVsRaw: boolean | null;
+}
+
+/** One row of the memory table. */
+export interface MemRow {
+  runtime: RuntimeName;
+  side: "server" | "client";
+  omninet: Summary | null;
+  node_net: Summary | null;
+  ratio: number | null;
+  target: number;
+  pass: boolean | null;
+  /** JS heap growth per connection (heapUsed), for telling JS objects from buffers. */
+  heapOmninet: Summary | null;
+  heapNodeNet: Summary | null;
+}
+
+export const UNITS: Record<Workload, string> = {
+  bulk: "MiB/s",
+  pp1: "round trips/s",
+  pp16: "round trips/s",
+  churn: "conns/s",
+};
+
+export const WORKLOAD_LABELS: Record<Workload, string> = {
+  bulk: "bulk 64 KiB writes",
+  pp1: "ping-pong 64 B, 1 conn",
+  pp16: "ping-pong 64 B, 16 conns",
+  churn: "churn 8 at a time",
+};
+
+export const VARIANT_LABELS: Record<Variant, string> = {
+  omninet: "omninet",
+  node_net: "node:net",
+  raw: "raw API",
+};
+
+/** The targets of issue 7: minimum ratios of medians (omninet / other). */
+export const TARGETS: Record<RuntimeName, { vsNodeNet: Record<Workload, number>; vsRaw: Record<Workload, number> }> = {
+  deno: {
+    vsNodeNet: { bulk: 1.3, pp1: 1.0, pp16: 1.0, churn: 1.3 },
+    vsRaw: { bulk: 0.9, pp1: 0.9, pp16: 0.9, churn: 0.9 },
+  },
+  bun: {
+    vsNodeNet: { bulk: 1.0, pp1: 1.0, pp16: 1.0, churn: 1.5 },
+    vsRaw: { bulk: 0.9, pp1: 0.9, pp16: 0.9, churn: 0.9 },
+  },
+  node: {
+    vsNodeNet: { bulk: 0.85, pp1: 0.8, pp16: 0.8, churn: 0.9 },
+    vsRaw: { bulk: 0.85, pp1: 0.8, pp16: 0.8, churn: 0.9 },
+  },
+};
+
+/** Memory per idle connection: omninet at most this times node:net. */
+export const MEMORY_TARGET = 1.2;
+
+/** Median, min and max of the samples (null when there are none). */
+export function summarize(samples: number[]): Summary | null {
+  if (samples.length === 0) return null;
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { n: s.length, median, min: s[0], max: s[s.length - 1] };
+}
+
+function ratio(a: Summary | null | undefined, b: Summary | null | undefined): number | null {
+  if (!a || !b || b.median <= 0) return null;
+  return a.median / b.median;
+}
+
+/** Build the table rows from the samples. On Node the raw API is node:net. */
+export function buildRows(
+  samples: Map<string, number[]>,
+  runtimes: RuntimeName[],
+  modes: Mode[],
+  workloads: readonly Workload[],
+): Row[] {
+  const rows: Row[] = [];
+  for (const runtime of runtimes) {
+    for (const mode of modes) {
+      for (const workload of workloads) {
+        const variants: Partial<Record<Variant, Summary>> = {};
+        for (const v of ["omninet", "node_net", "raw"] as Variant[]) {
+          const s = summarize(samples.get(sampleKey(runtime, v, mode, workload)) ?? []);
+          if (s) variants[v] = s;
+        }
+        const raw = runtime === "node" ? variants.node_net : variants.raw;
+        const vsNodeNet = ratio(variants.omninet, variants.node_net);
+        const vsRaw = ratio(variants.omninet, raw);
+        const t = TARGETS[runtime];
+        rows.push({
+          runtime,
+          mode,
+          workload,
+          unit: UNITS[workload],
+          variants,
+          vsNodeNet,
+          vsRaw,
+          targetVsNodeNet: t.vsNodeNet[workload],
+          targetVsRaw: t.vsRaw[workload],
+          passVsNodeNet: vsNodeNet === null ? null : vsNodeNet >= t.vsNodeNet[workload],
+          passVsRaw: vsRaw === null ? null : vsRaw >= t.vsRaw[workload],
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Build the memory rows (bytes per idle connection, lower is better). */
+export function buildMemRows(
+  mem: Map<string, number[]>,
+  heap: Map<string, number[]>,
+  runtimes: RuntimeName[],
+): MemRow[] {
+  const rows: MemRow[] = [];
+  for (const runtime of runtimes) {
+    for (const side of ["server", "client"] as const) {
+      const omninet = summarize(mem.get(`${runtime}/omninet/${side}`) ?? []);
+      const nodeNet = summarize(mem.get(`${runtime}/node_net/${side}`) ?? []);
+      const r = omninet && nodeNet && nodeNet.median > 0 ? omninet.median / nodeNet.median : null;
+      rows.push({
+        runtime,
+        side,
+        omninet,
+        node_net: nodeNet,
+        ratio: r,
+        target: MEMORY_TARGET,
+        pass: r === null ? null : r <= MEMORY_TARGET,
+        heapOmninet: summarize(heap.get(`${runtime}/omninet/${side}`) ?? []),
+        heapNodeNet: summarize(heap.get(`${runtime}/node_net/${side}`) ?? []),
+      });
+    }
+  }
+  return rows;
+}
+
+/** The key of one sample series. */
+export function sampleKey(runtime: RuntimeName, variant: Variant, mode: Mode, workload: Workload): string {
+  return `${runtime}/${variant}/${mode}/${workload}`;
+}
+
+function num(x: number): string {
+  if (x >= 100) return Math.round(x).toLocaleString("en-US");
+  if (x >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+function cell(s: Summary | undefined | null): string {
+  if (!s) return "–";
+  if (s.n === 1) return num(s.median);
+  return `${num(s.median)} (${num(s.min)}–${num(s.max)})`;
+}
+
+function verdict(r: number | null, target: number, pass: boolean | null, op = "≥"): string {
+  if (r === null) return "n/a";
+  return `${r.toFixed(2)} ${pass ? "pass" : "MISS"} (${op} ${target})`;
+}
+
+/** The throughput table as Markdown. */
+export function markdownTable(rows: Row[]): string {
+  const head = [
+    "| runtime | mode | workload | unit | omninet | node:net | raw API | omninet / node:net | omninet / raw |",
+    "|---|---|---|---|---:|---:|---:|---|---|",
+  ];
+  const lines = rows.map((r) => {
+    const raw = r.runtime === "node" ? "(= node:net)" : cell(r.variants.raw);
+    const vsRaw = r.runtime === "node" ? "(same)" : verdict(r.vsRaw, r.targetVsRaw, r.passVsRaw);
+    return `| ${r.runtime} | ${r.mode} | ${WORKLOAD_LABELS[r.workload]} | ${r.unit} | ${cell(r.variants.omninet)} | ${
+      cell(r.variants.node_net)
+    } | ${raw} | ${verdict(r.vsNodeNet, r.targetVsNodeNet, r.passVsNodeNet)} | ${vsRaw} |`;
+  });
+  return [...head, ...lines].join("\n");
+}
+
+function bytes(s: Summary | null): string {
+  if (!s) return "–";
+  const f = (x: number) => Math.round(x).toLocaleString("en-US");
+  return s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
+/** The memory table as Markdown. */
+export function markdownMemTable(rows: MemRow[], conns: number): string {
+  const head = [
+    `| runtime | side (${
+      conns.toLocaleString("en-US")
+    } idle conns) | omninet RSS B/conn | node:net RSS B/conn | omninet / node:net | JS heap B/conn omninet / node:net |`,
+    "|---|---|---:|---:|---|---:|",
+  ];
+  const heapCell = (s: Summary | null) => s ? Math.round(s.median).toLocaleString("en-US") : "–";
+  const lines = rows.map((r) =>
+    `| ${r.runtime} | ${r.side} | ${bytes(r.omninet)} | ${bytes(r.node_net)} | ${
+      verdict(r.ratio, r.target, r.pass, "≤")
+    } | ${heapCell(r.heapOmninet)} / ${heapCell(r.heapNodeNet)} |`
+  );
+  return [...head, ...lines].join("\n");
+}
+
+/** CPU cost units: µs of the measuring process per MiB, round trip or connection. */
+export const CPU_UNITS: Record<Workload, string> = {
+  bulk: "CPU µs/MiB",
+  pp1: "CPU µs/round trip",
+  pp16: "CPU µs/round trip",
+  churn: "CPU µs/conn",
+};
+
+/**
+ * The CPU-cost table (lower is better; a ratio above 1 means omninet costs more). Less
+ * sensitive than throughput to other load on the machine. In "separate" mode it is the
+ * client process only; in "one" mode both ends.
+ */
+export function markdownCpuTable(
+  cpu: Map<string, number[]>,
+  runtimes: RuntimeName[],
+  modes: Mode[],
+  workloads: readonly Workload[],
+): string {
+  const lines = [
+    "| runtime | mode | workload | unit | omninet | node:net | raw API | omninet / node:net | omninet / raw |",
+    "|---|---|---|---|---:|---:|---:|---:|---:|",
+  ];
+  for (const runtime of runtimes) {
+    for (const mode of modes) {
+      for (const workload of workloads) {
+        const get = (v: Variant) => summarize(cpu.get(sampleKey(runtime, v, mode, workload)) ?? []);
+        const o = get("omninet");
+        const n = get("node_net");
+        const raw = runtime === "node" ? n : get("raw");
+        const r = (a: Summary | null, b: Summary | null) =>
+          a && b && b.median > 0 ? (a.median / b.median).toFixed(2) : "n/a";
+        lines.push(
+          `| ${runtime} | ${mode} | ${WORKLOAD_LABELS[workload]} | ${CPU_UNITS[workload]} | ${cell(o)} | ${cell(n)} | ${
+            runtime === "node" ? "(= node:net)" : cell(raw)
+          } | ${r(o, n)} | ${runtime === "node" ? "(same)" : r(o, raw)} |`,
+        );
+      }
+    }
+  }
+  return lines.join("\n");
+}
