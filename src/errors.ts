@@ -410,3 +410,63 @@ export function uvSystemError(code: string, syscall: string, details: SystemErro
 export function ERR_INVALID_ADDRESS(): NodeError {
   return nodeError(Error, "ERR_INVALID_ADDRESS", "Invalid socket address");
 }
+
+/**
+ * A bind or listen failure as Node's `server.listen` reports it: syscall `listen`, the
+ * `uv` message (`listen EADDRINUSE: address already in use 127.0.0.1:8080`), `port: -1`
+ * for a Unix socket, and ENOENT on a socket path reported as EACCES (libuv's
+ * `uv_pipe_bind` does that). An adapter's error that already has this shape is returned
+ * as it is; other errors (`ERR_*`, `uv_pipe_chmod` …) pass through unchanged.
+ */
+export function listenError(err: Error, target: { path: string } | { host: string; port: number }): Error {
+  const e = err as Partial<SystemError>;
+  if (typeof e.code !== "string" || (e.syscall !== "listen" && e.syscall !== "bind")) return err;
+  const pipe = "path" in target;
+  const code = pipe && e.code === "ENOENT" ? "EACCES" : e.code;
+  const address = pipe ? target.path : target.host;
+  const port = pipe ? -1 : target.port;
+  const wanted = uvSystemError(code, "listen", { address, port });
+  if (
+    err.message === wanted.message && e.code === code && e.errno === wanted.errno && e.syscall === "listen" &&
+    e.address === address && e.port === wanted.port
+  ) {
+    return err;
+  }
+  return uvSystemError(code, "listen", { address, port, cause: err });
+}
+
+/** `This handle type cannot be sent` (TypeError): `resetAndDestroy()` on a Unix socket. */
+export function ERR_INVALID_HANDLE_TYPE(): NodeError {
+  return nodeError(TypeError, "ERR_INVALID_HANDLE_TYPE", "This handle type cannot be sent");
+}
+
+/** `Socket connection timeout`: every Happy Eyeballs attempt ended without an error. */
+export function ERR_SOCKET_CONNECTION_TIMEOUT(): NodeError {
+  return nodeError(Error, "ERR_SOCKET_CONNECTION_TIMEOUT", "Socket connection timeout");
+}
+
+/**
+ * A connect failure as Node reports it: the target's `address`/`port` (or socket path),
+ * and with a local bind ` - Local (address:port)` plus `localAddress`/`localPort`.
+ */
+export function withConnectDetails(
+  err: Error,
+  target: { path: string } | { host: string; port: number; localAddress?: string; localPort?: number },
+): Error {
+  if ("path" in target) return withEndpoint(err, target.path);
+  const out = withEndpoint(err, target.host, target.port) as SystemError & {
+    localAddress?: string;
+    localPort?: number;
+  };
+  const { localAddress, localPort } = target;
+  if (out.syscall !== "connect" || !localAddress || !localPort || out.localAddress !== undefined) return out;
+  const local = ` - Local (${localAddress}:${localPort})`;
+  if (!out.message.endsWith(local)) {
+    const old = out.message;
+    out.message += local;
+    if (typeof out.stack === "string") out.stack = out.stack.replace(old, out.message);
+  }
+  out.localAddress = localAddress;
+  out.localPort = localPort;
+  return out;
+}

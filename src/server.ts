@@ -1,7 +1,7 @@
 /**
- * `Server`: Node's `net.Server` state machine over one RawListener: listen forms,
- * `'listening'`, `'connection'`, `maxConnections` with `'drop'`, and `close()` that waits
- * for every connection.
+ * `Server`: Node's `net.Server` state machine over one RawListener: every listen form,
+ * `'listening'`, `'connection'`, `maxConnections` with `'drop'`, `blockList`, and
+ * `close()` that waits for every connection and for the port's release.
  *
  * @module
  */
@@ -12,56 +12,33 @@ import type { Socket, SocketConstructorOpts } from "./socket.ts";
 import { normalizeArgs } from "./normalize_args.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
-  ERR_INVALID_ARG_TYPE,
-  ERR_INVALID_ARG_VALUE,
   ERR_SERVER_ALREADY_LISTEN,
   ERR_SERVER_NOT_RUNNING,
+  listenError,
+  systemError,
 } from "./errors.ts";
-import { validateNumber, validatePort, validateString } from "./validators.ts";
+import { validateAbortSignal, validateFunction } from "./validators.ts";
 import { isIP } from "./ip.ts";
+import type { BlockList } from "./blocklist.ts";
+import { type ServerOpts, serverSettings } from "./_server_options.ts";
+import { admit, refuse } from "./_server_accept.ts";
+import {
+  backlogFromArgs,
+  type ListenOpts,
+  listenTarget,
+  pickListenAddress,
+  rejectHandles,
+  type TcpTarget,
+} from "./server_listen.ts";
 
-/** Options for `createServer()` / `new Server()`. */
-export interface ServerOpts {
-  /** Accepted sockets keep their writable side open after the peer ends. @default false */
-  allowHalfOpen?: boolean;
-  /** Accepted sockets start paused (no reading until `resume()`). @default false */
-  pauseOnConnect?: boolean;
-  /** Turn Nagle's algorithm off on accepted sockets. @default false */
-  noDelay?: boolean;
-  /** Enable keep-alive on accepted sockets. @default false */
-  keepAlive?: boolean;
-  /** Keep-alive initial delay in milliseconds. @default 0 */
-  keepAliveInitialDelay?: number;
-  /** Buffer size of accepted sockets. @default 16384 */
-  highWaterMark?: number;
-}
-
-/** Options for `server.listen(options)`. */
-export interface ListenOpts {
-  /** TCP port; 0 or omitted picks a free one. */
-  port?: number | string | null;
-  /** Host to bind; omitted binds every address (`::` with dual stack, else `0.0.0.0`). */
-  host?: string;
-  /** Unix domain socket path. */
-  path?: string;
-  /** Pending-connection queue length. @default 511 */
-  backlog?: number;
-  /** Accepted for compatibility; there is no cluster here. @default false */
-  exclusive?: boolean;
-  /** Bind IPv6 only (no dual stack). @default false */
-  ipv6Only?: boolean;
-  /** Let several listeners share the port (SO_REUSEPORT). @default false */
-  reusePort?: boolean;
-  /** Make the Unix socket readable by all users. @default false */
-  readableAll?: boolean;
-  /** Make the Unix socket writable by all users. @default false */
-  writableAll?: boolean;
-  /** Close the server when this signal aborts. */
-  signal?: AbortSignal;
-  [key: string]: unknown;
-}
+export type { ListenOpts } from "./server_listen.ts";
+export type { DropData } from "./_server_accept.ts";
+export type { ServerOpts } from "./_server_options.ts";
 
 type SocketClass = new (options: SocketConstructorOpts & Record<string, unknown>) => Socket;
+
+// The default host's fallback: `::` is tried first, `0.0.0.0` where IPv6 is missing.
+const NO_IPV6 = new Set(["EAFNOSUPPORT", "EADDRNOTAVAIL", "EPROTONOSUPPORT"]);
 
 /**
  * A TCP or IPC server, as Node's `net.Server`.
@@ -77,8 +54,10 @@ export class Server extends EventEmitter {
   declare [kAdapter]: RuntimeAdapter;
   /** @internal The Socket class of the same net (set by createNet). */
   declare socketClass: SocketClass;
-  /** Refuse connections beyond this many (they are dropped with a `'drop'` event). */
-  maxConnections: number | undefined = undefined;
+  /** Refuse connections beyond this many (they are closed, with a `'drop'` event). @default undefined */
+  declare maxConnections: number | null | undefined;
+  /** The `blockList` option: its blocked peers are closed before `'connection'`. */
+  declare blockList: BlockList | undefined;
   /** Accepted sockets allow half-open. */
   allowHalfOpen: boolean;
   /** Accepted sockets start paused. */
@@ -93,101 +72,90 @@ export class Server extends EventEmitter {
   highWaterMark: number;
 
   #listener: RawListener | null = null;
+  // Node's `_handle`: the current listener is bound (synchronously or by 'listening').
   #bound = false;
   #pipeName: string | undefined = undefined;
   #connections = 0;
   #unref = false;
-  #releasing = 0;
-  #listeningId = 0;
+  #listeningId = 1;
+  // Settles once every listener given up so far has released its port or path.
+  #released: Promise<unknown> = Promise.resolve();
 
   constructor(options?: ServerOpts | ((socket: Socket) => void), connectionListener?: (socket: Socket) => void) {
     super();
-    let opts: ServerOpts;
-    if (typeof options === "function") {
-      this.on("connection", options);
-      opts = {};
-    } else if (options == null || typeof options === "object") {
-      opts = { ...options };
-      if (typeof connectionListener === "function") this.on("connection", connectionListener);
-    } else {
-      throw ERR_INVALID_ARG_TYPE("options", "Object", options);
-    }
-    if (opts.keepAliveInitialDelay !== undefined) {
-      validateNumber(opts.keepAliveInitialDelay, "options.keepAliveInitialDelay");
-      if (opts.keepAliveInitialDelay < 0) opts.keepAliveInitialDelay = 0;
-    }
-    if (opts.highWaterMark !== undefined) validateNumber(opts.highWaterMark, "options.highWaterMark");
-    this.allowHalfOpen = opts.allowHalfOpen || false;
-    this.pauseOnConnect = Boolean(opts.pauseOnConnect);
-    this.noDelay = Boolean(opts.noDelay);
-    this.keepAlive = Boolean(opts.keepAlive);
-    this.keepAliveInitialDelay = ~~((opts.keepAliveInitialDelay ?? 0) / 1000);
-    this.highWaterMark = opts.highWaterMark ?? 16384;
+    const [settings, listener] = serverSettings<(socket: Socket) => void>(options, connectionListener);
+    if (listener) this.on("connection", listener);
+    this.allowHalfOpen = settings.allowHalfOpen;
+    this.pauseOnConnect = settings.pauseOnConnect;
+    this.noDelay = settings.noDelay;
+    this.keepAlive = settings.keepAlive;
+    this.keepAliveInitialDelay = settings.keepAliveInitialDelay;
+    this.highWaterMark = settings.highWaterMark;
+    if (settings.blockList) this.blockList = settings.blockList;
   }
 
-  /** Start listening: `(port[, host][, backlog][, cb])`, `(path[, backlog][, cb])`, `(options[, cb])`. */
-  listen(port?: number, host?: string, backlog?: number, listeningListener?: () => void): this;
-  listen(port?: number, host?: string, listeningListener?: () => void): this;
-  listen(port?: number, listeningListener?: () => void): this;
+  /**
+   * Start listening: `([port][, host][, backlog][, cb])`, `(path[, backlog][, cb])` or
+   * `(options[, cb])`. `'listening'` (and `cb`) follow asynchronously, or `'error'`.
+   */
+  listen(port?: number | string | null, host?: string, backlog?: number, listeningListener?: () => void): this;
+  listen(port?: number | string | null, host?: string, listeningListener?: () => void): this;
+  listen(port?: number | string | null, backlog?: number, listeningListener?: () => void): this;
+  listen(port?: number | string | null, listeningListener?: () => void): this;
+  listen(path: string, backlog?: number, listeningListener?: () => void): this;
   listen(path: string, listeningListener?: () => void): this;
   listen(options: ListenOpts, listeningListener?: () => void): this;
   listen(listeningListener?: () => void): this;
   listen(...args: unknown[]): this {
     const [normalized, cb] = normalizeArgs(args);
-    const options = normalized as ListenOpts;
-    if (this.#listener) throw ERR_SERVER_ALREADY_LISTEN();
+    if (this.#listener && this.#bound) throw ERR_SERVER_ALREADY_LISTEN();
     if (cb !== null) this.once("listening", cb);
-    const backlogFromArgs = toNumber(args.length > 1 && args[1]) || toNumber(args.length > 2 && args[2]);
+    const fromArgs = backlogFromArgs(args);
+    const adapter = this[kAdapter];
+    // A new call makes any earlier one that is still resolving or binding void (Node's _listeningId).
     const id = ++this.#listeningId;
-    if (options.handle !== undefined || options._handle !== undefined || typeof options.fd === "number") {
-      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
-        options.fd !== undefined ? "options.fd" : "options.handle",
-        this[kAdapter].name,
-      );
+    this.#dropPending();
+    const options = rejectHandles(normalized, adapter.name);
+    if (options.signal !== undefined) {
+      validateAbortSignal(options.signal, "options.signal");
+      this.#watchSignal(options.signal as AbortSignal);
     }
-    if (
-      args.length === 0 || typeof args[0] === "function" ||
-      (options.port === undefined && "port" in options) || options.port === null
-    ) {
-      options.port = 0;
-    }
-    if (options.signal) this.#watchSignal(options.signal as AbortSignal);
-    const backlog = (options.backlog as number | undefined) || backlogFromArgs || 511;
-    if (typeof options.port === "number" || typeof options.port === "string") {
-      const port = validatePort(options.port, "options.port");
-      const flags = { ipv6Only: Boolean(options.ipv6Only), reusePort: Boolean(options.reusePort) };
-      if (options.host) this.#lookupAndListen(id, port, options.host, backlog, flags);
-      else this.#listenDefault(id, port, backlog, flags);
+    const target = listenTarget(options, args, fromArgs);
+    const caps = adapter.capabilities;
+    if ("path" in target) {
+      if (!caps.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
+      this.#pipeName = target.path;
+      this.#bind(target);
       return this;
     }
-    if (options.path !== undefined) {
-      validateString(options.path, "options.path");
-      this.#pipeName = options.path;
-      this.#bind(id, {
-        path: options.path,
-        backlog,
-        readableAll: Boolean(options.readableAll),
-        writableAll: Boolean(options.writableAll),
+    if (target.reusePort && !caps.reusePort) {
+      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.reusePort", adapter.name);
+    }
+    const literal = target.host === undefined ? 6 : isIP(target.host);
+    if (target.ipv6Only && literal === 6 && !caps.ipv6Only) {
+      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.ipv6Only", adapter.name);
+    }
+    if (target.host === undefined) {
+      this.#bindTcp(target, "::", 6, () => this.#bindTcp(target, "0.0.0.0", 4));
+    } else if (literal) {
+      // Node resolves even a literal through dns.lookup: the bind happens a tick later.
+      const host = target.host;
+      queueMicrotask(() => {
+        if (id === this.#listeningId) this.#bindTcp(target, host, literal as 4 | 6);
       });
-      return this;
+    } else {
+      this.#lookupAndBind(id, target, target.host);
     }
-    if (!("port" in options) && !("path" in options)) {
-      throw ERR_INVALID_ARG_VALUE("options", options, 'must have the property "port" or "path"');
-    }
-    throw ERR_INVALID_ARG_VALUE("options", options);
+    return this;
   }
 
-  #lookupAndListen(id: number, port: number, host: string, backlog: number, flags: ListenFlags): void {
-    const family = isIP(host);
-    if (family) {
-      this.#bind(id, { host, port, family: family as 4 | 6, backlog, ...flags });
-      return;
-    }
+  #lookupAndBind(id: number, target: TcpTarget, host: string): void {
     this[kAdapter].lookup(host, { family: 0, hints: 0 }).then(
       (addresses) => {
         if (id !== this.#listeningId) return;
-        const a = addresses[0];
-        this.#bind(id, { host: a.address, port, family: a.family, backlog, ...flags });
+        const chosen = pickListenAddress(addresses);
+        if (!chosen) this.emit("error", systemError("ENOTFOUND", "getaddrinfo", { hostname: host }));
+        else this.#bindTcp(target, chosen.address, chosen.family);
       },
       (err) => {
         if (id === this.#listeningId) this.emit("error", err);
@@ -195,59 +163,69 @@ export class Server extends EventEmitter {
     );
   }
 
-  // No host: `::` (dual stack) where IPv6 works, else `0.0.0.0`, as Node does.
-  #listenDefault(id: number, port: number, backlog: number, flags: ListenFlags): void {
-    this.#bind(id, { host: "::", port, family: 6, backlog, ...flags }, (err) => {
-      const code = (err as { code?: string }).code;
-      if (code !== "EAFNOSUPPORT" && code !== "EADDRNOTAVAIL") return false;
-      this.#bind(id, { host: "0.0.0.0", port, family: 4, backlog, ...flags });
-      return true;
-    });
+  #bindTcp(target: TcpTarget, host: string, family: 4 | 6, fallback?: () => void): void {
+    const ipv6Only = target.ipv6Only && family === 6;
+    if (ipv6Only && !this[kAdapter].capabilities.ipv6Only) {
+      this.emit("error", ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.ipv6Only", this[kAdapter].name));
+      return;
+    }
+    const { port, backlog, reusePort } = target;
+    this.#bind({ host, port, family, backlog, ipv6Only, reusePort }, fallback);
   }
 
-  #bind(id: number, options: ListenOptions, retry?: (err: Error) => boolean): void {
-    const listener = this[kAdapter].listen(options, {
+  #bind(options: ListenOptions, fallback?: () => void): void {
+    let announced = false;
+    const listener: RawListener = this[kAdapter].listen(options, {
       onListening: () => {
-        if (id !== this.#listeningId || this.#listener !== listener) return;
-        this.#bound = true;
+        if (this.#listener !== listener) return;
+        announced = this.#bound = true;
         this.emit("listening");
       },
-      onConnection: (conn) => this.#onConnection(conn),
+      onConnection: (conn) => {
+        if (this.#listener === listener) this.#onConnection(conn);
+        else refuse(conn);
+      },
       onError: (err) => {
-        if (id !== this.#listeningId || this.#listener !== listener) return;
-        if (!this.#bound) {
-          this.#listener = null;
-          listener.close(() => {});
-          if (retry?.(err)) return;
-          this.#pipeName = undefined;
+        if (this.#listener !== listener) return;
+        if (announced) {
+          this.emit("error", err); // accept failed; the listener goes on
+          return;
         }
-        this.emit("error", err);
+        // Before onListening, an error means the bind or listen failed.
+        this.#listener = null;
+        this.#bound = false;
+        this.#release(listener);
+        if (fallback && NO_IPV6.has((err as { code?: string }).code!)) fallback();
+        else this.emit("error", listenError(err, options));
       },
     });
     this.#listener = listener;
+    // Runtimes that bind synchronously (as Node does for an IP or a path) know it now.
+    this.#bound = listener.address() !== undefined;
     if (this.#unref) listener.unref();
   }
 
+  // A listener whose bind has not completed is given up when listen() or close() is called again.
+  #dropPending(): void {
+    if (this.#listener && !this.#bound) {
+      this.#release(this.#listener);
+      this.#listener = null;
+    }
+  }
+
+  #release(listener: RawListener): void {
+    const released = new Promise<void>((resolve) => listener.close(resolve));
+    this.#released = Promise.all([this.#released, released]);
+  }
+
   #onConnection(conn: RawConn): void {
-    if (this.maxConnections != null && this.#connections >= this.maxConnections) {
-      const local = conn.localAddress();
-      const remote = conn.remoteAddress();
-      if (local && "port" in local) {
-        const data: Record<string, unknown> = Object.create(null);
-        data.localAddress = local.address;
-        data.localPort = local.port;
-        data.localFamily = local.family;
-        if (remote && "port" in remote) {
-          data.remoteAddress = remote.address;
-          data.remotePort = remote.port;
-          data.remoteFamily = remote.family;
-        }
-        this.emit("drop", data);
-      } else {
-        this.emit("drop");
+    const verdict = admit(conn, this.#connections, this.maxConnections, this.blockList);
+    if (verdict.kind !== "accept") {
+      refuse(conn);
+      if (verdict.kind === "drop") {
+        if (verdict.data) this.emit("drop", verdict.data);
+        else this.emit("drop");
       }
-      conn.attach(ignoreSink);
-      conn.close();
       return;
     }
     const socket = new this.socketClass({
@@ -261,7 +239,9 @@ export class Server extends EventEmitter {
       keepAliveInitialDelay: this.keepAliveInitialDelay * 1000,
     });
     this.#connections++;
-    (socket as Socket & { server: Server; _server: Server }).server = this;
+    const withServer = socket as Socket & { server: Server; _server: Server };
+    withServer.server = this;
+    withServer._server = this;
     socket[kServerHooks] = { onDestroy: () => this.#onSocketDestroyed() };
     this.emit("connection", socket);
   }
@@ -271,61 +251,61 @@ export class Server extends EventEmitter {
     this.#emitCloseIfDrained();
   }
 
+  // Node schedules one 'close' per call that finds no listener and no connection; here
+  // it also waits until every given-up listener has released its port.
   #emitCloseIfDrained(): void {
-    if (this.#listener || this.#releasing || this.#connections) return;
-    queueMicrotask(() => this.emit("close"));
+    if (this.#listener || this.#connections) return;
+    this.#released.then(() => queueMicrotask(() => this.emit("close")));
   }
 
   #watchSignal(signal: AbortSignal): void {
     const onAbort = () => this.close();
-    if (signal.aborted) queueMicrotask(onAbort);
-    else {
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.once("close", () => signal.removeEventListener("abort", onAbort));
+    if (signal.aborted) {
+      queueMicrotask(onAbort);
+      return;
     }
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.once("close", () => signal.removeEventListener("abort", onAbort));
   }
 
-  /** Stop accepting; `'close'` follows once every connection has ended. */
+  /**
+   * Stop accepting now; `'close'` (and `callback`) follow once every connection has
+   * ended. The callback gets `ERR_SERVER_NOT_RUNNING` when the server was not listening.
+   */
   close(callback?: (err?: Error) => void): this {
+    this.#listeningId++;
     if (typeof callback === "function") {
-      if (!this.#listener) this.once("close", () => callback(ERR_SERVER_NOT_RUNNING()));
+      if (!this.listening) this.once("close", () => callback(ERR_SERVER_NOT_RUNNING()));
       else this.once("close", callback);
     }
     if (this.#listener) {
-      // 'close' waits until the runtime has released the port, as Node's handle close does.
-      this.#releasing++;
-      this.#listener.close(() => {
-        this.#releasing--;
-        this.#emitCloseIfDrained();
-      });
+      this.#release(this.#listener);
       this.#listener = null;
       this.#bound = false;
-      this.#listeningId++;
     }
     this.#emitCloseIfDrained();
     return this;
   }
 
-  /** The bound address: `{ address, family, port }`, the pipe path, or null. */
+  /**
+   * The bound address: `{ address, family, port }` for TCP, the path for a Unix socket
+   * (kept after close, as Node does), or null.
+   */
   address(): InetAddress | string | null {
-    if (this.#listener) {
-      const a = this.#listener.address();
-      if (a && "port" in a) return { address: a.address, family: a.family, port: a.port };
-      if (a && "path" in a) return a.path;
-      if (this.#pipeName !== undefined) return this.#pipeName;
-      return {} as InetAddress;
-    }
-    if (this.#pipeName !== undefined) return this.#pipeName;
+    const a = this.#listener && this.#bound ? this.#listener.address() : undefined;
+    if (a && "port" in a) return { address: a.address, family: a.family, port: a.port };
+    if (this.#pipeName) return this.#pipeName;
     return null;
   }
 
   /** True while bound and accepting. */
   get listening(): boolean {
-    return this.#bound && this.#listener !== null;
+    return this.#listener !== null && this.#bound;
   }
 
   /** Calls back (asynchronously) with the number of open connections. */
   getConnections(cb: (err: Error | null, count: number) => void): this {
+    validateFunction(cb, "callback");
     const count = this.#connections;
     queueMicrotask(() => cb(null, count));
     return this;
@@ -345,27 +325,18 @@ export class Server extends EventEmitter {
     return this;
   }
 
-  /** `await using server = …`: closes the server. */
-  [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#listener) return Promise.resolve();
-    return new Promise((resolve, reject) => this.close((err) => err ? reject(err) : resolve()));
+  /** `await using server = …`: closes the server and waits for `'close'`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#listener) return;
+    await new Promise<void>((resolve) => {
+      this.once("close", () => resolve());
+      this.close();
+    });
+  }
+
+  /** With `captureRejections`: a rejected `'connection'` listener destroys its socket. */
+  override [EventEmitter.captureRejectionSymbol](err: Error, event: string, ...args: unknown[]): void {
+    if (event === "connection") (args[0] as Socket).destroy(err);
+    else this.emit("error", err);
   }
 }
-
-interface ListenFlags {
-  ipv6Only: boolean;
-  reusePort: boolean;
-}
-
-function toNumber(x: unknown): number | false {
-  const n = Number(x);
-  return n >= 0 ? n : false;
-}
-
-const ignoreSink = {
-  onConnect() {},
-  onData() {},
-  onEnd() {},
-  onError() {},
-  onClose() {},
-};

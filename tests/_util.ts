@@ -91,3 +91,88 @@ export function pattern(size: number, seed = 7): Uint8Array {
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The Node fields of an error, as plain data: `{ name, code, errno, syscall, address, port, message }`. */
+export function errorFields(err: unknown): Record<string, unknown> {
+  const e = err as Error & Record<string, unknown>;
+  const out: Record<string, unknown> = { name: e.name, message: e.message };
+  for (const key of ["code", "errno", "syscall", "address", "port", "hostname"]) {
+    if (e[key] !== undefined) out[key] = e[key];
+  }
+  return out;
+}
+
+/** Call `fn` and return what it threw (fails the test when it returns). */
+export function thrown(fn: () => unknown): Error & Record<string, unknown> {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error & Record<string, unknown>;
+  }
+  throw new Error("expected a throw");
+}
+
+/** What a fixture process did: its exit code, signal and output. */
+export interface FixtureResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** True when it did not exit within the bound and was killed. */
+  killed: boolean;
+}
+
+/**
+ * Run `tests/fixtures/<name>` on the runtime running this test (Node runs the compiled
+ * `.build/` copy beside this file), wait at most `ms` for it to exit by itself, and kill it
+ * otherwise.
+ */
+export async function runFixture(name: string, args: string[] = [], ms = 10_000): Promise<FixtureResult> {
+  const { spawn } = await import("node:child_process");
+  const { default: process } = await import("node:process");
+  const { fileURLToPath } = await import("node:url");
+  const ext = import.meta.url.endsWith(".js") ? ".js" : ".ts";
+  const script = fileURLToPath(new URL(`./fixtures/${name}${ext}`, import.meta.url));
+  const runtimeArgs = runtime === "deno" ? ["run", "-A", script] : runtime === "bun" ? ["run", script] : [script];
+  const child = spawn(process.execPath, [...runtimeArgs, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Uint8Array) => stdout += new TextDecoder().decode(d));
+  child.stderr!.on("data", (d: Uint8Array) => stderr += new TextDecoder().decode(d));
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, ms);
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => {
+    child.on("close", (c: number | null, s: string | null) => resolve([c, s]));
+  });
+  clearTimeout(timer);
+  return { code, signal, stdout, stderr, killed };
+}
+
+const opened = new Set<EventEmitter>();
+
+/**
+ * Remember a server or socket (and every socket a server accepts) so `sweep()` can close
+ * it: a failing test must not leave anything that keeps the process alive.
+ */
+export function track<T extends EventEmitter>(item: T): T {
+  opened.add(item);
+  if ("listening" in item) item.on("connection", (socket: EventEmitter) => opened.add(socket));
+  return item;
+}
+
+/** Destroy every tracked socket; close and unref every tracked server. For `after.each`. */
+export function sweep(): void {
+  for (const item of opened) {
+    const it = item as EventEmitter & { listening?: boolean; close?(): void; unref?(): void; destroy?(): void };
+    if (typeof it.destroy === "function") {
+      it.destroy();
+    } else {
+      if (it.listening) it.close?.();
+      it.unref?.();
+    }
+  }
+  opened.clear();
+}

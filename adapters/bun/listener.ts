@@ -1,7 +1,7 @@
 // A Bun listener seen through the RawListener contract: bind synchronously (Bun.listen
 // throws a bind error at once), report listening or the error asynchronously, then hand
 // each accepted socket to the core paused, not yet reading.
-import { chmodSync, statSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/types.ts";
 import { bunApi, type BunListener, type BunListenOptions, type BunSocket } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
@@ -112,12 +112,10 @@ function addressOf(listener: BunListener): RawAddress | undefined {
   return { address, family: address.includes(":") ? "IPv6" : "IPv4", port };
 }
 
-/** libuv's `uv_pipe_chmod`: add read and/or write for user, group and others. */
+/** `uv_pipe_chmod` as in Node 24: the mode becomes exactly r and/or w for everyone. */
 function chmodPipe(path: string, readable: boolean, writable: boolean): void {
-  const mode = statSync(path).mode;
-  let wanted = 0;
-  if (readable) wanted |= 0o444;
-  if (writable) wanted |= 0o222;
-  if ((mode & wanted) === wanted) return;
-  chmodSync(path, (mode & 0o7777) | wanted);
+  let mode = 0;
+  if (readable) mode |= 0o444;
+  if (writable) mode |= 0o222;
+  chmodSync(path, mode);
 }

@@ -53,6 +53,7 @@ export interface DenoNamespace {
   ): DenoListener;
   statSync(path: string): { mode: number | null };
   chmodSync(path: string, mode: number): void;
+  removeSync(path: string): void;
   readonly errors: Record<string, abstract new (...args: never[]) => Error>;
   /** Present only under `--unstable-net` (the flag `reusePort` needs too). */
   readonly listenDatagram?: unknown;

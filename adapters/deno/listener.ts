@@ -5,7 +5,7 @@ import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors.ts";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/types.ts";
 import { denoApi, type DenoListener, hasUnstableNet } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
-import { deliver, toRawAddress } from "./_util.ts";
+import { deliver, rethrow, toRawAddress } from "./_util.ts";
 import { fromDenoError, listenError } from "./errors.ts";
 
 /** Wraps one Deno listener. */
@@ -63,8 +63,11 @@ export class DenoRawListener implements RawListener {
         conn.close();
         return;
       }
-      const raw = new DenoRawConn(conn);
-      deliver(() => this.#sink.onConnection(raw));
+      try {
+        this.#sink.onConnection(new DenoRawConn(conn));
+      } catch (err) {
+        rethrow(err);
+      }
     }
   }
 
@@ -78,6 +81,16 @@ export class DenoRawListener implements RawListener {
     if (this.#closed === null) {
       const listener = this.#listener;
       if (listener !== null) {
+        // libuv unlinks a Unix socket's path before closing it: connects after close()
+        // then fail with ENOENT at once, as on Node.
+        const addr = listener.addr as { transport: string; path?: string };
+        if (addr.transport === "unix" && addr.path) {
+          try {
+            denoApi().removeSync(addr.path);
+          } catch {
+            // already gone
+          }
+        }
         try {
           listener.close();
         } catch {
@@ -131,13 +144,11 @@ function bind(options: ListenOptions): DenoListener {
   });
 }
 
-/** libuv's `uv_pipe_chmod`: add read and/or write for user, group and others. */
+/** `uv_pipe_chmod` as in Node 24: the mode becomes exactly r and/or w for everyone. */
 function chmodPipe(path: string, readable: boolean, writable: boolean): void {
   const deno = denoApi();
-  const mode = deno.statSync(path).mode ?? 0;
-  let wanted = 0;
-  if (readable) wanted |= 0o444;
-  if (writable) wanted |= 0o222;
-  if ((mode & wanted) === wanted) return;
-  deno.chmodSync(path, (mode & 0o7777) | wanted);
+  let mode = 0;
+  if (readable) mode |= 0o444;
+  if (writable) mode |= 0o222;
+  deno.chmodSync(path, mode);
 }

@@ -13,6 +13,7 @@ export class NodeListener implements RawListener {
   }
 
   address(): RawAddress | undefined {
+    if (!this.#server.listening) return undefined;
     const a = this.#server.address();
     if (a === null) return undefined;
     if (typeof a === "string") return { path: a };
@@ -25,10 +26,8 @@ export class NodeListener implements RawListener {
       return;
     }
     this.#closed = true;
-    if (!this.#server.listening) {
-      queueMicrotask(done);
-      return;
-    }
+    // Also when not listening yet: close() voids a bind still waiting on its lookup
+    // (the callback then gets ERR_SERVER_NOT_RUNNING, which means the same: released).
     this.#server.close(() => done());
   }
 

@@ -5,6 +5,8 @@
  */
 import * as net from "node:net";
 import { lookup as dnsLookup } from "node:dns";
+import { chmodSync } from "node:fs";
+import process from "node:process";
 import type {
   Capabilities,
   ConnectOptions,
@@ -20,12 +22,16 @@ import type {
 import { NodeConn } from "./conn.ts";
 import { forwardListenerEvents, NodeListener } from "./listener.ts";
 
+// SO_REUSEPORT arrived in Node 22.12 (and 23.1); older versions ignore the option.
+const [major, minor] = process.versions.node.split(".").map(Number);
+const hasReusePort = major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+
 const capabilities: Capabilities = {
   unix: true,
   halfOpen: true,
   noDelay: true,
   keepAlive: true,
-  reusePort: true,
+  reusePort: hasReusePort,
   ipv6Only: true,
   reset: true,
   localBind: true,
@@ -51,6 +57,11 @@ function connect(options: ConnectOptions, sink: ConnSink): RawConn {
 
 function listen(options: ListenOptions, sink: ListenerSink): RawListener {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  if ("path" in options && (options.readableAll || options.writableAll)) {
+    // Node 24 sets the socket's mode exactly; older libuv only adds bits. Follow Node 24.
+    const mode = (options.readableAll ? 0o444 : 0) | (options.writableAll ? 0o222 : 0);
+    server.once("listening", () => chmodSync(options.path, mode));
+  }
   forwardListenerEvents(server, sink, (socket) => new NodeConn(socket));
   if ("path" in options) {
     server.listen({

@@ -1,0 +1,78 @@
+// `createServer([options][, connectionListener])`: Node's option handling for net.Server,
+// with its validation errors and stored forms (keep-alive delay in seconds, a negative
+// highWaterMark meaning the default).
+import { getDefaultHighWaterMark } from "node:stream";
+import { ERR_INVALID_ARG_TYPE } from "./errors.ts";
+import { validateNumber } from "./validators.ts";
+import { BlockList } from "./blocklist.ts";
+
+/** Options for `createServer()` / `new Server()`. */
+export interface ServerOpts {
+  /** Accepted sockets keep their writable side open after the peer ends. @default false */
+  allowHalfOpen?: boolean;
+  /** Accepted sockets start paused (no reading until `resume()`). @default false */
+  pauseOnConnect?: boolean;
+  /** Turn Nagle's algorithm off on accepted sockets. @default false */
+  noDelay?: boolean;
+  /** Enable keep-alive on accepted sockets. @default false */
+  keepAlive?: boolean;
+  /** Keep-alive initial delay in milliseconds. @default 0 */
+  keepAliveInitialDelay?: number;
+  /** Buffer size of accepted sockets (negative: the default). @default stream.getDefaultHighWaterMark(false) */
+  highWaterMark?: number;
+  /** Close connections from peers this list blocks before `'connection'`, without any event. */
+  blockList?: BlockList;
+}
+
+/** The options as a Server stores them. */
+export interface ServerSettings {
+  allowHalfOpen: boolean;
+  pauseOnConnect: boolean;
+  noDelay: boolean;
+  keepAlive: boolean;
+  /** In seconds, as Node stores it. */
+  keepAliveInitialDelay: number;
+  highWaterMark: number;
+  blockList: BlockList | undefined;
+}
+
+/**
+ * Validate `(options, connectionListener)` as Node's Server constructor does; returns the
+ * settings and the `'connection'` listener to add.
+ */
+export function serverSettings<L>(options: unknown, connectionListener: unknown): [ServerSettings, L | undefined] {
+  let opts: ServerOpts;
+  let listener: L | undefined;
+  if (typeof options === "function") {
+    listener = options as L;
+    opts = {};
+  } else if (options == null || typeof options === "object") {
+    opts = { ...options as ServerOpts };
+    if (typeof connectionListener === "function") listener = connectionListener as L;
+  } else {
+    throw ERR_INVALID_ARG_TYPE("options", "Object", options);
+  }
+  let delay = opts.keepAliveInitialDelay;
+  if (delay !== undefined) {
+    validateNumber(delay, "options.keepAliveInitialDelay");
+    if (delay < 0) delay = 0;
+  }
+  let highWaterMark = opts.highWaterMark;
+  if (highWaterMark !== undefined) {
+    validateNumber(highWaterMark, "options.highWaterMark");
+    if (highWaterMark < 0) highWaterMark = getDefaultHighWaterMark(false);
+  }
+  if (opts.blockList && !BlockList.isBlockList(opts.blockList)) {
+    throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", opts.blockList);
+  }
+  const settings: ServerSettings = {
+    allowHalfOpen: opts.allowHalfOpen || false,
+    pauseOnConnect: Boolean(opts.pauseOnConnect),
+    noDelay: Boolean(opts.noDelay),
+    keepAlive: Boolean(opts.keepAlive),
+    keepAliveInitialDelay: ~~((delay ?? 0) / 1000),
+    highWaterMark: highWaterMark ?? getDefaultHighWaterMark(false),
+    blockList: opts.blockList || undefined,
+  };
+  return [settings, listener];
+}
