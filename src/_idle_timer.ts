@@ -1,35 +1,47 @@
 // The socket idle timer behind setTimeout(): unref'd (never keeps the process alive),
 // refreshed by reads and writes, and cleared on destroy.
 import { clearTimeout, setTimeout } from "node:timers";
+import { ERR_OUT_OF_RANGE } from "./errors.ts";
 import { validateFunction, validateNumber } from "./validators.ts";
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
+
+/**
+ * Node's `getTimerDuration`: a non-negative finite number; values past 2^31-1 are
+ * truncated with a `TimeoutOverflowWarning`.
+ */
+export function getTimerDuration(msecs: unknown, name: string): number {
+  validateNumber(msecs, name);
+  if (msecs < 0 || !Number.isFinite(msecs)) {
+    throw ERR_OUT_OF_RANGE(name, "a non-negative finite number", msecs);
+  }
+  if (msecs > TIMEOUT_MAX) {
+    const warn = (globalThis as { process?: { emitWarning?: (msg: string, type: string) => void } }).process
+      ?.emitWarning;
+    warn?.(
+      `${msecs} does not fit into a 32-bit signed integer.\nTimer duration was truncated to ${TIMEOUT_MAX}.`,
+      "TimeoutOverflowWarning",
+    );
+    return TIMEOUT_MAX;
+  }
+  return msecs;
+}
 
 /** One idle timer calling `onTimeout` after `ms` without activity. */
 export class IdleTimer {
   #onTimeout: () => void;
   #timer: ReturnType<typeof setTimeout> | null = null;
-  #ms: number | undefined = undefined;
 
   constructor(onTimeout: () => void) {
     this.#onTimeout = onTimeout;
   }
 
-  /** The current timeout in ms, or undefined when none is set. */
-  get ms(): number | undefined {
-    return this.#ms;
-  }
-
-  /** Validate and apply `socket.setTimeout(ms)`; 0 clears. */
-  set(ms: unknown): void {
-    validateNumber(ms, "msecs", 0);
+  /** Validate and apply `socket.setTimeout(ms)`; 0 stops the timer. */
+  set(msecs: unknown): void {
+    const ms = getTimerDuration(msecs, "msecs");
     this.clear();
-    if (ms === 0) {
-      this.#ms = undefined;
-      return;
-    }
-    this.#ms = ms > TIMEOUT_MAX ? TIMEOUT_MAX : ms;
-    this.#timer = setTimeout(this.#onTimeout, this.#ms);
+    if (ms === 0) return;
+    this.#timer = setTimeout(this.#onTimeout, ms);
     this.#timer.unref?.();
   }
 
@@ -38,7 +50,7 @@ export class IdleTimer {
     this.#timer?.refresh();
   }
 
-  /** Stop the timer (keeps `ms` for the `timeout` property). */
+  /** Stop the timer. */
   clear(): void {
     if (this.#timer) {
       clearTimeout(this.#timer);
@@ -47,7 +59,7 @@ export class IdleTimer {
   }
 }
 
-/** Validate a setTimeout callback argument (Node validates it even when clearing). */
+/** Validate a setTimeout callback argument. */
 export function validateTimeoutCallback(callback: unknown): void {
   if (callback !== undefined) validateFunction(callback, "callback");
 }

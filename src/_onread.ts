@@ -1,8 +1,6 @@
 // The `onread` option: bytes copied into a user buffer and handed to a callback instead
-// of 'data' events; the callback returning false stops reading until resume().
-import { Buffer } from "node:buffer";
+// of 'data' events; the callback returning false stops reading until resume() or read().
 import type { Duplex } from "node:stream";
-import { ERR_INVALID_ARG_TYPE } from "./errors.ts";
 
 /** `onread` as Node accepts it. */
 export interface OnReadOpts {
@@ -12,12 +10,20 @@ export interface OnReadOpts {
   callback(this: Duplex, bytesWritten: number, buffer: Uint8Array): boolean | void;
 }
 
-/** Delivery of incoming bytes through a user buffer. */
+/**
+ * Delivery of incoming bytes through a user buffer. Node's libuv reads at most the buffer's
+ * size at a time; here an adapter chunk larger than the buffer is handed over in
+ * buffer-sized pieces, and pieces not yet delivered when the callback returned false are
+ * held (with a FIN that followed them) until reading resumes.
+ */
 export class OnRead {
   #buffer: Uint8Array | null;
   #generate: (() => Uint8Array) | null;
   #callback: OnReadOpts["callback"];
-  #rest: Uint8Array | null = null;
+  #held: Uint8Array[] = [];
+  #endHeld = false;
+  /** True while the callback asked to stop (or the user paused) and reading is off. */
+  stopped = false;
 
   constructor(options: OnReadOpts) {
     this.#generate = typeof options.buffer === "function" ? options.buffer : null;
@@ -33,38 +39,71 @@ export class OnRead {
     return new OnRead(value as OnReadOpts);
   }
 
-  #target(): Uint8Array {
-    if (this.#buffer === null) {
-      const next = this.#generate!();
-      if (!(next instanceof Uint8Array)) throw ERR_INVALID_ARG_TYPE("onread.buffer()", "Uint8Array", next);
-      this.#buffer = next;
-    }
-    return this.#buffer;
+  /** Prepare for a connection, as Node does when it gives the handle the user buffer. */
+  init(): boolean {
+    this.#held = [];
+    this.#endHeld = false;
+    this.stopped = false;
+    if (this.#generate === null) return true;
+    const next = this.#generate();
+    if (!(next instanceof Uint8Array)) return false;
+    this.#buffer = next;
+    return true;
   }
 
   /** Hand `chunk` to the callback in buffer-sized pieces. False means: stop reading. */
   deliver(socket: Duplex, chunk: Uint8Array): boolean {
+    if (this.stopped) {
+      this.#held.push(chunk);
+      return false;
+    }
     let offset = 0;
     while (offset < chunk.byteLength) {
-      const target = this.#target();
+      const target = this.#buffer;
+      if (target === null || target.byteLength === 0) return true;
       const n = Math.min(target.byteLength, chunk.byteLength - offset);
       target.set(chunk.subarray(offset, offset + n));
       offset += n;
-      const result = this.#callback.call(socket, n, target instanceof Buffer ? target : target);
-      if (this.#generate) this.#buffer = null;
+      const result = this.#callback.call(socket, n, target);
+      if (this.#generate) {
+        const next = this.#generate();
+        if (next instanceof Uint8Array) this.#buffer = next;
+      }
       if (result === false) {
-        if (offset < chunk.byteLength) this.#rest = chunk.subarray(offset);
+        this.stopped = true;
+        if (offset < chunk.byteLength) this.#held.push(chunk.subarray(offset));
         return false;
       }
     }
     return true;
   }
 
-  /** Deliver bytes held back by an earlier `false`; true when reading may resume. */
-  flush(socket: Duplex): boolean {
-    const rest = this.#rest;
-    if (rest === null) return true;
-    this.#rest = null;
-    return this.deliver(socket, rest);
+  /** The peer's FIN arrived: true when it may be handled now, false when it waits for held bytes. */
+  end(): boolean {
+    if (!this.stopped && this.#held.length === 0) return true;
+    this.#endHeld = true;
+    return false;
+  }
+
+  /**
+   * Reading resumes: deliver held bytes. Returns `"stopped"` if the callback stopped again,
+   * `"end"` if a held FIN is now due, `"read"` if the adapter should read again.
+   */
+  resume(socket: Duplex): "stopped" | "end" | "read" {
+    this.stopped = false;
+    while (this.#held.length > 0) {
+      const chunk = this.#held.shift()!;
+      const before = this.#held.length;
+      if (!this.deliver(socket, chunk)) {
+        // deliver() appended the undelivered rest of `chunk` last; it belongs first.
+        if (this.#held.length > before) this.#held.unshift(this.#held.pop()!);
+        return "stopped";
+      }
+    }
+    if (this.#endHeld) {
+      this.#endHeld = false;
+      return "end";
+    }
+    return "read";
   }
 }

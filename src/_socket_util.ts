@@ -44,7 +44,8 @@ export function destroyOnAbort(stream: Duplex, signal: AbortSignal, onAbort?: ()
     stream.destroy(abortError(signal.reason));
   };
   if (signal.aborted) {
-    queueMicrotask(abort);
+    // node:stream destroys a stream built with an aborted signal at once.
+    abort();
     return;
   }
   signal.addEventListener("abort", abort, { once: true });

@@ -11,14 +11,14 @@ import { clearTimeout, setTimeout } from "node:timers";
 import type { LookupAddress, RawConn } from "./types.ts";
 import type { Socket } from "./socket.ts";
 import { kConnectTo } from "./_symbols.ts";
-import { ERR_IP_BLOCKED, systemError } from "./errors.ts";
+import { ERR_IP_BLOCKED, ERR_SOCKET_CONNECTION_TIMEOUT, systemError, withConnectDetails } from "./errors.ts";
 
 /** What the socket tells an attempt's owner. */
 export interface AttemptHooks {
   /** The attempt connected; return false to have it closed (it lost the race). */
   onConnect(conn: RawConn): boolean;
-  /** The attempt failed before connecting. */
-  onFail(err: Error): void;
+  /** The attempt failed before connecting (`bind`: binding the local port failed). */
+  onFail(err: Error, bind: boolean): void;
 }
 
 interface Context {
@@ -44,14 +44,16 @@ export function connectMultiple(
   next({ socket, addresses, current: 0, port, localPort, timeout, timer: null, errors: [] });
 }
 
-function next(ctx: Context): void {
+function next(ctx: Context, canceled = false): void {
   if (ctx.timer) clearTimeout(ctx.timer);
   const { socket } = ctx;
-  if (!socket.connecting) return;
-  if (ctx.current === ctx.addresses.length) {
-    socket.destroy(aggregate(ctx.errors));
+  // Aborted by options.signal: stop here (the signal destroyed the socket).
+  if (socket.aborted) return;
+  if (canceled || ctx.current === ctx.addresses.length) {
+    socket.destroy(ctx.errors.length === 0 ? ERR_SOCKET_CONNECTION_TIMEOUT() : aggregate(ctx.errors));
     return;
   }
+  if (!socket.connecting) return;
   const index = ctx.current++;
   const { address, family } = ctx.addresses[index];
   const { port, localPort } = ctx;
@@ -62,29 +64,53 @@ function next(ctx: Context): void {
     next(ctx);
     return;
   }
-  socket.emit("connectionAttempt", address, port, family);
-  socket.autoSelectFamilyAttemptedAddresses!.push(`${address}:${port}`);
   const localAddress = localPort ? (family === 4 ? "0.0.0.0" : "::") : undefined;
-  const conn = socket[kConnectTo]({ host: address, port, family, localAddress, localPort }, {
-    onConnect: () => {
-      if (ctx.timer) clearTimeout(ctx.timer);
-      return index === ctx.current - 1;
-    },
-    onFail: (err) => {
-      if (ctx.timer) clearTimeout(ctx.timer);
-      ctx.errors.push(err);
-      socket.emit("connectionAttemptFailed", address, port, family, err);
-      if (socket.connecting) next(ctx);
+  const announce = announcer(socket, address, port, family, Boolean(localPort));
+  socket.autoSelectFamilyAttemptedAddresses!.push(`${address}:${port}`);
+  const target = { host: address, port, family, localAddress, localPort };
+  const conn = socket[kConnectTo](target, {
+    announce,
+    hooks: {
+      onConnect: () => {
+        if (ctx.timer) clearTimeout(ctx.timer);
+        return index === ctx.current - 1;
+      },
+      onFail: (err, bind) => {
+        if (ctx.timer) clearTimeout(ctx.timer);
+        ctx.errors.push(err);
+        // Node reports a failed bind only in the final AggregateError.
+        if (!bind) socket.emit("connectionAttemptFailed", address, port, family, err);
+        if (socket.connecting) next(ctx, (err as { code?: string }).code === "ECANCELED");
+      },
     },
   });
   if (index < ctx.addresses.length - 1) {
     ctx.timer = setTimeout(() => {
+      announce();
       socket.emit("connectionAttemptTimeout", address, port, family);
-      ctx.errors.push(systemError("ETIMEDOUT", "connect", { address, port }));
+      ctx.errors.push(withConnectDetails(systemError("ETIMEDOUT", "connect", { address, port }), target));
       socket.abandonAttempt(conn);
       if (socket.connecting) next(ctx);
     }, ctx.timeout);
   }
+}
+
+/** `'connectionAttempt'` for one address, deferred while a local bind may still fail. */
+export function announcer(
+  socket: Socket,
+  address: string,
+  port: number,
+  family: 4 | 6,
+  bind: boolean,
+): () => void {
+  let announced = false;
+  const announce = () => {
+    if (announced) return;
+    announced = true;
+    socket.emit("connectionAttempt", address, port, family);
+  };
+  if (!bind) announce();
+  return announce;
 }
 
 function aggregate(errors: Error[]): Error {

@@ -1,23 +1,37 @@
 /**
  * `Socket`: a `node:stream` Duplex over one RawConn, with Node's event order, timers,
- * backpressure and half-close rules. Connecting lives in `socket_connect.ts` and
- * `happy_eyeballs.ts`, addresses and options in `socket_base.ts`.
+ * backpressure and half-close rules. Reading and writing live in `socket_stream.ts`,
+ * options and addresses in `socket_base.ts`, connecting in `socket_connect.ts` and
+ * `happy_eyeballs.ts`.
  *
  * @module
  */
 import { setImmediate } from "node:timers";
 import type { ConnectOptions, ConnSink, RawConn } from "./types.ts";
 import { kAdapter, kConn, kConnectTo, kRawConn, kServerHooks } from "./_symbols.ts";
-import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION, withEndpoint } from "./errors.ts";
-import { asBuffer, byteLengthOf, destroyOnAbort, toBytes, writeAfterFIN } from "./_socket_util.ts";
-import { IdleTimer, validateTimeoutCallback } from "./_idle_timer.ts";
+import {
+  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
+  ERR_INVALID_HANDLE_TYPE,
+  ERR_SOCKET_CLOSED,
+  withConnectDetails,
+} from "./errors.ts";
+import { destroyOnAbort, writeAfterFIN } from "./_socket_util.ts";
 import { connectSocket, type SocketConnectOpts } from "./socket_connect.ts";
 import type { AttemptHooks } from "./happy_eyeballs.ts";
-import { SocketBase, type SocketConstructorOpts } from "./socket_base.ts";
+import type { SocketConstructorOpts } from "./socket_base.ts";
+import { SocketStream } from "./socket_stream.ts";
 
 export type { ServerHooks, SocketConstructorOpts } from "./socket_base.ts";
 
 type Callback = (err?: Error | null) => void;
+
+/** How a connection attempt reports back (see `socket_connect.ts`). */
+export interface ConnectAttempt {
+  /** Emit `'connectionAttempt'` (deferred while a local bind may still fail). */
+  announce?: () => void;
+  /** Happy Eyeballs: the attempt's owner decides what a result means. */
+  hooks?: AttemptHooks;
+}
 
 /**
  * A TCP or IPC socket, as Node's `net.Socket`: a Duplex stream with `'connect'`,
@@ -28,36 +42,44 @@ type Callback = (err?: Error | null) => void;
  * import { Socket } from "@omninet/net";
  * const socket = new Socket();
  * socket.connect(8080, "127.0.0.1", () => socket.end("hello"));
+ * socket.on("error", (err) => console.error(err.message));
  * ```
  */
-export class Socket extends SocketBase {
-  #handleClosed = false;
+export class Socket extends SocketStream {
   #closeWanted = false;
   #hadError = false;
   #reset = false;
-  #bytesRead = 0;
-  #bytesDispatched = 0;
-  #pendingData: Uint8Array[] | null = null;
   #hasHandle = false;
-  #idle = new IdleTimer(() => this.emit("timeout"));
+  #pipe = false;
+  /** The current RawConn reached 'connect' (or was accepted). */
+  #connected = false;
+  #signal: AbortSignal | undefined;
 
-  constructor(options: SocketConstructorOpts = {}) {
-    super(options);
+  constructor(options: SocketConstructorOpts | number = {}) {
+    const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : options;
+    super(opts);
     this.on("end", onReadableStreamEnd);
-    const conn = options[kRawConn];
+    const conn = opts[kRawConn];
     if (conn) {
       this[kConn] = conn;
       this.#hasHandle = true;
+      this.#connected = true;
+      const local = conn.localAddress();
+      this.#pipe = local !== undefined && "path" in local;
+      this.onread?.init();
       conn.attach(this.#sink(conn, null));
       this.applyOptions(conn);
-      if (options.pauseOnCreate) {
+      if (opts.pauseOnCreate) {
         // deno-lint-ignore no-explicit-any
         (this as any)._readableState.flowing = false;
       } else {
         this.read(0);
       }
     }
-    if (options.signal) destroyOnAbort(this, options.signal, () => this.aborted = true);
+    if (opts.signal) {
+      this.#signal = opts.signal;
+      destroyOnAbort(this, opts.signal, () => this.aborted = true);
+    }
   }
 
   /** Connect to a server: `(port[, host][, cb])`, `(path[, cb])` or `(options[, cb])`. */
@@ -66,49 +88,59 @@ export class Socket extends SocketBase {
   connect(port: number, connectListener?: () => void): this;
   connect(path: string, connectListener?: () => void): this;
   connect(...args: unknown[]): this {
+    // An aborted signal keeps the socket closed. (Node 24 destroys the socket and then
+    // connects it anyway; omninet does not open a connection the caller aborted.)
+    if (this.#signal?.aborted) return this;
     connectSocket(this, args);
     return this;
   }
 
-  /** @internal Prepare for a (re)connect: undo a previous destroy. */
-  resetForConnect(): void {
-    this.#hasHandle = true;
+  /** @internal Prepare for a (re)connect: a destroyed socket starts over, as with a new handle. */
+  resetForConnect(pipe: boolean): void {
     if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
-    if (this.destroyed) {
+    if (this.destroyed || !this.#hasHandle) {
       this[kConn] = null;
-      this.#handleClosed = false;
+      this.#connected = false;
       this.#closeWanted = false;
+      this.#pipe = pipe;
       this.forgetAddresses();
+      this.resetStream();
       // deno-lint-ignore no-explicit-any
       (this as any)._undestroy();
+      this.onread?.init();
     }
-    this.#idle.refresh();
+    this.#hasHandle = true;
+    this.idle.refresh();
   }
 
   /**
    * @internal Open a RawConn to a resolved target; the socket must be connecting. With
-   * `attempt` (Happy Eyeballs) a failure goes to the attempt's owner instead of
+   * `attempt.hooks` (Happy Eyeballs) a failure goes to the attempt's owner instead of
    * destroying the socket.
    */
-  [kConnectTo](target: ConnectOptions, attempt?: AttemptHooks): RawConn {
+  [kConnectTo](target: ConnectOptions, attempt: ConnectAttempt = {}): RawConn {
+    const live = this[kConn];
+    if (live && !this.handleClosed && !attempt.hooks && this.#connected) {
+      // connect() on a connected socket: Node's handle stays on its connection and
+      // reports 'connect' again; no second connection is opened.
+      attempt.announce?.();
+      queueMicrotask(() => {
+        if (this.connecting && this[kConn] === live) this.#afterConnect(live);
+      });
+      return live;
+    }
     let conn: RawConn | null = null;
-    conn = this[kAdapter].connect(target, this.#sink(() => conn!, { target, attempt }));
+    conn = this[kAdapter].connect(target, this.#sink(() => conn!, { target, ...attempt }));
     this[kConn] = conn;
     return conn;
   }
 
-  /**
-   * @internal Happy Eyeballs gave up on an attempt: close it without closing the socket
-   * (the next attempt replaces it; after the last one the socket closes with it).
-   */
+  /** @internal Happy Eyeballs gave up on an attempt: close it without closing the socket. */
   abandonAttempt(conn: RawConn): void {
     conn.close();
   }
 
-  #sink(
-    connOf: RawConn | (() => RawConn),
-    connecting: { target: ConnectOptions; attempt?: AttemptHooks } | null,
-  ): ConnSink {
+  #sink(connOf: RawConn | (() => RawConn), connecting: { target: ConnectOptions } & ConnectAttempt | null): ConnSink {
     const current = typeof connOf === "function" ? connOf : () => connOf;
     let connected = connecting === null;
     return {
@@ -116,14 +148,19 @@ export class Socket extends SocketBase {
         const conn = current();
         connected = true;
         if (this.destroyed || conn !== this[kConn]) return;
-        if (connecting?.attempt && !connecting.attempt.onConnect(conn)) {
+        connecting?.announce?.();
+        if (connecting?.hooks && !connecting.hooks.onConnect(conn)) {
           this.abandonAttempt(conn);
           return;
         }
         this.#afterConnect(conn);
       },
-      onData: (chunk) => this.#onData(chunk),
-      onEnd: () => this.#onEnd(),
+      onData: (chunk) => {
+        if (current() === this[kConn]) this.onConnData(chunk);
+      },
+      onEnd: () => {
+        if (current() === this[kConn]) this.onConnEnd();
+      },
       onError: (error) => {
         const conn = current();
         if (conn !== this[kConn]) return;
@@ -131,14 +168,19 @@ export class Socket extends SocketBase {
           if (!this.destroyed) this.destroy(error);
           return;
         }
-        const { target, attempt } = connecting;
-        const err = "path" in target ? withEndpoint(error, target.path) : withEndpoint(error, target.host, target.port);
-        if (attempt) {
+        const { target, announce, hooks } = connecting;
+        const err = withConnectDetails(error, target);
+        const bind = (err as { syscall?: string }).syscall === "bind";
+        if (!bind) announce?.();
+        if (hooks) {
           this.abandonAttempt(conn);
-          attempt.onFail(err);
+          hooks.onFail(err, bind);
           return;
         }
-        if (!("path" in target)) this.emit("connectionAttemptFailed", target.host, target.port, target.family, err);
+        if (!bind) {
+          if ("path" in target) this.emit("connectionAttemptFailed", target.path, undefined, undefined, err);
+          else this.emit("connectionAttemptFailed", target.host, target.port, target.family, err);
+        }
         if (!this.destroyed) this.destroy(err);
       },
       onClose: () => {
@@ -149,28 +191,17 @@ export class Socket extends SocketBase {
 
   #afterConnect(conn: RawConn): void {
     this.connecting = false;
+    this.#connected = true;
     this.forgetAddresses();
-    this.#idle.refresh();
+    this.idle.refresh();
     this.applyOptions(conn);
     this.emit("connect");
     this.emit("ready");
     if (!this.isPaused()) this.read(0);
   }
 
-  #onData(chunk: Uint8Array): void {
-    this.#bytesRead += chunk.byteLength;
-    this.#idle.refresh();
-    const keepReading = this.onread ? this.onread.deliver(this, chunk) : this.push(asBuffer(chunk));
-    if (!keepReading) this[kConn]?.readStop();
-  }
-
-  #onEnd(): void {
-    this.push(null);
-    this.read(0);
-  }
-
   #onHandleClose(): void {
-    this.#handleClosed = true;
+    this.handleClosed = true;
     if (!this.destroyed) this.destroy();
     if (this.#closeWanted) {
       this.#closeWanted = false;
@@ -179,89 +210,20 @@ export class Socket extends SocketBase {
   }
 
   /** @internal */
-  override _read(size: number): void {
-    const conn = this[kConn];
-    if (this.connecting || !conn) {
-      this.once("connect", () => this._read(size));
-      return;
-    }
-    if (this.onread && !this.onread.flush(this)) return;
-    conn.readStart();
-  }
-
-  /** @internal */
-  override _write(chunk: unknown, encoding: BufferEncoding, cb: Callback): void {
-    this.#writeGeneric([toBytes(chunk, encoding)], cb);
-  }
-
-  /** @internal */
-  override _writev(chunks: { chunk: unknown; encoding: BufferEncoding }[], cb: Callback): void {
-    this.#writeGeneric(chunks.map((c) => toBytes(c.chunk, c.encoding)), cb);
-  }
-
-  #writeGeneric(chunks: Uint8Array[], cb: Callback): void {
-    if (this.connecting) {
-      this.#pendingData = chunks;
-      const onClose = () => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
-      this.once("connect", () => {
-        this.off("close", onClose);
-        this.#writeGeneric(chunks, cb);
-      });
-      this.once("close", onClose);
-      return;
-    }
-    this.#pendingData = null;
-    const conn = this[kConn];
-    if (!conn || this.#handleClosed) {
-      cb(ERR_SOCKET_CLOSED());
-      return;
-    }
-    this.#idle.refresh();
-    for (const c of chunks) this.#bytesDispatched += c.byteLength;
-    conn.write(chunks, (err) => {
-      if (err) {
-        cb(err);
-        return;
-      }
-      this.#idle.refresh();
-      cb();
-    });
-  }
-
-  /** @internal */
-  override _final(cb: Callback): void {
-    if (this.pending) {
-      this.once("connect", () => this._final(cb));
-      return;
-    }
-    if (!this[kConn] || this.#handleClosed) {
-      cb();
-      return;
-    }
-    this[kConn].shutdown((err) => {
-      if (err && (err as { code?: string }).code !== "ENOTCONN") cb(err);
-      else cb();
-    });
-  }
-
-  /** @internal */
   override _destroy(err: Error | null, cb: Callback): void {
     this.connecting = false;
-    this.#idle.clear();
+    this.idle.clear();
     const conn = this[kConn];
     if (conn) {
       this.#hadError = Boolean(err);
-      if (this.#handleClosed) {
+      if (this.handleClosed) {
         setImmediate(() => this.emit("close", this.#hadError));
       } else {
         this.#closeWanted = true;
-        if (this.#reset) {
-          this.#reset = false;
-          conn.reset();
-        } else {
-          conn.close();
-        }
+        if (this.#reset) conn.reset();
+        else conn.close();
       }
+      this.#reset = false;
       cb(err);
     } else {
       cb(err);
@@ -284,9 +246,18 @@ export class Socket extends SocketBase {
     else this.once("finish", () => this.destroy());
   }
 
-  /** Close the connection with RST, so the peer sees ECONNRESET. */
+  /**
+   * Close the connection with RST, so the peer sees ECONNRESET (TCP only; a Unix socket
+   * throws ERR_INVALID_HANDLE_TYPE, as in Node).
+   */
   resetAndDestroy(): this {
-    if (this[kConn]) {
+    if (this.#hasHandle && !this.destroyed) {
+      if (this.#pipe) throw ERR_INVALID_HANDLE_TYPE();
+      // A runtime that cannot send RST says so, rather than closing with FIN silently.
+      const adapter = this[kAdapter];
+      if (!adapter.capabilities.reset) {
+        throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("socket.resetAndDestroy()", adapter.name);
+      }
       if (this.connecting) this.once("connect", () => this.#resetNow());
       else this.#resetNow();
     } else {
@@ -298,41 +269,6 @@ export class Socket extends SocketBase {
   #resetNow(): void {
     this.#reset = true;
     this.destroy();
-  }
-
-  /**
-   * Emit `'timeout'` after `ms` of inactivity (0 disables it). The timer never keeps the
-   * process alive and does not close the socket.
-   */
-  setTimeout(ms: number, callback?: () => void): this {
-    this.#idle.set(ms);
-    validateTimeoutCallback(callback);
-    if (callback !== undefined) {
-      if (ms === 0) this.removeListener("timeout", callback);
-      else this.once("timeout", callback);
-    }
-    return this;
-  }
-
-  /** The idle timeout set by `setTimeout`, or undefined. */
-  get timeout(): number | undefined {
-    return this.#idle.ms;
-  }
-
-  /** Bytes received so far. */
-  get bytesRead(): number {
-    return this.#bytesRead;
-  }
-
-  /** Bytes sent so far, counting those still queued (as Node does). */
-  get bytesWritten(): number | undefined {
-    let bytes = this.#bytesDispatched;
-    // deno-lint-ignore no-explicit-any
-    const buffered = (this as any).writableBuffer as { chunk: unknown; encoding: BufferEncoding }[] | undefined;
-    if (!buffered) return undefined;
-    for (const el of buffered) bytes += byteLengthOf(el.chunk, el.encoding);
-    if (this.#pendingData) { for (const c of this.#pendingData) bytes += c.byteLength; }
-    return bytes;
   }
 }
 

@@ -1,10 +1,11 @@
 // What a Socket is besides its stream engine: construction and option handling, TCP
 // options applied to the RawConn, ref/unref, addresses and state getters.
+import * as stream from "node:stream";
 import { Duplex, type DuplexOptions } from "node:stream";
 import type { InetAddress, RawConn, RuntimeAdapter } from "./types.ts";
 import { kAdapter, kConn, kHost, type kRawConn, kServerHooks } from "./_symbols.ts";
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "./errors.ts";
-import { validateAbortSignal } from "./validators.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } from "./errors.ts";
+import { validateAbortSignal, validateNumber } from "./validators.ts";
 import { BlockList } from "./blocklist.ts";
 import { OnRead, type OnReadOpts } from "./_onread.ts";
 
@@ -36,6 +37,17 @@ export interface SocketConstructorOpts {
   [kRawConn]?: RawConn;
   /** @internal Accepted connection starts paused (Server's pauseOnConnect). */
   pauseOnCreate?: boolean;
+}
+
+/**
+ * Node 24's stream buffer size (64 KiB) where the runtime's node:stream still defaults to
+ * Node 20's 16 KiB; undefined where the runtime's default already is Node 24's (or was
+ * changed with `stream.setDefaultHighWaterMark`).
+ */
+function node24HighWaterMark(): number | undefined {
+  const get = (stream as { getDefaultHighWaterMark?: (objectMode: boolean) => number }).getDefaultHighWaterMark;
+  const current = get?.(false);
+  return current === undefined || current === 16 * 1024 ? 64 * 1024 : undefined;
 }
 
 /** Hooks a Server keeps on the sockets it accepted. */
@@ -74,10 +86,24 @@ export class SocketBase extends Duplex {
   #refed = true;
 
   constructor(options: SocketConstructorOpts) {
-    if (options.fd !== undefined) {
-      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
+    const opts = options as SocketConstructorOpts & Record<string, unknown>;
+    if (opts.objectMode) {
+      throw ERR_INVALID_ARG_VALUE("options.objectMode", opts.objectMode, "is not supported");
+    } else if (opts.readableObjectMode || opts.writableObjectMode) {
+      const name = opts.readableObjectMode ? "readableObjectMode" : "writableObjectMode";
+      throw ERR_INVALID_ARG_VALUE(
+        `options.${name}`,
+        opts.readableObjectMode || opts.writableObjectMode,
+        "is not supported",
+      );
     }
-    validateAbortSignal(options.signal, "options.signal");
+    let keepAliveInitialDelay = options.keepAliveInitialDelay;
+    if (keepAliveInitialDelay !== undefined) {
+      validateNumber(keepAliveInitialDelay, "options.keepAliveInitialDelay");
+      if (keepAliveInitialDelay < 0) keepAliveInitialDelay = 0;
+    }
+    // node:stream checks the signal (as "signal"); the Socket acts on it (socket.ts).
+    if (options.signal) validateAbortSignal(options.signal, "signal");
     const duplexOptions: DuplexOptions & SocketConstructorOpts = {
       ...options,
       allowHalfOpen: Boolean(options.allowHalfOpen),
@@ -86,11 +112,19 @@ export class SocketBase extends Duplex {
       decodeStrings: false,
     };
     delete duplexOptions.signal;
+    const hwm = node24HighWaterMark();
+    if (hwm !== undefined && options.highWaterMark === undefined) {
+      duplexOptions.readableHighWaterMark ??= hwm;
+      duplexOptions.writableHighWaterMark ??= hwm;
+    }
     super(duplexOptions);
+    if (options.fd !== undefined) {
+      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
+    }
+    this.onread = OnRead.from(options.onread);
     this.#noDelay = Boolean(options.noDelay);
     this.#keepAlive = Boolean(options.keepAlive);
-    this.#keepAliveDelay = ~~((options.keepAliveInitialDelay ?? 0) / 1000);
-    this.onread = OnRead.from(options.onread);
+    this.#keepAliveDelay = ~~((keepAliveInitialDelay as number) / 1000);
     if (options.blockList) {
       if (!BlockList.isBlockList(options.blockList)) {
         throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", options.blockList);
@@ -209,7 +243,8 @@ export class SocketBase extends Duplex {
 
   /** True until connected (no handle yet, or still connecting). */
   get pending(): boolean {
-    return !this[kConn] || this.connecting;
+    // Node drops its handle on destroy (and makes a new one on reconnect).
+    return !this[kConn] || this.connecting || this.destroyed;
   }
 
   /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`. */

@@ -1,10 +1,11 @@
 // Socket.connect: argument normalization and validation, name resolution through the
-// adapter (or a user `lookup`), and the start of the connection attempt.
+// adapter (or a user `lookup`), and the start of the connection attempt, in Node's order.
 import type { Socket } from "./socket.ts";
 import type { LookupAddress } from "./types.ts";
 import { kAdapter, kConnectTo, kHost } from "./_symbols.ts";
 import { isNormalized, normalizeArgs } from "./normalize_args.ts";
 import {
+  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
   ERR_INVALID_ADDRESS_FAMILY,
   ERR_INVALID_ARG_TYPE,
   ERR_INVALID_IP_ADDRESS,
@@ -21,14 +22,10 @@ import {
 } from "./validators.ts";
 import { isIP } from "./ip.ts";
 import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
-import { connectMultiple } from "./happy_eyeballs.ts";
+import { announcer, connectMultiple } from "./happy_eyeballs.ts";
+import { adapterLookup, defaultLookupHints, type LookupFunction } from "./_lookup.ts";
 
-/** A user lookup function with the shape of `dns.lookup`. */
-export type LookupFunction = (
-  hostname: string,
-  options: { family: number; hints: number; all?: boolean },
-  callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
-) => void;
+export type { LookupFunction } from "./_lookup.ts";
 
 /** Options for `socket.connect()` and `net.connect()`. */
 export interface SocketConnectOpts {
@@ -42,9 +39,9 @@ export interface SocketConnectOpts {
   localAddress?: string;
   /** Local port to connect from. */
   localPort?: number;
-  /** IP family to resolve `host` to: 0 (any), 4 or 6. @default 0 */
-  family?: number;
-  /** getaddrinfo hints. @default 0 */
+  /** IP family to resolve `host` to: 0 (any), 4 or 6 (or `"IPv4"`/`"IPv6"`). @default 0 */
+  family?: number | string;
+  /** getaddrinfo hints. @default dns.ADDRCONFIG when no family is given, else 0 */
   hints?: number;
   /** Custom lookup function (as `dns.lookup`). */
   lookup?: LookupFunction;
@@ -60,47 +57,49 @@ export interface SocketConnectOpts {
 /** Implements `socket.connect(...args)`. */
 export function connectSocket(socket: Socket, args: unknown[]): void {
   const [options, cb] = isNormalized(args[0]) ? args[0] : normalizeArgs(args);
+  if (cb !== null) socket.once("connect", cb);
   if (options.port === undefined && options.path == null) {
     throw ERR_MISSING_ARGS(["options", "port", "path"]);
   }
-  socket.resetForConnect();
-  if (cb !== null) socket.once("connect", cb);
-  socket.connecting = true;
   const path = options.path;
+  socket.resetForConnect(Boolean(path));
+  socket.connecting = true;
   if (path) {
     validateString(path, "options.path");
-    const target = { path: path as string };
-    queueMicrotask(() => {
-      if (socket.connecting) socket[kConnectTo](target);
-    });
+    const adapter = socket[kAdapter];
+    if (!adapter.capabilities.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
+    // Node connects a pipe synchronously inside connect().
+    socket.emit("connectionAttempt", path, undefined, undefined);
+    socket[kConnectTo]({ path });
     return;
   }
   lookupAndConnect(socket, options as SocketConnectOpts);
 }
 
-function socketToDnsFamily(family: unknown): 0 | 4 | 6 {
+function socketToDnsFamily(family: unknown): unknown {
   switch (family) {
     case "IPv4":
       return 4;
     case "IPv6":
       return 6;
   }
-  return family === 4 || family === 6 ? family : 0;
+  return family;
 }
 
 function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
   const { localAddress, localPort } = options;
   const host = options.host || "localhost";
   let { port, autoSelectFamily, autoSelectFamilyAttemptTimeout } = options;
+  validateString(host, "options.host");
   if (localAddress && !isIP(localAddress)) throw ERR_INVALID_IP_ADDRESS(localAddress);
   if (localPort) validateNumber(localPort, "options.localPort");
   if (port !== undefined) {
     if (typeof port !== "number" && typeof port !== "string") {
       throw ERR_INVALID_ARG_TYPE("options.port", ["number", "string"], port);
     }
-    port = validatePort(port);
+    validatePort(port);
   }
-  const portNum = (port as number | undefined ?? 0) | 0;
+  const portNum = (port as number) | 0;
   if (autoSelectFamily != null) validateBoolean(autoSelectFamily, "options.autoSelectFamily");
   else autoSelectFamily = autoSelectFamilyDefaults.enabled;
   if (autoSelectFamilyAttemptTimeout != null) {
@@ -108,6 +107,13 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
     if (autoSelectFamilyAttemptTimeout < 10) autoSelectFamilyAttemptTimeout = 10;
   } else {
     autoSelectFamilyAttemptTimeout = autoSelectFamilyDefaults.attemptTimeout;
+  }
+  const adapter = socket[kAdapter];
+  if ((localAddress || localPort) && !adapter.capabilities.localBind) {
+    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
+      localAddress ? "options.localAddress" : "options.localPort",
+      adapter.name,
+    );
   }
 
   const addressType = isIP(host);
@@ -119,12 +125,19 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
   }
 
   if (options.lookup != null) validateFunction(options.lookup, "options.lookup");
-  const dnsopts = { family: socketToDnsFamily(options.family), hints: options.hints || 0, all: false };
+  const dnsopts: { family: unknown; hints: number; all?: boolean } = {
+    family: socketToDnsFamily(options.family),
+    hints: options.hints || 0,
+  };
+  if (dnsopts.family !== 4 && dnsopts.family !== 6 && dnsopts.hints === 0) dnsopts.hints = defaultLookupHints();
   socket[kHost] = host;
-  const lookup = options.lookup ?? adapterLookup(socket);
+  const lookup = (options.lookup ?? adapterLookup(socket)) as LookupFunction;
+  const invalidFamily = (family: unknown) =>
+    ERR_INVALID_ADDRESS_FAMILY(String(family), options.host as string, options.port as number);
+
   if (dnsopts.family !== 4 && dnsopts.family !== 6 && !localAddress && autoSelectFamily) {
     dnsopts.all = true;
-    lookup(host, dnsopts, (err, addresses) => {
+    lookup(host, dnsopts as Parameters<LookupFunction>[1], (err, addresses) => {
       if (!socket.connecting) return;
       if (err) {
         socket.emit("lookup", err, undefined, undefined, host);
@@ -136,12 +149,12 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
       if (ordered === null) return;
       if (ordered.length === 0) {
         const first = list[0];
-        const e = !isIP(first.address)
-          ? ERR_INVALID_IP_ADDRESS(first.address)
-          : ERR_INVALID_ADDRESS_FAMILY(String(first.family), host, portNum);
+        if (first === undefined) return;
+        const e = !isIP(first.address) ? ERR_INVALID_IP_ADDRESS(first.address) : invalidFamily(first.family);
         queueMicrotask(() => socket.destroy(e));
         return;
       }
+      socket._unrefTimer();
       if (ordered.length === 1) {
         connectTo(socket, ordered[0].address, portNum, ordered[0].family, localAddress, localPort);
       } else {
@@ -151,17 +164,18 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
     return;
   }
 
-  lookup(host, dnsopts, (err, ip, family) => {
+  lookup(host, dnsopts as Parameters<LookupFunction>[1], (err, ip, family) => {
     socket.emit("lookup", err, ip, family, host);
     if (!socket.connecting) return;
     let e: Error | null = err;
-    if (!e && (typeof ip !== "string" || !isIP(ip))) e = ERR_INVALID_IP_ADDRESS(String(ip));
-    else if (!e && family !== 4 && family !== 6) e = ERR_INVALID_ADDRESS_FAMILY(String(family), host, portNum);
+    if (!e && (typeof ip !== "string" || !isIP(ip))) e = ERR_INVALID_IP_ADDRESS(ip as unknown as string);
+    else if (!e && family !== 4 && family !== 6) e = invalidFamily(family);
     if (e) {
       const failure = e;
       queueMicrotask(() => socket.destroy(failure));
       return;
     }
+    socket._unrefTimer();
     connectTo(socket, ip as string, portNum, family as 4 | 6, localAddress, localPort);
   });
 }
@@ -199,24 +213,15 @@ function connectTo(
   localAddress?: string,
   localPort?: number,
 ): void {
+  // Node binds before it announces the attempt; here the adapter binds, so the
+  // announcement waits for the bind's outcome.
+  const bind = Boolean(localAddress || localPort);
+  const announce = announcer(socket, address, port, family, bind);
   if (socket.blockList?.check(address, `ipv${family}`)) {
+    announce();
     socket.destroy(ERR_IP_BLOCKED(address));
     return;
   }
-  socket.emit("connectionAttempt", address, port, family);
-  socket[kConnectTo]({ host: address, port, family, localAddress, localPort });
-}
-
-function adapterLookup(socket: Socket): LookupFunction {
-  const adapter = socket[kAdapter];
-  return (hostname, options, callback) => {
-    adapter.lookup(hostname, { family: options.family as 0 | 4 | 6, hints: options.hints }).then(
-      (addresses) => {
-        if (options.all) callback(null, addresses);
-        else if (addresses.length === 0) callback(null, undefined as unknown as string);
-        else callback(null, addresses[0].address, addresses[0].family);
-      },
-      (err) => callback(err, undefined as unknown as string),
-    );
-  };
+  if (bind) localAddress ||= family === 4 ? "0.0.0.0" : "::";
+  socket[kConnectTo]({ host: address, port, family, localAddress, localPort }, { announce });
 }

@@ -176,3 +176,120 @@ export function sweep(): void {
   }
   opened.clear();
 }
+
+// ---- Adapter wrappers for Socket tests: createNet() over the running runtime's adapter
+// ---- with chosen members replaced (hanging connects, call spies).
+import { createNet, detectAdapter, type Net } from "../mod.ts";
+import type { ConnSink, RawConn, RuntimeAdapter } from "../src/types.ts";
+
+/** The running runtime's adapter with members replaced by `patch`, bound to a fresh API. */
+export function netWith(patch: (base: RuntimeAdapter) => Partial<RuntimeAdapter>): Net {
+  const base = detectAdapter();
+  const wrapped: RuntimeAdapter = {
+    name: base.name,
+    capabilities: base.capabilities,
+    connect: (options, sink) => base.connect(options, sink),
+    listen: (options, sink) => base.listen(options, sink),
+    lookup: (hostname, options) => base.lookup(hostname, options),
+    ...patch(base),
+  };
+  return createNet(wrapped);
+}
+
+/** A RawConn whose connect never completes (a SYN into the void); close() ends it. */
+export function hangingConn(sink: ConnSink): RawConn {
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    setTimeout(() => sink.onClose(), 0);
+  };
+  const fail = (done: (err?: Error | null) => void) => setTimeout(() => done(new Error("not connected")), 0);
+  return {
+    attach() {},
+    readStart() {},
+    readStop() {},
+    write: (_chunks, done) => fail(done),
+    shutdown: (done) => fail(done),
+    close,
+    reset: close,
+    setNoDelay() {},
+    setKeepAlive() {},
+    ref() {},
+    unref() {},
+    localAddress: () => undefined,
+    remoteAddress: () => undefined,
+  };
+}
+
+/** Forward every call to `inner`, logging it into `calls` (`write(3 chunks, 12 bytes)` …). */
+export function spyConn(inner: RawConn, calls: string[]): RawConn {
+  return {
+    attach: (sink) => inner.attach(sink),
+    readStart: () => (calls.push("readStart"), inner.readStart()),
+    readStop: () => (calls.push("readStop"), inner.readStop()),
+    write: (chunks, done) => {
+      const bytes = chunks.reduce((n, c) => n + c.byteLength, 0);
+      calls.push(`write(${chunks.length} chunks, ${bytes} bytes)`);
+      inner.write(chunks, done);
+    },
+    shutdown: (done) => (calls.push("shutdown"), inner.shutdown(done)),
+    close: () => (calls.push("close"), inner.close()),
+    reset: () => (calls.push("reset"), inner.reset()),
+    setNoDelay: (on) => (calls.push(`setNoDelay(${on})`), inner.setNoDelay(on)),
+    setKeepAlive: (on, ms) => (calls.push(`setKeepAlive(${on}, ${ms})`), inner.setKeepAlive(on, ms)),
+    ref: () => (calls.push("ref"), inner.ref()),
+    unref: () => (calls.push("unref"), inner.unref()),
+    localAddress: () => inner.localAddress(),
+    remoteAddress: () => inner.remoteAddress(),
+  };
+}
+
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The path of a non-TypeScript file of the source tree (`tests/diff/expected.json`, a
+ * Python fixture …) from wherever the running test was compiled to (`.build/`,
+ * `.build-npm/suite-esm/` …): the nearest directory above this file that holds it.
+ */
+export function sourceFile(relative: string): string {
+  let dir = new URL(".", import.meta.url);
+  for (let i = 0; i < 12; i++) {
+    const candidate = new URL(relative, dir);
+    if (existsSync(candidate)) return fileURLToPath(candidate);
+    const parent = new URL("..", dir);
+    if (parent.href === dir.href) break;
+    dir = parent;
+  }
+  throw new Error(`${relative} not found above ${import.meta.url}`);
+}
+
+/**
+ * Where the running adapter cannot send RST, `resetAndDestroy()` must refuse loudly: assert
+ * the exact error users get there, on a connected socket, and clean up.
+ */
+export async function assertResetUnavailable(
+  net: { connect(port: number, host: string): import("../mod.ts").Socket; createServer(): Server },
+  adapterName: string,
+): Promise<void> {
+  const server = net.createServer();
+  server.on("connection", (s) => s.resume());
+  const port = await listen(server);
+  const client = net.connect(port, "127.0.0.1");
+  await once(client, "connect");
+  let thrown: (Error & { code?: string }) | undefined;
+  try {
+    client.resetAndDestroy();
+  } catch (err) {
+    thrown = err as Error & { code?: string };
+  }
+  if (!thrown) throw new Error(`resetAndDestroy() on ${adapterName} must throw, not close silently with FIN`);
+  if (thrown.code !== "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM") throw thrown;
+  const expected = "The feature socket.resetAndDestroy() is unavailable on the current platform, " +
+    `which is being used to run omninet on ${adapterName}`;
+  if (thrown.message !== expected) throw new Error(`message was ${JSON.stringify(thrown.message)}`);
+  if (client.destroyed) throw new Error("a refused resetAndDestroy() must leave the socket open");
+  client.destroy();
+  await close(server);
+}

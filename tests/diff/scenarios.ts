@@ -1,0 +1,24 @@
+/**
+ * Every differential scenario, in a fixed order. Each one drives a `node:net`-shaped API
+ * and records per-socket traces; `expected.json` holds node:net's traces on Node 24.
+ *
+ * @module
+ */
+import type { Scenario } from "./_harness.ts";
+import { connectScenarios } from "./scenarios_connect.ts";
+import { lifecycleScenarios } from "./scenarios_lifecycle.ts";
+import { ioScenarios } from "./scenarios_io.ts";
+import { miscScenarios } from "./scenarios_misc.ts";
+import { serverScenarios } from "./server_scenarios.ts";
+
+export type { NetLike, Scenario, Traces } from "./_harness.ts";
+export { runScenario } from "./_harness.ts";
+
+/** All scenarios. Names are unique. */
+export const scenarios: Scenario[] = [
+  ...connectScenarios,
+  ...lifecycleScenarios,
+  ...ioScenarios,
+  ...miscScenarios,
+  ...serverScenarios,
+];

@@ -1,0 +1,146 @@
+// System errors as Node reports them, on every runtime: code, errno, syscall, address,
+// port, hostname and message for ECONNREFUSED, ECONNRESET, EPIPE, ENOTFOUND and ENOENT.
+// (ETIMEDOUT from Happy Eyeballs: socket_connect_test.ts.)
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import net, { detectAdapter, type Socket } from "../mod.ts";
+import { assertResetUnavailable, close, errorFields, listen, sweep, tempDir, track, within } from "./_util.ts";
+
+const test = suite("Socket errors");
+test.after.each(sweep);
+
+/** The first 'error' and the 'close' flag of a socket (bounded). */
+function failure(socket: Socket): Promise<{ err: Error; hadError: boolean }> {
+  return within(
+    new Promise((resolve) => {
+      let err: Error;
+      socket.once("error", (e) => err = e);
+      socket.once("close", (hadError: boolean) => resolve({ err, hadError }));
+    }),
+    5000,
+    "'error' and 'close'",
+  );
+}
+
+async function freePort(): Promise<number> {
+  const tmp = net.createServer();
+  const port = await listen(tmp);
+  await close(tmp);
+  return port;
+}
+
+test("ECONNREFUSED", async () => {
+  const port = await freePort();
+  const { err, hadError } = await failure(track(net.connect(port, "127.0.0.1")));
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: `connect ECONNREFUSED 127.0.0.1:${port}`,
+    code: "ECONNREFUSED",
+    errno: -111,
+    syscall: "connect",
+    address: "127.0.0.1",
+    port,
+  });
+  assert.is(hadError, true);
+});
+
+test("ECONNREFUSED on IPv6", async () => {
+  const port = await freePort();
+  const { err } = await failure(track(net.connect(port, "::1")));
+  assert.equal(errorFields(err).message, `connect ECONNREFUSED ::1:${port}`);
+  assert.equal(errorFields(err).address, "::1");
+});
+
+test("ENOTFOUND from the runtime's resolver", async () => {
+  const { err, hadError } = await failure(track(net.connect(80, "nonexistent.invalid")));
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: "getaddrinfo ENOTFOUND nonexistent.invalid",
+    code: "ENOTFOUND",
+    errno: -3008,
+    syscall: "getaddrinfo",
+    hostname: "nonexistent.invalid",
+  });
+  assert.is(hadError, true);
+});
+
+test("ENOENT for a Unix socket path that does not exist", async () => {
+  const dir = tempDir();
+  const path = `${dir.path}/missing.sock`;
+  const { err } = await failure(track(net.connect(path)));
+  dir.cleanup();
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: `connect ENOENT ${path}`,
+    code: "ENOENT",
+    errno: -2,
+    syscall: "connect",
+    address: path,
+  });
+});
+
+test("ECONNRESET when the peer resets", async () => {
+  const adapter = detectAdapter();
+  if (!adapter.capabilities.reset) {
+    // The peer cannot reset here: resetAndDestroy() refuses with a clear error instead.
+    await assertResetUnavailable(net, adapter.name);
+    return;
+  }
+  const server = track(net.createServer((s) => s.once("data", () => s.resetAndDestroy())));
+  const port = await listen(server);
+  const client = track(net.connect(port, "127.0.0.1", () => client.write("go")));
+  client.resume();
+  const { err, hadError } = await failure(client);
+  assert.equal(
+    err && errorFields(err),
+    { name: "Error", message: "read ECONNRESET", code: "ECONNRESET", errno: -104, syscall: "read" },
+    "the reset must reach the client as ECONNRESET",
+  );
+  assert.is(hadError, true);
+  await close(server);
+});
+
+test("EPIPE when writing to a peer that is gone", async () => {
+  const server = track(net.createServer((s) => s.destroy()));
+  const port = await listen(server);
+  const client = track(net.connect({ port, host: "127.0.0.1", allowHalfOpen: true }));
+  client.resume();
+  const callbackErrors: unknown[] = [];
+  client.on("end", () => {
+    client.write("a", (e) => callbackErrors.push(e ?? null));
+    setTimeout(() => client.write("b", (e) => callbackErrors.push(e && errorFields(e).code)), 50);
+  });
+  const { err, hadError } = await failure(client);
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: "write EPIPE",
+    code: "EPIPE",
+    errno: -32,
+    syscall: "write",
+  });
+  assert.equal(callbackErrors, [null, "EPIPE"], "the failed write's callback gets EPIPE before 'close'");
+  assert.is(hadError, true);
+  await close(server);
+});
+
+test("'This socket has been ended by the other party' after the peer's FIN without allowHalfOpen", async () => {
+  const server = track(net.createServer({ allowHalfOpen: true }, (s) => s.end()));
+  const port = await listen(server);
+  const client = track(net.connect(port, "127.0.0.1"));
+  client.resume();
+  const ended = within(new Promise((r) => client.once("end", r)), 5000, "'end'");
+  const result = failure(client);
+  await ended;
+  let cbErr: unknown;
+  assert.is(client.write("late", (e) => cbErr = e), false);
+  const { err } = await result;
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: "This socket has been ended by the other party",
+    code: "EPIPE",
+  });
+  assert.is(cbErr, err);
+  await close(server);
+});
+
+test.run();

@@ -1,0 +1,226 @@
+// Argument validation: Node 24's ERR_* codes, error classes and messages, exactly (each
+// row was taken from node:net on Node 24). The differential scenarios check more of them
+// against the recorded node:net traces.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import net from "../mod.ts";
+import { sweep, thrown, track } from "./_util.ts";
+
+const test = suite("Socket argument validation");
+test.after.each(sweep);
+
+// deno-lint-ignore no-explicit-any
+const s: any = new net.Socket();
+s.on("error", () => {});
+test.after(() => s.destroy());
+// deno-lint-ignore no-explicit-any
+const anyNet: any = net;
+
+const table: [string, () => unknown, string, string, string][] = [
+  [
+    "net.connect()",
+    () => anyNet.connect(),
+    "TypeError",
+    "ERR_MISSING_ARGS",
+    'The "options" or "port" or "path" argument must be specified',
+  ],
+  [
+    "net.connect({ host: 'x' })",
+    () => anyNet.connect({ host: "x" }),
+    "TypeError",
+    "ERR_MISSING_ARGS",
+    'The "options" or "port" or "path" argument must be specified',
+  ],
+  [
+    "net.connect({ port: -1 })",
+    () => anyNet.connect({ port: -1 }),
+    "RangeError",
+    "ERR_SOCKET_BAD_PORT",
+    "Port should be >= 0 and < 65536. Received type number (-1).",
+  ],
+  [
+    "net.connect({ port: 65536 })",
+    () => anyNet.connect({ port: 65536 }),
+    "RangeError",
+    "ERR_SOCKET_BAD_PORT",
+    "Port should be >= 0 and < 65536. Received type number (65536).",
+  ],
+  [
+    "net.connect({ port: 'abc' })",
+    () => anyNet.connect({ port: "abc" }),
+    "RangeError",
+    "ERR_SOCKET_BAD_PORT",
+    "Port should be >= 0 and < 65536. Received type string ('abc').",
+  ],
+  [
+    "net.connect({ port: {} })",
+    () => anyNet.connect({ port: {} }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    'The "options.port" property must be one of type number or string. Received an instance of Object',
+  ],
+  [
+    "net.connect({ port: 80, host: 1 })",
+    () => anyNet.connect({ port: 80, host: 1 }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    'The "options.host" property must be of type string. Received type number (1)',
+  ],
+  [
+    "net.connect({ port: 80, localAddress: 'x' })",
+    () => anyNet.connect({ port: 80, localAddress: "x" }),
+    "TypeError",
+    "ERR_INVALID_IP_ADDRESS",
+    "Invalid IP address: x",
+  ],
+  [
+    "net.connect({ port: 80, localPort: 'x' })",
+    () => anyNet.connect({ port: 80, localPort: "x" }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    "The \"options.localPort\" property must be of type number. Received type string ('x')",
+  ],
+  [
+    "net.connect({ port: 80, autoSelectFamily: 'yes' })",
+    () => anyNet.connect({ port: 80, autoSelectFamily: "yes" }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    "The \"options.autoSelectFamily\" property must be of type boolean. Received type string ('yes')",
+  ],
+  [
+    "net.connect({ port: 80, autoSelectFamilyAttemptTimeout: -1 })",
+    () => anyNet.connect({ port: 80, autoSelectFamilyAttemptTimeout: -1 }),
+    "RangeError",
+    "ERR_OUT_OF_RANGE",
+    'The value of "options.autoSelectFamilyAttemptTimeout" is out of range. It must be >= 1 && <= 2147483647. Received -1',
+  ],
+  [
+    "net.connect({ port: 80, host: 'a.test', lookup: 'x' })",
+    () => anyNet.connect({ port: 80, host: "a.test", lookup: "x" }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    "The \"options.lookup\" property must be of type function. Received type string ('x')",
+  ],
+  [
+    "net.connect({ port: 80, host: 'a.test', family: 5 })",
+    () => anyNet.connect({ port: 80, host: "a.test", family: 5 }),
+    "TypeError",
+    "ERR_INVALID_ARG_VALUE",
+    "The property 'options.family' must be one of: 0, 4, 6. Received 5",
+  ],
+  [
+    "net.connect({ port: 80, host: 'a.test', hints: 1 })",
+    () => anyNet.connect({ port: 80, host: "a.test", hints: 1 }),
+    "TypeError",
+    "ERR_INVALID_ARG_VALUE",
+    "The argument 'hints' is invalid. Received 1",
+  ],
+  [
+    "net.connect({ path: 1 })",
+    () => anyNet.connect({ path: 1 }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    'The "options.path" property must be of type string. Received type number (1)',
+  ],
+  [
+    "new anyNet.Socket({ objectMode: true })",
+    () => new anyNet.Socket({ objectMode: true }),
+    "TypeError",
+    "ERR_INVALID_ARG_VALUE",
+    "The property 'options.objectMode' is not supported. Received true",
+  ],
+  [
+    "new anyNet.Socket({ writableObjectMode: true })",
+    () => new anyNet.Socket({ writableObjectMode: true }),
+    "TypeError",
+    "ERR_INVALID_ARG_VALUE",
+    "The property 'options.writableObjectMode' is not supported. Received true",
+  ],
+  [
+    "new anyNet.Socket({ keepAliveInitialDelay: '1' })",
+    () => new anyNet.Socket({ keepAliveInitialDelay: "1" }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    "The \"options.keepAliveInitialDelay\" property must be of type number. Received type string ('1')",
+  ],
+  [
+    "new anyNet.Socket({ signal: {} })",
+    () => new anyNet.Socket({ signal: {} }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    'The "signal" argument must be an instance of AbortSignal. Received an instance of Object',
+  ],
+  [
+    "new anyNet.Socket({ blockList: [] })",
+    () => new anyNet.Socket({ blockList: [] }),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    'The "options.blockList" property must be an net.BlockList. Received an instance of Array',
+  ],
+  [
+    "socket.setTimeout(Infinity)",
+    () => s.setTimeout(Infinity),
+    "RangeError",
+    "ERR_OUT_OF_RANGE",
+    'The value of "msecs" is out of range. It must be a non-negative finite number. Received Infinity',
+  ],
+  [
+    "socket.write(1)",
+    () => s.write(1),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    'The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received type number (1)',
+  ],
+  [
+    "socket.write(null)",
+    () => s.write(null),
+    "TypeError",
+    "ERR_STREAM_NULL_VALUES",
+    "May not write null values to stream",
+  ],
+  [
+    "socket.write('x', 'nope')",
+    () => s.write("x", "nope"),
+    "TypeError",
+    "ERR_UNKNOWN_ENCODING",
+    "Unknown encoding: nope",
+  ],
+  [
+    "net.setDefaultAutoSelectFamily('x')",
+    () => anyNet.setDefaultAutoSelectFamily("x"),
+    "TypeError",
+    "ERR_INVALID_ARG_TYPE",
+    "The \"value\" argument must be of type boolean. Received type string ('x')",
+  ],
+  [
+    "net.setDefaultAutoSelectFamilyAttemptTimeout(1.5)",
+    () => anyNet.setDefaultAutoSelectFamilyAttemptTimeout(1.5),
+    "RangeError",
+    "ERR_OUT_OF_RANGE",
+    'The value of "value" is out of range. It must be an integer. Received 1.5',
+  ],
+];
+
+for (const [what, call, name, code, message] of table) {
+  test(what, () => {
+    const err = thrown(call);
+    assert.equal([err.name, err.code, err.message], [name, code, message]);
+  });
+}
+
+test("a Socket built from a file descriptor is refused by name", () => {
+  for (const call of [() => new net.Socket({ fd: 0 }), () => anyNet.connect({ fd: 0, port: 80 })]) {
+    const err = thrown(call);
+    assert.equal([err.name, err.code], ["TypeError", "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM"]);
+    assert.match(err.message, /^The feature options\.fd is unavailable on the current platform/);
+  }
+});
+
+test("values Node accepts without complaint are accepted", () => {
+  const quiet = track(new net.Socket({ keepAliveInitialDelay: -5, signal: null as unknown as undefined }));
+  assert.is(quiet.setNoDelay("x" as unknown as boolean), quiet);
+  assert.is(quiet.setKeepAlive("x" as unknown as boolean, "y" as unknown as number), quiet);
+  quiet.destroy();
+});
+
+test.run();
