@@ -136,7 +136,7 @@ export class SocketBase extends Duplex {
   /** @internal Apply the TCP options and ref state to a connected RawConn. */
   protected applyOptions(conn: RawConn): void {
     if (this.#noDelay) conn.setNoDelay(true);
-    if (this.#keepAlive) conn.setKeepAlive(true, this.#keepAliveDelay * 1000);
+    if (this.#keepAlive) this.#applyKeepAlive(conn, true, this.#keepAliveDelay);
     if (!this.#refed) conn.unref();
   }
 
@@ -174,9 +174,15 @@ export class SocketBase extends Duplex {
     if (on !== this.#keepAlive || (on && delay !== this.#keepAliveDelay)) {
       this.#keepAlive = on;
       this.#keepAliveDelay = delay;
-      conn.setKeepAlive(on, delay * 1000);
+      this.#applyKeepAlive(conn, on, delay);
     }
     return this;
+  }
+
+  #applyKeepAlive(conn: RawConn, on: boolean, delaySeconds: number): void {
+    const adapter = this[kAdapter];
+    if (on && delaySeconds > 0 && !adapter.capabilities.keepAliveDelay) warnKeepAliveDelay(adapter.name);
+    conn.setKeepAlive(on, delaySeconds * 1000);
   }
 
   /** Let this socket keep the process alive (the default). */
@@ -193,8 +199,10 @@ export class SocketBase extends Duplex {
     return this;
   }
 
-  /** Our end's address: `{ address, family, port }`, or `{}` before connecting. */
+  /** Our end's address: `{ address, family, port }`, or `{}` before connecting and after destroy. */
   address(): Endpoint {
+    // Node drops the handle on destroy, and with it the local address (the peer's stays cached).
+    if (this.destroyed) return {};
     if (!this.#sockname) {
       const conn = this[kConn];
       if (!conn || this.connecting) return {};
@@ -206,6 +214,8 @@ export class SocketBase extends Duplex {
   }
 
   #peer(): Endpoint {
+    // As Node: once destroyed, only an address read before is still known.
+    if (this.destroyed) return this.#peername ?? {};
     if (!this.#peername) {
       const conn = this[kConn];
       if (!conn || this.connecting) return {};
@@ -255,4 +265,18 @@ export class SocketBase extends Duplex {
     if (!this.readable && this.writable) return "writeOnly";
     return "closed";
   }
+}
+
+let keepAliveDelayWarned = false;
+
+// A runtime that cannot set the keep-alive delay still turns keep-alive on, and says so
+// once per process with a warning (Node's channel for a partly supported feature).
+function warnKeepAliveDelay(runtime: string): void {
+  if (keepAliveDelayWarned) return;
+  keepAliveDelayWarned = true;
+  const proc = (globalThis as { process?: { emitWarning?(message: string, options: object): void } }).process;
+  proc?.emitWarning?.(
+    `socket.setKeepAlive(): the initial delay cannot be set on ${runtime}; the system's default applies`,
+    { type: "UnsupportedWarning", code: "OMNINET_KEEPALIVE_DELAY" },
+  );
 }

@@ -50,6 +50,8 @@ export interface Capabilities {
   noDelay: boolean;
   /** `setKeepAlive` reaches the socket. */
   keepAlive: boolean;
+  /** `setKeepAlive`'s initial delay reaches the socket (TCP_KEEPIDLE). */
+  keepAliveDelay: boolean;
   /** Several listeners on one port (`SO_REUSEPORT`). */
   reusePort: boolean;
   /** `ipv6Only` listeners. */

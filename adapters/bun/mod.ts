@@ -44,6 +44,7 @@ const capabilities: Capabilities = {
   halfOpen: true,
   noDelay: true,
   keepAlive: true,
+  keepAliveDelay: true,
   reusePort: true,
   ipv6Only: true,
   reset: true,

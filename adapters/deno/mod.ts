@@ -47,6 +47,8 @@ function capabilitiesOf(): Capabilities {
     halfOpen: true,
     noDelay: true,
     keepAlive: true,
+    // Deno.TcpConn.setKeepAlive takes no delay: the system's TCP_KEEPIDLE applies.
+    keepAliveDelay: false,
     reusePort: hasUnstableNet(),
     ipv6Only: false,
     reset: false,

@@ -31,6 +31,7 @@ const capabilities: Capabilities = {
   halfOpen: true,
   noDelay: true,
   keepAlive: true,
+  keepAliveDelay: true,
   reusePort: hasReusePort,
   ipv6Only: true,
   reset: true,
