@@ -1,4 +1,5 @@
 // Small helpers shared by the Bun adapter's connection and listener.
+import type { RawAddress } from "../../src/types.ts";
 
 /**
  * Call into the core from a Bun handler or a deferred microtask. An exception there (a
@@ -9,8 +10,19 @@ export function deliver(call: () => void): void {
   try {
     call();
   } catch (err) {
-    queueMicrotask(() => {
-      throw err;
-    });
+    rethrow(err);
   }
+}
+
+/** Throw `err` from a fresh microtask: an uncaught error, as a throwing Node listener is. */
+export function rethrow(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
+/** An address as the contract spells it (Bun's is already without brackets). */
+export function inetAddress(address: string | undefined, port: number | undefined): RawAddress | undefined {
+  if (address === undefined || address === "" || port === undefined) return undefined;
+  return { address, family: address.includes(":") ? "IPv6" : "IPv4", port };
 }

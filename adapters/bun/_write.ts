@@ -1,7 +1,11 @@
 // The Bun adapter's write queue. Bun's `socket.write` does not buffer: it takes what the
 // kernel takes (maybe a part, maybe nothing) and reports the count; the rest is ours to
-// keep, in order, until Bun's `drain` handler says the socket is writable again.
+// keep, in order, until Bun's `drain` handler says the socket is writable again. A chunk
+// written while nothing waits goes to Bun directly, unqueued. The queue is a base class
+// of the connection (between it and the SinkGate), so it costs a connection no objects
+// until something has to wait.
 import type { BunSocket } from "./_bun_types.ts";
+import { DONE, SinkGate } from "./_gate.ts";
 import { brokenPipeError, canceledError } from "./errors.ts";
 
 /** Chunks below this size are copied into one buffer (one syscall) with their neighbours. */
@@ -58,33 +62,58 @@ function pack(chunks: Uint8Array[]): Uint8Array[] {
 }
 
 /**
- * Writes and shutdowns in the order the core asked for them. `flush` hands Bun what it
- * takes and reports each finished operation through `finish`, which the connection
- * delivers (deferred when the flush runs inside a core call).
+ * Writes and shutdowns in the order the core asked for them. Each finished operation's
+ * `done` goes through the gate (deferred when it finishes inside a core call).
  */
-export class WriteQueue {
-  #ops: WriteOp[] = [];
+export abstract class WriteQueue extends SinkGate {
+  /** What waits; null until something has to. */
+  #ops: WriteOp[] | null = null;
   #flushing = false;
   /** Bun took part of a buffer: nothing more goes until its `drain` (no futile syscalls). */
   #blocked = false;
-  #finish: (done: Done, err?: Error) => void;
+  /** The `done` of a write or shutdown handed to Bun directly, while inside that call. */
+  #inflight: Done | null = null;
+  #inflightSyscall = "write";
 
-  constructor(finish: (done: Done, err?: Error) => void) {
-    this.#finish = finish;
+  /** Whether writes wait (made while connecting). */
+  protected get writesWaiting(): boolean {
+    return this.#ops !== null && this.#ops.length > 0;
   }
 
-  /** Whether nothing waits to be written. */
-  get idle(): boolean {
-    return this.#ops.length === 0;
+  /**
+   * Write one chunk, or (`null`) shut down: straight to Bun when nothing waits, what Bun
+   * does not take kept until `drain`; else behind what waits.
+   */
+  protected writeOne(socket: BunSocket, chunk: Uint8Array | null, done: Done): void {
+    const ops = this.#ops;
+    if ((ops !== null && ops.length > 0) || this.#flushing || this.#blocked) {
+      this.queueWrite(socket, chunk === null ? null : [chunk], done);
+      return;
+    }
+    // A `close` handler Bun runs inside its call finishes `#inflight` (see failWrites).
+    this.#inflight = done;
+    this.#inflightSyscall = chunk === null ? "shutdown" : "write";
+    let n = 0;
+    if (chunk === null) socket.shutdown();
+    else if (chunk.byteLength > 0) n = socket.write(chunk, 0, chunk.byteLength);
+    if (this.#inflight === null) return;
+    this.#inflight = null;
+    if (chunk === null || n === chunk.byteLength) this.emit(DONE, done);
+    else if (n < 0) this.emit(DONE, done, brokenPipeError("write")); // closed under us, or shut down
+    else {
+      (this.#ops ??= []).push({ bufs: [chunk], done, index: 0, offset: n });
+      this.#blocked = true;
+    }
   }
 
-  /** Queue a write (`chunks`) or, with `null`, a shutdown after everything before it. */
-  push(chunks: Uint8Array[] | null, done: Done): void {
-    this.#ops.push({ bufs: chunks === null ? null : pack(chunks), done, index: 0, offset: 0 });
+  /** Queue a write (`chunks`) or (`null`) a shutdown; write what Bun takes if `socket`. */
+  protected queueWrite(socket: BunSocket | null, chunks: Uint8Array[] | null, done: Done): void {
+    (this.#ops ??= []).push({ bufs: chunks === null ? null : pack(chunks), done, index: 0, offset: 0 });
+    if (socket !== null) this.flushWrites(socket);
   }
 
   /** Write as much as Bun takes now; the rest waits for the next `drain`. */
-  flush(socket: BunSocket): void {
+  protected flushWrites(socket: BunSocket): void {
     // A `done` may write again: the loop already running picks that up, in order.
     if (this.#flushing || this.#blocked) return;
     this.#flushing = true;
@@ -96,20 +125,21 @@ export class WriteQueue {
   }
 
   /** Bun's `drain`: the socket takes bytes again. */
-  drain(socket: BunSocket): void {
+  protected drainWrites(socket: BunSocket): void {
     this.#blocked = false;
-    this.flush(socket);
+    this.flushWrites(socket);
   }
 
   #flushOps(socket: BunSocket): void {
-    while (this.#ops.length > 0) {
+    for (;;) {
       const ops = this.#ops;
+      if (ops === null || ops.length === 0) return;
       const op = ops[0];
       const bufs = op.bufs;
       if (bufs === null) {
         ops.shift();
         socket.shutdown();
-        this.#finish(op.done);
+        this.emit(DONE, op.done);
         continue;
       }
       while (op.index < bufs.length) {
@@ -119,7 +149,7 @@ export class WriteQueue {
         if (this.#ops !== ops) return; // the socket closed inside write(): all finished
         if (n < 0) {
           // Closed under us (its `close` handler reports why) or shut down.
-          this.fail(brokenPipeError);
+          this.failWrites(brokenPipeError);
           return;
         }
         if (n < left) {
@@ -131,14 +161,20 @@ export class WriteQueue {
         op.offset = 0;
       }
       ops.shift();
-      this.#finish(op.done);
+      this.emit(DONE, op.done);
     }
   }
 
-  /** Finish every queued operation with an error (`ECANCELED` when the handle closed). */
-  fail(error: (syscall: string) => Error = canceledError): void {
+  /** Finish every write and shutdown with an error (`ECANCELED` when the handle closed). */
+  protected failWrites(error: (syscall: string) => Error = canceledError): void {
+    const inflight = this.#inflight;
+    if (inflight !== null) {
+      this.#inflight = null;
+      this.emit(DONE, inflight, error(this.#inflightSyscall));
+    }
     const ops = this.#ops;
-    this.#ops = [];
-    for (const op of ops) this.#finish(op.done, error(op.bufs === null ? "shutdown" : "write"));
+    if (ops === null) return;
+    this.#ops = null;
+    for (const op of ops) this.emit(DONE, op.done, error(op.bufs === null ? "shutdown" : "write"));
   }
 }

@@ -1,18 +1,43 @@
 // A Bun socket seen through the RawConn contract. Bun pushes reads through handlers; the
-// socket runs with allowHalfOpen and is paused (`socket.pause()`: no polling for readable)
-// whenever the core is not reading, so unread bytes stay in the kernel. Every sink call
-// goes through a SinkGate, which defers those made inside a core call.
+// socket runs with allowHalfOpen. Bytes that arrive while the core is not reading are held
+// and the socket is paused (`socket.pause()`: no polling for readable, unread bytes stay in
+// the kernel) on readStop or once the held bytes pass HOLD_LIMIT; so a connection whose
+// core starts reading at once (the usual case) never pauses. Writes go through the
+// WriteQueue and every sink call through the SinkGate (the base classes: a connection is
+// one object), which defers those made inside a core call.
 import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/types.ts";
-import { bunApi, type BunConnectOptions, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
-import { SinkGate } from "./_gate.ts";
-import { deliver } from "./_util.ts";
+import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
+import { type ConnectPlan, connectPlan } from "./_connect.ts";
+import { DONE } from "./_gate.ts";
+import { inetAddress, rethrow } from "./_util.ts";
 import { WriteQueue } from "./_write.ts";
-import { connectError, type Endpoint, fromBunError } from "./errors.ts";
+import { canceledError, closeError, connectError } from "./errors.ts";
+
+/** Held bytes past which the socket is paused until the core reads again. */
+const HOLD_LIMIT = 64 * 1024;
+
+// Sink calls, as the gate queues them (DONE, a write's `done`, is the gate's own).
+const CONNECT = 1;
+const DATA = 2;
+const END = 3;
+const ERROR = 4;
+const CLOSE = 5;
+/** Deliver the held bytes (and a held FIN). */
+const RELEASE = 6;
+
+type Done = (err?: Error | null) => void;
+
+/** What the core asked for before the socket opened, applied at open. */
+interface EarlyOptions {
+  unref?: boolean;
+  noDelay?: boolean;
+  keepAlive?: [boolean, number];
+}
 
 /** Wraps one Bun socket, outgoing (connecting) or accepted. */
-export class BunRawConn implements RawConn {
+export class BunRawConn extends WriteQueue implements RawConn {
   #socket: BunSocket<BunRawConn> | null = null;
-  #sink: ConnSink | null = null;
+  #sink: ConnSink | null;
   /** close()/reset() was called or the connection failed: nothing but onClose follows. */
   #closing = false;
   /** Bun's `close` handler ran (or the connect failed): the socket is gone. */
@@ -20,44 +45,49 @@ export class BunRawConn implements RawConn {
   #closeSent = false;
   #reset = false;
   #reading = false;
-  /** Bytes Bun delivered while the core was not reading (pause is not instantaneous). */
-  #held: Uint8Array[] = [];
+  /** We paused the socket (readStop, or too many held bytes). */
+  #paused = false;
+  /** Bytes Bun delivered while the core was not reading, and their total. */
+  #held: Uint8Array[] | null = null;
+  #heldBytes = 0;
   /** The peer's FIN arrived (onEnd sent, or waiting behind held bytes). */
   #peerEnded = false;
   #endHeld = false;
   /** A clean close waiting behind held bytes. */
   #closeHeld = false;
-  #gate = new SinkGate();
-  #writes = new WriteQueue((done, err) => this.#gate.emit(() => done(err), true));
-  #refed = true;
-  #noDelay: boolean | undefined;
-  #keepAlive: [boolean, number] | undefined;
-  /** Unix: our path (accepted) or the peer's (outgoing); null for TCP. */
-  #localPath: string | null = null;
-  #remotePath: string | null = null;
+  /** Connecting: what Bun got, and the endpoints a connect error names. */
+  #connecting: ConnectPlan<BunRawConn> | null = null;
+  /** unref/setNoDelay/setKeepAlive asked for before the socket opened. */
+  #early: EarlyOptions | null = null;
+  /** The addresses, once known (set at once for Unix sockets: `{ path }`). */
   #local: RawAddress | undefined;
   #remote: RawAddress | undefined;
 
   private constructor(sink: ConnSink | null) {
+    super();
     this.#sink = sink;
   }
 
   /** Start an outgoing connection; `onConnect`, or `onError` then `onClose`, follow. */
   static connect(options: ConnectOptions, sink: ConnSink): BunRawConn {
     const conn = new BunRawConn(sink);
-    conn.#gate.run(() => conn.#connect(options));
+    conn.enter();
+    try {
+      conn.#connect(options);
+    } finally {
+      conn.leave();
+    }
     return conn;
   }
 
-  /** Wrap a socket `Bun.listen` accepted (paused until readStart). `path`: the listener's. */
+  /** Wrap a socket `Bun.listen` accepted (not read until readStart). `path`: the listener's. */
   static accept(socket: BunSocket<BunRawConn>, path: string | null): BunRawConn {
     const conn = new BunRawConn(null);
     socket.data = conn;
-    socket.pause();
     conn.#socket = socket;
     if (path !== null) {
-      conn.#localPath = path;
-      conn.#remotePath = "";
+      conn.#local = { path };
+      conn.#remote = { path: "" };
     }
     return conn;
   }
@@ -73,31 +103,15 @@ export class BunRawConn implements RawConn {
   };
 
   #connect(options: ConnectOptions): void {
-    let target: Endpoint;
-    let local: Endpoint | undefined;
-    let bunOptions: BunConnectOptions<BunRawConn>;
-    const common = { socket: BunRawConn.handlers, data: this as BunRawConn, allowHalfOpen: true };
     if ("path" in options) {
-      target = { address: options.path };
-      this.#localPath = "";
-      this.#remotePath = options.path;
-      bunOptions = { ...common, unix: options.path };
-    } else {
-      target = { address: options.host, port: options.port };
-      const { localAddress, localPort } = options;
-      if (localAddress !== undefined || localPort !== undefined) local = { address: localAddress, port: localPort };
-      bunOptions = {
-        ...common,
-        hostname: options.host,
-        port: options.port,
-        ...(localAddress !== undefined ? { localAddress } : {}),
-        ...(localPort !== undefined ? { localPort } : {}),
-      };
+      this.#local = { path: "" };
+      this.#remote = { path: options.path };
     }
-    this.#connectError = (err) => connectError(err, target, local);
+    const plan = connectPlan(options, BunRawConn.handlers, this as BunRawConn);
+    this.#connecting = plan;
     let pending: Promise<unknown>;
     try {
-      pending = bunApi().connect(bunOptions);
+      pending = bunApi().connect(plan.bun);
     } catch (err) {
       // Bun's own argument checks (the core validates first, so a bug if ever seen)
       this.#onConnectError(err);
@@ -106,53 +120,65 @@ export class BunRawConn implements RawConn {
     pending.catch(() => {}); // reported through connectError
   }
 
-  #connectError: (err: unknown) => Error = (err) => fromBunError(err, "connect");
-
   #onOpen(socket: BunSocket<BunRawConn>): void {
     this.#socket = socket;
+    this.#connecting = null;
     if (this.#closing) {
       // close() or reset() came while connecting
       if (this.#reset) socket.terminate();
       else socket.end();
       return;
     }
-    if (!this.#reading) socket.pause();
-    if (!this.#refed) socket.unref();
-    if (this.#noDelay !== undefined) socket.setNoDelay(this.#noDelay);
-    if (this.#keepAlive !== undefined) socket.setKeepAlive(...this.#keepAlive);
-    this.#gate.emit(() => this.#sink!.onConnect());
-    if (!this.#writes.idle) this.#writes.flush(socket);
+    const early = this.#early;
+    if (early !== null) {
+      this.#early = null;
+      if (early.unref) socket.unref();
+      if (early.noDelay !== undefined) socket.setNoDelay(early.noDelay);
+      if (early.keepAlive !== undefined) socket.setKeepAlive(...early.keepAlive);
+    }
+    this.emit(CONNECT);
+    if (this.writesWaiting && !this.#closing) this.flushWrites(socket);
   }
 
   #onConnectError(err: unknown): void {
     this.#gone = true;
     if (this.#closing) return; // close() during connect: its onClose is on the way
-    this.#fail(this.#connectError(err));
+    const plan = this.#connecting;
+    this.#connecting = null;
+    this.#fail(connectError(err, plan?.target ?? {}, plan?.bindTo));
   }
 
   #onData(chunk: Uint8Array): void {
     if (this.#closing) return;
     // Bun hands each `data` call a fresh buffer (checked on 1.4.5): owned, no copy needed.
-    if (this.#reading && this.#held.length === 0) this.#gate.emit(() => this.#sink!.onData(chunk));
-    else this.#held.push(chunk);
+    if (this.#reading && this.#held === null) {
+      this.emit(DATA, chunk);
+      return;
+    }
+    (this.#held ??= []).push(chunk);
+    this.#heldBytes += chunk.byteLength;
+    if (this.#heldBytes >= HOLD_LIMIT && !this.#paused && !this.#gone) {
+      this.#paused = true;
+      this.#socket?.pause();
+    }
   }
 
   #onEnd(): void {
     if (this.#closing || this.#peerEnded) return;
     this.#peerEnded = true;
-    if (this.#reading && this.#held.length === 0) this.#gate.emit(() => this.#sink!.onEnd());
+    if (this.#reading && this.#held === null) this.emit(END);
     else this.#endHeld = true;
   }
 
   #onDrain(socket: BunSocket<BunRawConn>): void {
-    if (!this.#closing) this.#writes.drain(socket);
+    if (!this.#closing) this.drainWrites(socket);
   }
 
   #onClose(error: Error | undefined): void {
     this.#gone = true;
     if (this.#closing) return;
     if (error !== undefined) {
-      this.#fail(fromBunError(error, readOrWrite(error)));
+      this.#fail(closeError(error));
       return;
     }
     // A clean close: both sides sent FIN. When our FIN went first Bun skips the `end`
@@ -176,7 +202,7 @@ export class BunRawConn implements RawConn {
 
   /** A failure: onError, then the handle is closed; the core's close() is a no-op. */
   #fail(err: Error): void {
-    this.#gate.emit(() => this.#sink?.onError(err));
+    this.emit(ERROR, err);
     this.#finishClose();
   }
 
@@ -184,13 +210,38 @@ export class BunRawConn implements RawConn {
   #finishClose(): void {
     this.#closing = true;
     this.#reading = false;
-    this.#held = [];
-    this.#writes.fail();
-    this.#gate.emit(() => {
-      if (this.#closeSent) return;
-      this.#closeSent = true;
-      this.#sink?.onClose();
-    });
+    this.#held = null;
+    this.#heldBytes = 0;
+    this.failWrites();
+    this.emit(CLOSE);
+  }
+
+  protected override dispatch(kind: number, a: unknown, b: unknown): void {
+    switch (kind) {
+      case DATA:
+        this.#sink!.onData(a as Uint8Array);
+        return;
+      case DONE:
+        (a as Done)(b as Error | undefined);
+        return;
+      case CONNECT:
+        this.#sink!.onConnect();
+        return;
+      case END:
+        this.#sink!.onEnd();
+        return;
+      case ERROR:
+        this.#sink?.onError(a as Error);
+        return;
+      case CLOSE:
+        if (this.#closeSent) return;
+        this.#closeSent = true;
+        this.#sink?.onClose();
+        return;
+      case RELEASE:
+        this.#releaseHeld();
+        return;
+    }
   }
 
   attach(sink: ConnSink): void {
@@ -200,129 +251,168 @@ export class BunRawConn implements RawConn {
   readStart(): void {
     if (this.#reading || this.#closing) return;
     this.#reading = true;
-    if (this.#held.length > 0 || this.#endHeld) this.#gate.emit(() => this.#releaseHeld());
+    const release = this.#held !== null || this.#endHeld;
     const socket = this.#socket;
-    if (socket === null || this.#gone) return;
-    this.#gate.run(() => socket.resume());
+    const resume = this.#paused && socket !== null && !this.#gone;
+    if (!release && !resume) return;
+    this.enter();
+    try {
+      if (release) this.emit(RELEASE);
+      if (resume) {
+        this.#paused = false;
+        socket!.resume();
+      }
+    } finally {
+      this.leave();
+    }
   }
 
   readStop(): void {
     if (!this.#reading) return;
     this.#reading = false;
     const socket = this.#socket;
-    if (socket !== null && !this.#gone) this.#gate.run(() => socket.pause());
+    if (socket === null || this.#gone || this.#paused) return;
+    this.#paused = true;
+    this.enter();
+    try {
+      socket.pause();
+    } finally {
+      this.leave();
+    }
   }
 
   /** Deliver what arrived while not reading, as long as the core keeps reading. */
   #releaseHeld(): void {
     const held = this.#held;
-    while (this.#reading && held.length > 0 && !this.#closing) {
-      const chunk = held.shift()!;
-      deliver(() => this.#sink!.onData(chunk));
+    if (held !== null) {
+      while (this.#reading && held.length > 0 && !this.#closing) {
+        const chunk = held.shift()!;
+        this.#heldBytes -= chunk.byteLength;
+        try {
+          this.#sink!.onData(chunk);
+        } catch (err) {
+          rethrow(err);
+        }
+      }
+      if (held.length > 0 || this.#held !== held) return;
+      this.#held = null;
     }
-    if (!this.#reading || held.length > 0 || this.#closing || !this.#endHeld) return;
+    if (!this.#reading || this.#closing || !this.#endHeld) return;
     this.#endHeld = false;
-    deliver(() => this.#sink!.onEnd());
     if (this.#closeHeld) this.#closeSoon();
+    this.#sink!.onEnd();
   }
 
-  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void {
-    this.#queue(chunks, done);
+  write(chunks: Uint8Array[], done: Done): void {
+    this.enter();
+    try {
+      const socket = this.#socket;
+      if (this.#closing) this.emit(DONE, done, canceledError("write"));
+      else if (socket === null || chunks.length !== 1) this.queueWrite(socket, chunks, done);
+      else this.writeOne(socket, chunks[0], done);
+    } finally {
+      this.leave();
+    }
   }
 
-  shutdown(done: (err?: Error | null) => void): void {
-    this.#queue(null, done);
-  }
-
-  #queue(chunks: Uint8Array[] | null, done: (err?: Error | null) => void): void {
-    this.#gate.run(() => {
-      this.#writes.push(chunks, done);
-      if (this.#closing) this.#writes.fail();
-      else if (this.#socket !== null) this.#writes.flush(this.#socket);
-    });
+  shutdown(done: Done): void {
+    this.enter();
+    try {
+      const socket = this.#socket;
+      if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
+      else if (socket === null) this.queueWrite(null, null, done);
+      else this.writeOne(socket, null, done);
+    } finally {
+      this.leave();
+    }
   }
 
   close(): void {
     if (this.#closing) return;
     this.#reset = false;
-    this.#shut((socket) => socket.end());
+    this.#shut();
   }
 
   reset(): void {
     if (this.#closing) return;
     this.#reset = true;
-    this.#shut((socket) => socket.terminate());
+    this.#shut();
   }
 
   /** close() and reset(): drop what waits for the core, close the socket, one onClose. */
-  #shut(how: (socket: BunSocket<BunRawConn>) => void): void {
-    this.#gate.run(() => {
-      this.#gate.dropSinkCalls();
+  #shut(): void {
+    this.enter();
+    try {
+      this.dropSinkCalls();
       this.#finishClose();
       const socket = this.#socket;
-      if (socket !== null && !this.#gone) how(socket);
+      if (socket !== null && !this.#gone) {
+        if (this.#reset) socket.terminate();
+        else socket.end();
+      }
       // else still connecting: #onOpen closes it when it opens
-    });
+    } finally {
+      this.leave();
+    }
   }
 
   setNoDelay(enable: boolean): void {
-    if (this.#remotePath !== null) return; // Unix socket
+    if (this.#isUnix()) return;
     const socket = this.#socket;
-    if (socket === null) this.#noDelay = enable;
-    else if (!this.#gone) this.#gate.run(() => socket.setNoDelay(enable));
+    if (socket === null) (this.#early ??= {}).noDelay = enable;
+    else if (!this.#gone) this.#call(socket, socket.setNoDelay, enable);
   }
 
   setKeepAlive(enable: boolean, initialDelayMs: number): void {
-    if (this.#remotePath !== null) return;
+    if (this.#isUnix()) return;
     // Bun takes milliseconds (TCP_KEEPIDLE = delay / 1000 s, as Node) but throws for
     // anything not an integer in [0, 2 ** 31).
     const delay = Math.min(Math.max(Math.trunc(initialDelayMs) || 0, 0), 0x7fffffff);
     const socket = this.#socket;
-    if (socket === null) this.#keepAlive = [enable, delay];
-    else if (!this.#gone) this.#gate.run(() => socket.setKeepAlive(enable, delay));
+    if (socket === null) (this.#early ??= {}).keepAlive = [enable, delay];
+    else if (!this.#gone) this.#call(socket, socket.setKeepAlive, enable, delay);
   }
 
   ref(): void {
-    this.#refed = true;
     const socket = this.#socket;
-    if (socket !== null && !this.#gone) this.#gate.run(() => socket.ref());
+    if (socket === null) (this.#early ??= {}).unref = false;
+    else if (!this.#gone) this.#call(socket, socket.ref);
   }
 
   unref(): void {
-    this.#refed = false;
     const socket = this.#socket;
-    if (socket !== null && !this.#gone) this.#gate.run(() => socket.unref());
+    if (socket === null) (this.#early ??= {}).unref = true;
+    else if (!this.#gone) this.#call(socket, socket.unref);
+  }
+
+  #isUnix(): boolean {
+    const remote = this.#remote;
+    return remote !== undefined && "path" in remote;
+  }
+
+  /** A socket method called for the core: handlers Bun runs inside it reach the sink later. */
+  #call<A extends unknown[]>(socket: BunSocket<BunRawConn>, method: (...args: A) => unknown, ...args: A): void {
+    this.enter();
+    try {
+      method.apply(socket, args);
+    } finally {
+      this.leave();
+    }
   }
 
   localAddress(): RawAddress | undefined {
-    if (this.#local === undefined) {
-      if (this.#localPath !== null) this.#local = { path: this.#localPath };
-      else if (!this.#gone) this.#local = inetAddress(this.#socket?.localAddress, this.#socket?.localPort);
+    const socket = this.#socket;
+    if (this.#local === undefined && socket !== null && !this.#gone) {
+      this.#local = inetAddress(socket.localAddress, socket.localPort);
     }
     return this.#local;
   }
 
   remoteAddress(): RawAddress | undefined {
-    if (this.#remote === undefined) {
-      if (this.#remotePath !== null) this.#remote = { path: this.#remotePath };
-      else if (!this.#gone) this.#remote = inetAddress(this.#socket?.remoteAddress, this.#socket?.remotePort);
+    const socket = this.#socket;
+    if (this.#remote === undefined && socket !== null && !this.#gone) {
+      this.#remote = inetAddress(socket.remoteAddress, socket.remotePort);
     }
     return this.#remote;
   }
-}
-
-/**
- * The syscall Node names for an error Bun's `close` handler reports. Bun says `read` for
- * every one, EPIPE included (a failed write that Bun noticed); EPIPE only ever comes from
- * writing, and Node reports it as `write EPIPE`.
- */
-function readOrWrite(error: Error): string {
-  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
-  return code === "EPIPE" || syscall === "write" ? "write" : "read";
-}
-
-/** An address as the contract spells it (Bun's is already without brackets). */
-function inetAddress(address: string | undefined, port: number | undefined): RawAddress | undefined {
-  if (address === undefined || address === "" || port === undefined) return undefined;
-  return { address, family: address.includes(":") ? "IPv6" : "IPv4", port };
 }

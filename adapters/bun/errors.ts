@@ -66,6 +66,16 @@ export function fromBunError(err: unknown, syscall: string, endpoint: Endpoint =
   return systemError(code, syscall, { ...endpoint, cause: code === "UNKNOWN" ? err : undefined });
 }
 
+/**
+ * An error Bun's `close` handler reports, as Node names it. Bun says `read` for every one,
+ * EPIPE included (a failed write that Bun noticed); EPIPE only ever comes from writing,
+ * and Node reports it as `write EPIPE`.
+ */
+export function closeError(error: Error): Error {
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  return fromBunError(error, code === "EPIPE" || syscall === "write" ? "write" : "read");
+}
+
 /** Codes a connect with `localAddress`/`localPort` gets from binding its local end. */
 const bindCodes = new Set(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES"]);
 

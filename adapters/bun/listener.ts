@@ -1,11 +1,11 @@
 // A Bun listener seen through the RawListener contract: bind synchronously (Bun.listen
 // throws a bind error at once), report listening or the error asynchronously, then hand
-// each accepted socket to the core paused, not yet reading.
+// each accepted socket to the core, not yet read (what arrives first is held).
 import { chmodSync } from "node:fs";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/types.ts";
 import { bunApi, type BunListener, type BunListenOptions, type BunSocket } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
-import { deliver } from "./_util.ts";
+import { deliver, rethrow } from "./_util.ts";
 import { fromBunError, listenError } from "./errors.ts";
 
 /** Wraps one Bun listener. */
@@ -27,8 +27,15 @@ export class BunRawListener implements RawListener {
       ...BunRawConn.handlers,
       open: (socket: BunSocket<BunRawConn>) => {
         const conn = BunRawConn.accept(socket, path);
-        if (this.#closed) conn.close();
-        else deliver(() => this.#sink.onConnection(conn));
+        if (this.#closed) {
+          conn.close();
+          return;
+        }
+        try {
+          this.#sink.onConnection(conn);
+        } catch (err) {
+          rethrow(err);
+        }
       },
     };
     let bunOptions: BunListenOptions<BunRawConn>;

@@ -15,6 +15,15 @@ export function deliver(call: () => void): void {
   }
 }
 
+/** `deliver` for a write's `done`, without a closure. */
+export function callDone(done: (err?: Error | null) => void, err: Error | undefined): void {
+  try {
+    done(err);
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
 /** Throw `err` from a fresh microtask: an uncaught error, as a throwing Node listener is. */
 export function rethrow(err: unknown): void {
   queueMicrotask(() => {

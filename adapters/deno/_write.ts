@@ -11,12 +11,20 @@ const BATCH = 64 * 1024;
 
 /** Write every byte of `data`, looping over partial writes. */
 export async function writeAll(conn: DenoConn, data: Uint8Array): Promise<void> {
+  if (data.byteLength === 0) return;
+  const n = await conn.write(data);
+  if (n !== data.byteLength) await writeRest(conn, data, n);
+}
+
+/** Write the rest of `data` after a first `conn.write` that took `n` bytes of it. */
+export async function writeRest(conn: DenoConn, data: Uint8Array, n: number): Promise<void> {
   const length = data.byteLength;
   let written = 0;
-  while (written < length) {
-    const n = await conn.write(written === 0 ? data : data.subarray(written));
+  for (;;) {
     if (n <= 0) throw new Error(`Deno's conn.write wrote ${n} of ${length - written} bytes`);
     written += n;
+    if (written >= length) return;
+    n = await conn.write(data.subarray(written));
   }
 }
 

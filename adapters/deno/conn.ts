@@ -1,14 +1,22 @@
 // A Deno.TcpConn / Deno.UnixConn seen through the RawConn contract. Deno's reads are
-// pull-based: a read loop runs only between readStart and readStop, one read of at most
-// 64 KiB in flight. Writes go through one queue that loops over partial writes.
+// pull-based: a read loop runs only between readStart and readStop, one read (into a
+// buffer of 1 to 64 KiB, sized by the recent reads) in flight. Writes go through one
+// queue that loops over partial writes.
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors.ts";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/types.ts";
 import { denoApi, type DenoConn } from "./_deno_api.ts";
-import { deliver, rethrow, toRawAddress } from "./_util.ts";
+import { callDone, deliver, rethrow, toRawAddress } from "./_util.ts";
 import { canceledError, fromDenoError } from "./errors.ts";
-import { writeChunks } from "./_write.ts";
+import { writeChunks, writeRest } from "./_write.ts";
 
+/** The largest read buffer (one read of at most this much is in flight). */
 const READ_SIZE = 64 * 1024;
+/**
+ * The first read buffer, and the smallest: what an idle connection holds in its pending
+ * read. A read that fills it quadruples the next one (1, 4, 16, 64 KiB), so a burst after
+ * idling costs at most one read more than a 4 KiB start would.
+ */
+const MIN_READ_SIZE = 1024;
 
 /** A queued write (`chunks`) or shutdown (`chunks === null`). */
 interface WriteOp {
@@ -124,7 +132,13 @@ export class DenoRawConn implements RawConn {
   }
 
   async #runReadLoop(conn: DenoConn): Promise<void> {
-    const buf = new Uint8Array(READ_SIZE);
+    // The buffer follows the reads: it starts small (an idle connection holds it in its
+    // pending read), grows up to READ_SIZE while reads fill it and shrinks to fit a read
+    // that used less than a quarter of it. A read that fills at least half of it is handed
+    // over as it is (no copy) and a new buffer takes its place; a smaller one is copied
+    // out, so no buffer handed to onData is ever read into again.
+    let size = MIN_READ_SIZE;
+    let buf = new Uint8Array(size);
     const sink = this.#sink!;
     for (;;) {
       if (!this.#reading) {
@@ -144,7 +158,23 @@ export class DenoRawConn implements RawConn {
         if (!this.#closing) deliver(() => sink.onEnd());
         return;
       }
-      const chunk = buf.slice(0, n);
+      let chunk: Uint8Array;
+      if (n === size) {
+        chunk = buf;
+        if (size < READ_SIZE) size = Math.min(size * 4, READ_SIZE);
+        buf = new Uint8Array(size);
+      } else if (n >= size >>> 1) {
+        chunk = buf.subarray(0, n);
+        buf = new Uint8Array(size);
+      } else {
+        chunk = buf.slice(0, n);
+        if (n < size >>> 2 && size > MIN_READ_SIZE) {
+          // A small read (the end of a burst, or small messages): fit the next buffer to
+          // it, so a connection going idle after bulk does not keep a large one.
+          size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
+          buf = new Uint8Array(size);
+        }
+      }
       if (!this.#reading) {
         // readStop came while the read was in flight: hold the chunk until resumed.
         await this.#paused();
@@ -159,11 +189,52 @@ export class DenoRawConn implements RawConn {
   }
 
   write(chunks: Uint8Array[], done: (err?: Error | null) => void): void {
-    this.#enqueue({ chunks, done }, "write");
+    const conn = this.#conn;
+    if (chunks.length === 1 && chunks[0].byteLength > 0 && conn !== null && !this.#pumping && !this.#closing) {
+      this.#pumping = true;
+      this.#pump = this.#writeNow(conn, chunks[0], done);
+    } else {
+      this.#enqueue({ chunks, done }, "write");
+    }
   }
 
   shutdown(done: (err?: Error | null) => void): void {
-    this.#enqueue({ chunks: null, done }, "shutdown");
+    const conn = this.#conn;
+    if (conn !== null && !this.#pumping && !this.#closing) {
+      this.#pumping = true;
+      this.#pump = this.#writeNow(conn, null, done);
+    } else {
+      this.#enqueue({ chunks: null, done }, "shutdown");
+    }
+  }
+
+  /**
+   * The queue is idle: write one non-empty chunk (or shut down, `null`) at once, without
+   * queueing it; what is queued meanwhile runs after it. `done` comes after Deno's op
+   * settles, so never inside write().
+   */
+  async #writeNow(conn: DenoConn, chunk: Uint8Array | null, done: (err?: Error | null) => void): Promise<void> {
+    let error: Error | undefined;
+    try {
+      if (chunk === null) await conn.closeWrite();
+      else {
+        const n = await conn.write(chunk);
+        if (n !== chunk.byteLength) await writeRest(conn, chunk, n);
+      }
+    } catch (err) {
+      const syscall = chunk === null ? "shutdown" : "write";
+      error = this.#closing ? canceledError(syscall) : fromDenoError(err, syscall);
+      await undefined; // in case Deno threw synchronously: done stays asynchronous
+    }
+    if (this.#queue.length === 0) {
+      // Nothing waits: give the queue up before `done`, so a write made inside it goes
+      // straight to Deno too. This call touches nothing after `done`.
+      this.#pumping = false;
+      callDone(done, error);
+      return;
+    }
+    callDone(done, error);
+    await this.#runPump(conn);
   }
 
   #enqueue(op: WriteOp, syscall: string): void {
@@ -189,7 +260,7 @@ export class DenoRawConn implements RawConn {
         const op = queue.shift()!;
         const syscall = op.chunks === null ? "shutdown" : "write";
         if (this.#closing) {
-          deliver(() => op.done(canceledError(syscall)));
+          callDone(op.done, canceledError(syscall));
           continue;
         }
         let error: Error | undefined;
@@ -199,7 +270,7 @@ export class DenoRawConn implements RawConn {
         } catch (err) {
           error = this.#closing ? canceledError(syscall) : fromDenoError(err, syscall);
         }
-        deliver(() => op.done(error));
+        callDone(op.done, error);
       }
     } finally {
       // Cleared in the same turn the queue was found empty, so a write() right after

@@ -1,39 +1,74 @@
 // A node:net socket seen through the RawConn contract. The inner socket always runs with
 // allowHalfOpen and starts paused, so the core alone decides half-close and reading.
+// Outgoing sockets are paused here; accepted ones arrive paused (the server's
+// pauseOnConnect). The event listeners are shared functions that find the core's sink on
+// the inner socket, so a connection costs no closures.
 import type { Socket as NodeSocket } from "node:net";
 import type { ConnSink, RawAddress, RawConn } from "../../src/types.ts";
+
+/** The core's sink, kept on the inner socket for the shared listeners. */
+const kSink = Symbol("omninet.sink");
+
+type SinkSocket = NodeSocket & { [kSink]: ConnSink };
+
+function onConnect(this: SinkSocket): void {
+  this[kSink].onConnect();
+}
+
+function onData(this: SinkSocket, chunk: Uint8Array): void {
+  this[kSink].onData(chunk);
+}
+
+function onEnd(this: SinkSocket): void {
+  this[kSink].onEnd();
+}
+
+function onError(this: SinkSocket, err: Error): void {
+  this[kSink].onError(err);
+}
+
+function onClose(this: SinkSocket): void {
+  this[kSink].onClose();
+}
 
 /** Wraps one node:net socket. `sink` may be attached later (accepted connections). */
 export class NodeConn implements RawConn {
   #socket: NodeSocket;
-  #sink: ConnSink | null = null;
+  /** Outgoing (connect passes the sink): needs `connect` and a pause of its own. */
+  #outgoing: boolean;
+  #attached = false;
   #reading = false;
   #listening = false;
 
   constructor(socket: NodeSocket, sink?: ConnSink) {
     this.#socket = socket;
-    socket.pause();
-    if (sink) this.attach(sink);
+    this.#outgoing = sink !== undefined;
+    if (sink) {
+      socket.pause();
+      this.attach(sink);
+    }
   }
 
   attach(sink: ConnSink): void {
-    this.#sink = sink;
-    const s = this.#socket;
-    s.on("connect", () => sink.onConnect());
-    s.on("end", () => sink.onEnd());
-    s.on("error", (err) => sink.onError(err));
-    s.on("close", () => sink.onClose());
+    const s = this.#socket as SinkSocket;
+    s[kSink] = sink;
+    if (this.#attached) return;
+    this.#attached = true;
+    if (this.#outgoing) s.on("connect", onConnect);
+    s.on("end", onEnd);
+    s.on("error", onError);
+    s.on("close", onClose);
   }
 
   readStart(): void {
     if (this.#reading) return;
     this.#reading = true;
+    const s = this.#socket;
     if (!this.#listening) {
       this.#listening = true;
-      const sink = this.#sink!;
-      this.#socket.on("data", (chunk: Uint8Array) => sink.onData(chunk));
+      s.on("data", onData);
     }
-    this.#socket.resume();
+    if (s.isPaused()) s.resume();
   }
 
   readStop(): void {
