@@ -45,6 +45,8 @@ export class BunRawConn extends WriteQueue implements RawConn {
   #closeSent = false;
   #reset = false;
   #reading = false;
+  /** A failure Bun reported while the core neither read nor wrote (see #onClose). */
+  #heldFailure: Error | null = null;
   /** We paused the socket (readStop, or too many held bytes). */
   #paused = false;
   /** Bytes Bun delivered while the core was not reading, and their total. */
@@ -88,6 +90,9 @@ export class BunRawConn extends WriteQueue implements RawConn {
     if (path !== null) {
       conn.#local = { path };
       conn.#remote = { path: "" };
+    } else {
+      // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
+      socket.setNoDelay(false);
     }
     return conn;
   }
@@ -130,10 +135,11 @@ export class BunRawConn extends WriteQueue implements RawConn {
       return;
     }
     const early = this.#early;
+    // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
+    if (!this.#remote || !("path" in this.#remote)) socket.setNoDelay(early?.noDelay ?? false);
     if (early !== null) {
       this.#early = null;
       if (early.unref) socket.unref();
-      if (early.noDelay !== undefined) socket.setNoDelay(early.noDelay);
       if (early.keepAlive !== undefined) socket.setKeepAlive(...early.keepAlive);
     }
     this.emit(CONNECT);
@@ -178,7 +184,12 @@ export class BunRawConn extends WriteQueue implements RawConn {
     this.#gone = true;
     if (this.#closing) return;
     if (error !== undefined) {
-      this.#fail(closeError(error));
+      const err = closeError(error);
+      // Bun reports a peer's reset at once; libuv learns of it only on the next write or
+      // read. While neither can surface it (not reading, or the peer already ended, and no
+      // write pending), hold it for whichever comes first, as Node does.
+      if ((!this.#reading || this.#peerEnded) && !this.writesWaiting) this.#heldFailure = err;
+      else this.#fail(err);
       return;
     }
     // A clean close: both sides sent FIN. When our FIN went first Bun skips the `end`
@@ -198,6 +209,18 @@ export class BunRawConn extends WriteQueue implements RawConn {
     setTimeout(() => {
       if (!this.#closing) this.#finishClose();
     }, 0);
+  }
+
+  /** The held failure reaches the core: through `done` for a write, else onError; then onClose. */
+  #failHeld(done: Done | null): void {
+    const err = this.#heldFailure!;
+    this.#heldFailure = null;
+    if (done !== null) {
+      this.emit(DONE, done, err);
+      this.#finishClose();
+    } else {
+      this.#fail(err);
+    }
   }
 
   /** A failure: onError, then the handle is closed; the core's close() is a no-op. */
@@ -251,6 +274,10 @@ export class BunRawConn extends WriteQueue implements RawConn {
   readStart(): void {
     if (this.#reading || this.#closing) return;
     this.#reading = true;
+    if (this.#heldFailure !== null) {
+      this.#failHeld(null);
+      return;
+    }
     const release = this.#held !== null || this.#endHeld;
     const socket = this.#socket;
     const resume = this.#paused && socket !== null && !this.#gone;
@@ -308,6 +335,7 @@ export class BunRawConn extends WriteQueue implements RawConn {
     try {
       const socket = this.#socket;
       if (this.#closing) this.emit(DONE, done, canceledError("write"));
+      else if (this.#heldFailure !== null) this.#failHeld(done);
       else if (socket === null || chunks.length !== 1) this.queueWrite(socket, chunks, done);
       else this.writeOne(socket, chunks[0], done);
     } finally {
@@ -320,6 +348,7 @@ export class BunRawConn extends WriteQueue implements RawConn {
     try {
       const socket = this.#socket;
       if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
+      else if (this.#heldFailure !== null) this.#failHeld(done);
       else if (socket === null) this.queueWrite(null, null, done);
       else this.writeOne(socket, null, done);
     } finally {
