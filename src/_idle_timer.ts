@@ -27,13 +27,14 @@ export function getTimerDuration(msecs: unknown, name: string): number {
   return msecs;
 }
 
-/** One idle timer calling `onTimeout` after `ms` without activity. */
+/** One idle timer emitting `'timeout'` on its target after `ms` without activity. */
 export class IdleTimer {
-  #onTimeout: () => void;
+  #target: { emit(event: "timeout"): unknown };
   #timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(onTimeout: () => void) {
-    this.#onTimeout = onTimeout;
+  // Most sockets never set a timeout: the callback is made only by set().
+  constructor(target: { emit(event: "timeout"): unknown }) {
+    this.#target = target;
   }
 
   /** Validate and apply `socket.setTimeout(ms)`; 0 stops the timer. */
@@ -41,7 +42,8 @@ export class IdleTimer {
     const ms = getTimerDuration(msecs, "msecs");
     this.clear();
     if (ms === 0) return;
-    this.#timer = setTimeout(this.#onTimeout, ms);
+    const target = this.#target;
+    this.#timer = setTimeout(() => target.emit("timeout"), ms);
     this.#timer.unref?.();
   }
 

@@ -10,6 +10,8 @@ export const kServerHooks: unique symbol = Symbol("omninet.serverHooks");
 export const kHost: unique symbol = Symbol("omninet.host");
 /** Marks an args array already normalized by normalizeArgs. */
 export const kNormalized: unique symbol = Symbol("omninet.normalizedArgs");
+/** Socket constructor option: the accepted RawConn is a Unix socket (internal, used by Server). */
+export const kPipe: unique symbol = Symbol("omninet.pipe");
 /** Socket constructor option: an accepted RawConn (internal, used by Server). */
 export const kRawConn: unique symbol = Symbol("omninet.rawConn");
 /** Socket: its current RawConn (shared between the Socket's modules). */

@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { InetAddress, ListenOptions, RawConn, RawListener, RuntimeAdapter } from "./types.ts";
-import { kAdapter, kRawConn, kServerHooks } from "./_symbols.ts";
+import { kAdapter, kPipe, kRawConn, kServerHooks } from "./_symbols.ts";
 import type { Socket, SocketConstructorOpts } from "./socket.ts";
 import { normalizeArgs } from "./normalize_args.ts";
 import {
@@ -76,6 +76,8 @@ export class Server extends EventEmitter {
   #bound = false;
   #pipeName: string | undefined = undefined;
   #connections = 0;
+  /** Told when an accepted socket is destroyed (one object for every socket). */
+  #hooks = { onDestroy: (): void => this.#onSocketDestroyed() };
   #unref = false;
   #listeningId = 1;
   // Settles once every listener given up so far has released its port or path.
@@ -230,6 +232,7 @@ export class Server extends EventEmitter {
     }
     const socket = new this.socketClass({
       [kRawConn]: conn,
+      [kPipe]: this.#pipeName !== undefined,
       pauseOnCreate: this.pauseOnConnect,
       allowHalfOpen: this.allowHalfOpen,
       readableHighWaterMark: this.highWaterMark,
@@ -239,10 +242,9 @@ export class Server extends EventEmitter {
       keepAliveInitialDelay: this.keepAliveInitialDelay * 1000,
     });
     this.#connections++;
-    const withServer = socket as Socket & { server: Server; _server: Server };
-    withServer.server = this;
-    withServer._server = this;
-    socket[kServerHooks] = { onDestroy: () => this.#onSocketDestroyed() };
+    socket.server = this;
+    socket._server = this;
+    socket[kServerHooks] = this.#hooks;
     this.emit("connection", socket);
   }
 

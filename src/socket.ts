@@ -7,8 +7,8 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import type { ConnectOptions, ConnSink, RawConn } from "./types.ts";
-import { kAdapter, kConn, kConnectTo, kRawConn, kServerHooks } from "./_symbols.ts";
+import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "./types.ts";
+import { kAdapter, kConn, kConnectTo, kPipe, kRawConn, kServerHooks } from "./_symbols.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
   ERR_INVALID_HANDLE_TYPE,
@@ -64,8 +64,7 @@ export class Socket extends SocketStream {
       this[kConn] = conn;
       this.#hasHandle = true;
       this.#connected = true;
-      const local = conn.localAddress();
-      this.#pipe = local !== undefined && "path" in local;
+      this.#pipe = opts[kPipe] ?? isPipeAddress(conn.localAddress());
       this.onread?.init();
       conn.attach(this.#sink(conn, null));
       this.applyOptions(conn);
@@ -274,4 +273,8 @@ export class Socket extends SocketStream {
 
 function onReadableStreamEnd(this: Socket): void {
   if (!this.allowHalfOpen) this.write = writeAfterFIN;
+}
+
+function isPipeAddress(address: RawAddress | undefined): boolean {
+  return address !== undefined && "path" in address;
 }

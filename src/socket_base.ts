@@ -1,9 +1,10 @@
 // What a Socket is besides its stream engine: construction and option handling, TCP
 // options applied to the RawConn, ref/unref, addresses and state getters.
 import * as stream from "node:stream";
+import type { EventEmitter } from "node:events";
 import { Duplex, type DuplexOptions } from "node:stream";
 import type { InetAddress, RawConn, RuntimeAdapter } from "./types.ts";
-import { kAdapter, kConn, kHost, type kRawConn, kServerHooks } from "./_symbols.ts";
+import { kAdapter, kConn, kHost, type kPipe, type kRawConn, kServerHooks } from "./_symbols.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } from "./errors.ts";
 import { validateAbortSignal, validateNumber } from "./validators.ts";
 import { BlockList } from "./blocklist.ts";
@@ -35,6 +36,8 @@ export interface SocketConstructorOpts {
   fd?: number;
   /** @internal An accepted connection (used by Server). */
   [kRawConn]?: RawConn;
+  /** @internal The accepted connection is a Unix socket (the server knows; no address call). */
+  [kPipe]?: boolean;
   /** @internal Accepted connection starts paused (Server's pauseOnConnect). */
   pauseOnCreate?: boolean;
 }
@@ -67,6 +70,10 @@ export class SocketBase extends Duplex {
   autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
   /** The BlockList given as `options.blockList`. */
   blockList: BlockList | undefined = undefined;
+  /** The server that accepted this socket (null for client sockets), as Node's `socket.server`. */
+  server: EventEmitter | null = null;
+  /** Alias of `server` (Node keeps both). */
+  _server: EventEmitter | null = null;
   /** @internal Set once `options.signal` aborted. */
   aborted = false;
   /** @internal The current RawConn. */

@@ -16,7 +16,7 @@ export class SocketStream extends SocketBase {
   /** @internal The current RawConn reported its close. */
   protected handleClosed = false;
   /** @internal The idle timer behind setTimeout(). */
-  protected readonly idle: IdleTimer = new IdleTimer(() => this.emit("timeout"));
+  protected readonly idle: IdleTimer = new IdleTimer(this);
   #timeout: unknown = undefined;
   #eof = false;
   #bytesRead = 0;
