@@ -135,6 +135,8 @@ export {
   setDefaultAutoSelectFamilyAttemptTimeout,
 };
 export type { Net } from "./net.ts";
+export type { ServerEventMap, SocketEventMap } from "./events.ts";
+export type { DropData } from "./_server_accept.ts";
 export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts } from "./net.ts";
 export type { InetAddress as AddressInfo } from "./types.ts";
 export type * from "./types.ts";

@@ -10,6 +10,7 @@ import type { InetAddress, ListenOptions, RawConn, RawListener, RuntimeAdapter }
 import { kAdapter, kPipe, kRawConn, kServerHooks } from "./_symbols.ts";
 import type { Socket, SocketConstructorOpts } from "./socket.ts";
 import { normalizeArgs } from "./normalize_args.ts";
+import type { ServerEventMap } from "./events.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
   ERR_SERVER_ALREADY_LISTEN,
@@ -341,4 +342,50 @@ export class Server extends EventEmitter {
     if (event === "connection") (args[0] as Socket).destroy(err);
     else this.emit("error", err);
   }
+}
+
+// Typed listeners for Server's events (declaration merging with the class above).
+// deno-lint-ignore no-explicit-any
+type AnyServerListener = (...args: any[]) => void;
+export interface Server {
+  /** Listen for `event` (typed for Server's own events). */
+  on<K extends keyof ServerEventMap<Socket>>(event: K, listener: (...args: ServerEventMap<Socket>[K]) => void): this;
+  /** Listen for any other event. */
+  on(event: string | symbol, listener: AnyServerListener): this;
+  /** Listen for `event` (typed for Server's own events). */
+  once<K extends keyof ServerEventMap<Socket>>(event: K, listener: (...args: ServerEventMap<Socket>[K]) => void): this;
+  /** Listen for any other event. */
+  once(event: string | symbol, listener: AnyServerListener): this;
+  /** Listen for `event` (typed for Server's own events). */
+  addListener<K extends keyof ServerEventMap<Socket>>(
+    event: K,
+    listener: (...args: ServerEventMap<Socket>[K]) => void,
+  ): this;
+  /** Listen for any other event. */
+  addListener(event: string | symbol, listener: AnyServerListener): this;
+  /** Listen for `event` (typed for Server's own events). */
+  prependListener<K extends keyof ServerEventMap<Socket>>(
+    event: K,
+    listener: (...args: ServerEventMap<Socket>[K]) => void,
+  ): this;
+  /** Listen for any other event. */
+  prependListener(event: string | symbol, listener: AnyServerListener): this;
+  /** Listen for `event` (typed for Server's own events). */
+  prependOnceListener<K extends keyof ServerEventMap<Socket>>(
+    event: K,
+    listener: (...args: ServerEventMap<Socket>[K]) => void,
+  ): this;
+  /** Listen for any other event. */
+  prependOnceListener(event: string | symbol, listener: AnyServerListener): this;
+  /** Listen for `event` (typed for Server's own events). */
+  off<K extends keyof ServerEventMap<Socket>>(event: K, listener: (...args: ServerEventMap<Socket>[K]) => void): this;
+  /** Listen for any other event. */
+  off(event: string | symbol, listener: AnyServerListener): this;
+  /** Listen for `event` (typed for Server's own events). */
+  removeListener<K extends keyof ServerEventMap<Socket>>(
+    event: K,
+    listener: (...args: ServerEventMap<Socket>[K]) => void,
+  ): this;
+  /** Listen for any other event. */
+  removeListener(event: string | symbol, listener: AnyServerListener): this;
 }

@@ -20,6 +20,7 @@ import { connectSocket, type SocketConnectOpts } from "./socket_connect.ts";
 import type { AttemptHooks } from "./happy_eyeballs.ts";
 import type { SocketConstructorOpts } from "./socket_base.ts";
 import { SocketStream } from "./socket_stream.ts";
+import type { SocketEventMap } from "./events.ts";
 
 export type { ServerHooks, SocketConstructorOpts } from "./socket_base.ts";
 
@@ -277,4 +278,38 @@ function onReadableStreamEnd(this: Socket): void {
 
 function isPipeAddress(address: RawAddress | undefined): boolean {
   return address !== undefined && "path" in address;
+}
+
+// Typed listeners for Socket's events (declaration merging with the class above).
+// deno-lint-ignore no-explicit-any
+type AnyListener = (...args: any[]) => void;
+export interface Socket {
+  /** Listen for `event` (typed for Socket's own events). */
+  on<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
+  /** Listen for any other event. */
+  on(event: string | symbol, listener: AnyListener): this;
+  /** Listen for `event` (typed for Socket's own events). */
+  once<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
+  /** Listen for any other event. */
+  once(event: string | symbol, listener: AnyListener): this;
+  /** Listen for `event` (typed for Socket's own events). */
+  addListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
+  /** Listen for any other event. */
+  addListener(event: string | symbol, listener: AnyListener): this;
+  /** Listen for `event` (typed for Socket's own events). */
+  prependListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
+  /** Listen for any other event. */
+  prependListener(event: string | symbol, listener: AnyListener): this;
+  /** Listen for `event` (typed for Socket's own events). */
+  prependOnceListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
+  /** Listen for any other event. */
+  prependOnceListener(event: string | symbol, listener: AnyListener): this;
+  /** Listen for `event` (typed for Socket's own events). */
+  off<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
+  /** Listen for any other event. */
+  off(event: string | symbol, listener: AnyListener): this;
+  /** Listen for `event` (typed for Socket's own events). */
+  removeListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
+  /** Listen for any other event. */
+  removeListener(event: string | symbol, listener: AnyListener): this;
 }
