@@ -7,11 +7,17 @@ import { isIP } from "./ip.ts";
 
 /** The `'drop'` event's argument, as Node builds it (a null-prototype object). */
 export interface DropData {
+  /** Our address on the dropped connection. */
   localAddress?: string;
+  /** Our port. */
   localPort?: number;
+  /** Our address family. */
   localFamily?: string;
+  /** The peer's address. */
   remoteAddress?: string;
+  /** The peer's port. */
   remotePort?: number;
+  /** The peer's address family. */
   remoteFamily?: string;
 }
 

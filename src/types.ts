@@ -64,16 +64,21 @@ export interface Capabilities {
 
 /** Where to connect. `host` is always an IP address: name resolution is the core's job. */
 export interface TcpConnectOptions {
+  /** The IP address to connect to. */
   host: string;
+  /** The port to connect to. */
   port: number;
   /** 4 or 6, matching `host`. */
   family: 4 | 6;
+  /** Local IP address to bind before connecting. */
   localAddress?: string;
+  /** Local port to bind before connecting. */
   localPort?: number;
 }
 
 /** A Unix domain socket to connect to. */
 export interface PipeConnectOptions {
+  /** The socket's file system path. */
   path: string;
 }
 
@@ -82,19 +87,29 @@ export type ConnectOptions = TcpConnectOptions | PipeConnectOptions;
 
 /** Where to listen. `host` is an IP address; the core resolves names first. */
 export interface TcpListenOptions {
+  /** The IP address to bind (`::` or `0.0.0.0` for every address). */
   host: string;
+  /** The port to bind; 0 picks a free one. */
   port: number;
+  /** 4 or 6, matching `host`. */
   family: 4 | 6;
+  /** Pending-connection queue length. */
   backlog: number;
+  /** Bind IPv6 only (no dual stack). */
   ipv6Only: boolean;
+  /** Share the port with other listeners (SO_REUSEPORT). */
   reusePort: boolean;
 }
 
 /** A Unix domain socket path to listen on. */
 export interface PipeListenOptions {
+  /** The socket's file system path. */
   path: string;
+  /** Pending-connection queue length. */
   backlog: number;
+  /** Make the socket readable by every user. */
   readableAll: boolean;
+  /** Make the socket writable by every user. */
   writableAll: boolean;
 }
 
@@ -173,7 +188,9 @@ export interface RawListener {
 
 /** One resolved address, as `dns.lookup(host, { all: true })` gives them. */
 export interface LookupAddress {
+  /** The IP address. */
   address: string;
+  /** 4 or 6. */
   family: 4 | 6;
 }
 

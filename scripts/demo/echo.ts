@@ -3,7 +3,9 @@
 import net, { type AddressInfo } from "../../mod.ts";
 
 const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
-const message = `hello from omninet on ${runtime}`;
+const versions = process.versions as Record<string, string | undefined>;
+const version = versions.bun ?? versions.deno ?? process.version.slice(1);
+const message = `hello from omninet on ${runtime} ${version}`;
 
 const server = net.createServer((socket) => {
   socket.on("data", (data) => console.log(`  server got    ${JSON.stringify(String(data))}`));
