@@ -470,3 +470,8 @@ export function withConnectDetails(
   out.localPort = localPort;
   return out;
 }
+
+/** An operation the close of its handle cancelled (`write ECANCELED`), as libuv reports it. */
+export function canceledError(syscall: string): SystemError {
+  return systemError("ECANCELED", syscall);
+}

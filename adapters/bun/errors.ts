@@ -110,12 +110,9 @@ export function lookupError(err: unknown, hostname: string): unknown {
   return systemError(code, "getaddrinfo", { hostname, cause: code === "UNKNOWN" ? err : undefined });
 }
 
-/** A write or shutdown the close of the handle cancelled (`write ECANCELED`), as libuv's. */
-export function canceledError(syscall: string): Error {
-  return systemError("ECANCELED", syscall);
-}
-
 /** A write Bun refused (`write()` returned -1: the socket is closed or shut down). */
 export function brokenPipeError(syscall = "write"): Error {
   return systemError("EPIPE", syscall);
 }
+
+export { canceledError } from "../../src/errors.ts";

@@ -101,7 +101,4 @@ export function listenError(err: unknown, address: string, port: number): Error 
   return uvSystemError(code, "listen", { address, port, cause: keepsCause(err, code) ? err : undefined });
 }
 
-/** An operation the close of the handle cancelled (`write ECANCELED`), as libuv reports it. */
-export function canceledError(syscall: string): Error {
-  return systemError("ECANCELED", syscall);
-}
+export { canceledError } from "../../src/errors.ts";
