@@ -85,8 +85,8 @@ export class SocketBase extends Duplex {
   /** @internal The `onread` delivery, when that option was given. */
   protected onread: OnRead | null;
 
-  #peername: Endpoint | null = null;
-  #sockname: Endpoint | null = null;
+  #peername: InetAddress | null = null;
+  #sockname: InetAddress | null = null;
   #noDelay: boolean;
   #keepAlive: boolean;
   #keepAliveDelay: number;
@@ -210,27 +210,23 @@ export class SocketBase extends Duplex {
   address(): Endpoint {
     // Node drops the handle on destroy, and with it the local address (the peer's stays cached).
     if (this.destroyed) return {};
-    if (!this.#sockname) {
-      const conn = this[kConn];
-      if (!conn || this.connecting) return {};
-      const a = conn.localAddress();
-      if (!a || !("port" in a)) return {};
-      this.#sockname = { address: a.address, family: a.family, port: a.port };
-    }
-    return this.#sockname;
+    this.#sockname ??= this.#endpoint("local");
+    return this.#sockname ?? {};
   }
 
   #peer(): Endpoint {
     // As Node: once destroyed, only an address read before is still known.
     if (this.destroyed) return this.#peername ?? {};
-    if (!this.#peername) {
-      const conn = this[kConn];
-      if (!conn || this.connecting) return {};
-      const a = conn.remoteAddress();
-      if (!a || !("port" in a)) return {};
-      this.#peername = { address: a.address, family: a.family, port: a.port };
-    }
-    return this.#peername;
+    this.#peername ??= this.#endpoint("remote");
+    return this.#peername ?? {};
+  }
+
+  /** One end's TCP address from the connected RawConn, or null (not connected, or a pipe). */
+  #endpoint(side: "local" | "remote"): InetAddress | null {
+    const conn = this[kConn];
+    if (!conn || this.connecting) return null;
+    const a = side === "local" ? conn.localAddress() : conn.remoteAddress();
+    return a && "port" in a ? { address: a.address, family: a.family, port: a.port } : null;
   }
 
   /** The peer's IP address. */
