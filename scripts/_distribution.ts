@@ -201,6 +201,7 @@ function step(runtime: string, file: string, ok: boolean, output: string): Resul
 function print(r: Result): void {
   const mark = r.failed ? "FAIL" : "ok  ";
   console.log(`${mark} ${r.runtime.padEnd(12)} ${r.file.padEnd(46)} ${r.passed} passed, ${r.failed} failed`);
+  if (r.failed) console.log(`\n===== ${r.runtime} ${r.file} =====\n${r.output.trim()}\n`);
 }
 
 /** `deno publish --dry-run`: must pass with no warnings (slow types included). */
@@ -283,8 +284,5 @@ export async function distributionChecks(only: string[] = [], suiteResults: Resu
 
 if (import.meta.main) {
   const results = await distributionChecks(Deno.args);
-  for (const r of results.filter((r) => r.failed > 0)) {
-    console.log(`\n===== ${r.runtime} ${r.file} =====\n${r.output.trim()}\n`);
-  }
   Deno.exit(results.some((r) => r.failed > 0) ? 1 : 0);
 }

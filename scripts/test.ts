@@ -116,6 +116,8 @@ async function main(): Promise<number> {
     console.log(
       `${mark} ${rt.name.padEnd(6)} ${relative("tests", f).padEnd(40)} ${r.passed} passed, ${r.failed} failed`,
     );
+    // A failure's output goes right under its line: a log cut to the first failure shows why.
+    if (r.failed) console.log(`\n===== ${rt.name} ${f} =====\n${r.output.trim()}\n`);
     return r;
   });
 
@@ -128,9 +130,8 @@ async function main(): Promise<number> {
   // -- end distribution
 
   const failures = results.filter((r) => r.failed > 0);
-  for (const r of failures) {
-    console.log(`\n===== ${r.runtime} ${r.file} =====\n${r.output.trim()}\n`);
-  }
+  if (failures.length > 0) console.log("\n# failed (output above)");
+  for (const r of failures) console.log(`${r.runtime.padEnd(6)} ${r.file}`);
   console.log("\n# per runtime");
   for (const rt of runtimes()) {
     const mine = results.filter((r) => r.runtime === rt.name);

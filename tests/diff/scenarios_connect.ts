@@ -204,7 +204,14 @@ export const connectScenarios: Scenario[] = [
         rec,
         () => [null, [{ address: "::1", family: 6 }, { address: "127.0.0.1", family: 4 }]],
       );
-      const client = net.connect({ port: served.port, host: "example.test", lookup });
+      // Refusals come at once; the long attempt timeout keeps a stalled event loop from
+      // turning one into 'connectionAttemptTimeout'.
+      const client = net.connect({
+        port: served.port,
+        host: "example.test",
+        lookup,
+        autoSelectFamilyAttemptTimeout: 2000,
+      });
       rec.watch("client", client);
       echoOnce(client);
       await settle(rec, served, client);
@@ -219,7 +226,7 @@ export const connectScenarios: Scenario[] = [
         rec,
         () => [null, [{ address: "127.0.0.1", family: 4 }, { address: "::1", family: 6 }]],
       );
-      const client = net.connect({ port, host: "example.test", lookup });
+      const client = net.connect({ port, host: "example.test", lookup, autoSelectFamilyAttemptTimeout: 2000 });
       rec.watch("client", client);
       await rec.closed(client);
       rec.log("client", `attempted=${JSON.stringify(client.autoSelectFamilyAttemptedAddresses)}`);

@@ -18,9 +18,12 @@ export const miscScenarios: Scenario[] = [
       const served = await serve(net, rec);
       const client = net.connect(served.port, "127.0.0.1");
       rec.watch("client", client);
-      client.setTimeout(30, () => {
-        rec.log("client", `timeout callback, destroyed=${client.destroyed} timeout=${client.timeout}`);
-        setTimeout(() => client.end(), 60);
+      // Armed once connected, so a slow connect cannot put 'timeout' before 'connect'.
+      client.on("connect", () => {
+        client.setTimeout(30, () => {
+          rec.log("client", `timeout callback, destroyed=${client.destroyed} timeout=${client.timeout}`);
+          setTimeout(() => client.end(), 60);
+        });
       });
       await settle(rec, served, client);
     },
@@ -29,7 +32,8 @@ export const miscScenarios: Scenario[] = [
     name: "connect({ timeout }) sets the idle timeout",
     async run(net, rec) {
       const served = await serve(net, rec);
-      const client = net.connect({ port: served.port, host: "127.0.0.1", timeout: 30 });
+      // Long enough that a stalled event loop still sees 'connect' first.
+      const client = net.connect({ port: served.port, host: "127.0.0.1", timeout: 400 });
       rec.watch("client", client);
       rec.log("client", `timeout=${client.timeout}`);
       client.on("timeout", () => client.destroy());
@@ -42,12 +46,15 @@ export const miscScenarios: Scenario[] = [
       const served = await serve(net, rec, (peer) => peer.pipe(peer));
       const client = net.connect(served.port, "127.0.0.1");
       rec.watch("client", client);
-      client.setTimeout(400);
+      // Five writes 150 ms apart span 600 ms, longer than the 500 ms timeout: without the
+      // restarts 'timeout' would split the echoed data. The margins (350 ms each way) keep
+      // the trace stable on a loaded machine.
       let sent = 0;
       client.on("connect", function tick() {
+        if (sent === 0) client.setTimeout(500);
         if (sent++ < 5) {
           client.write(".");
-          setTimeout(tick, 20);
+          setTimeout(tick, 150);
         }
       });
       await rec.next(client, "timeout");
