@@ -7,8 +7,19 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "./types.ts";
-import { kAdapter, kConn, kConnectTo, kPipe, kRawConn, kServerHooks } from "./_symbols.ts";
+import type { ConnectOptions, RawAddress, RawConn } from "./types.ts";
+import {
+  kAdapter,
+  kConn,
+  kConnectTo,
+  kPipe,
+  kRawConn,
+  kServerHooks,
+  kSinkClose,
+  kSinkConnect,
+  kSinkConnectError,
+} from "./_symbols.ts";
+import { type Connecting, SocketSink } from "./_socket_sink.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
   ERR_INVALID_HANDLE_TYPE,
@@ -67,7 +78,7 @@ export class Socket extends SocketStream {
       this.#connected = true;
       this.#pipe = opts[kPipe] ?? isPipeAddress(conn.localAddress());
       this.onread?.init();
-      conn.attach(this.#sink(conn, null));
+      conn.attach(new SocketSink(this, conn, null));
       this.applyOptions(conn);
       if (opts.pauseOnCreate) {
         // deno-lint-ignore no-explicit-any
@@ -129,8 +140,9 @@ export class Socket extends SocketStream {
       });
       return live;
     }
-    let conn: RawConn | null = null;
-    conn = this[kAdapter].connect(target, this.#sink(() => conn!, { target, ...attempt }));
+    const sink = new SocketSink(this, null, { target, ...attempt });
+    const conn = this[kAdapter].connect(target, sink);
+    sink.conn = conn;
     this[kConn] = conn;
     return conn;
   }
@@ -140,53 +152,42 @@ export class Socket extends SocketStream {
     conn.close();
   }
 
-  #sink(connOf: RawConn | (() => RawConn), connecting: { target: ConnectOptions } & ConnectAttempt | null): ConnSink {
-    const current = typeof connOf === "function" ? connOf : () => connOf;
-    let connected = connecting === null;
-    return {
-      onConnect: () => {
-        const conn = current();
-        connected = true;
-        if (this.destroyed || conn !== this[kConn]) return;
-        connecting?.announce?.();
-        if (connecting?.hooks && !connecting.hooks.onConnect(conn)) {
-          this.abandonAttempt(conn);
-          return;
-        }
-        this.#afterConnect(conn);
-      },
-      onData: (chunk) => {
-        if (current() === this[kConn]) this.onConnData(chunk);
-      },
-      onEnd: () => {
-        if (current() === this[kConn]) this.onConnEnd();
-      },
-      onError: (error) => {
-        const conn = current();
-        if (conn !== this[kConn]) return;
-        if (connected || !connecting) {
-          if (!this.destroyed) this.destroy(error);
-          return;
-        }
-        const { target, announce, hooks } = connecting;
-        const err = withConnectDetails(error, target);
-        const bind = (err as { syscall?: string }).syscall === "bind";
-        if (!bind) announce?.();
-        if (hooks) {
-          this.abandonAttempt(conn);
-          hooks.onFail(err, bind);
-          return;
-        }
-        if (!bind) {
-          if ("path" in target) this.emit("connectionAttemptFailed", target.path, undefined, undefined, err);
-          else this.emit("connectionAttemptFailed", target.host, target.port, target.family, err);
-        }
-        if (!this.destroyed) this.destroy(err);
-      },
-      onClose: () => {
-        if (current() === this[kConn]) this.#onHandleClose();
-      },
-    };
+  /** @internal The adapter reports `conn` connected (it is still the current one). */
+  [kSinkConnect](conn: RawConn, connecting: Connecting | null): void {
+    connecting?.announce?.();
+    if (connecting?.hooks && !connecting.hooks.onConnect(conn)) {
+      this.abandonAttempt(conn);
+      return;
+    }
+    this.#afterConnect(conn);
+  }
+
+  /** @internal Connecting `conn` failed: Node's `'connectionAttemptFailed'`, or the attempt's owner decides. */
+  [kSinkConnectError](conn: RawConn, connecting: Connecting, error: Error): void {
+    const { target, announce, hooks } = connecting;
+    const err = withConnectDetails(error, target);
+    const bind = (err as { syscall?: string }).syscall === "bind";
+    if (!bind) announce?.();
+    if (hooks) {
+      this.abandonAttempt(conn);
+      hooks.onFail(err, bind);
+      return;
+    }
+    if (!bind) {
+      if ("path" in target) this.emit("connectionAttemptFailed", target.path, undefined, undefined, err);
+      else this.emit("connectionAttemptFailed", target.host, target.port, target.family, err);
+    }
+    if (!this.destroyed) this.destroy(err);
+  }
+
+  /** @internal The current RawConn's handle closed. */
+  [kSinkClose](): void {
+    this.handleClosed = true;
+    if (!this.destroyed) this.destroy();
+    if (this.#closeWanted) {
+      this.#closeWanted = false;
+      setImmediate(() => this.emit("close", this.#hadError));
+    }
   }
 
   #afterConnect(conn: RawConn): void {
@@ -198,15 +199,6 @@ export class Socket extends SocketStream {
     this.emit("connect");
     this.emit("ready");
     if (!this.isPaused()) this.read(0);
-  }
-
-  #onHandleClose(): void {
-    this.handleClosed = true;
-    if (!this.destroyed) this.destroy();
-    if (this.#closeWanted) {
-      this.#closeWanted = false;
-      setImmediate(() => this.emit("close", this.#hadError));
-    }
   }
 
   /** @internal */

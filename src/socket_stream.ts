@@ -2,7 +2,7 @@
 // writing to it (queued while connecting, batched by cork/writev), half-close, the idle
 // timer and the byte counters.
 import type { Buffer } from "node:buffer";
-import { kConn } from "./_symbols.ts";
+import { kConn, kSinkData, kSinkEnd } from "./_symbols.ts";
 import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION } from "./errors.ts";
 import { asBuffer, byteLengthOf, toBytes } from "./_socket_util.ts";
 import { IdleTimer } from "./_idle_timer.ts";
@@ -37,7 +37,7 @@ export class SocketStream extends SocketBase {
   }
 
   /** @internal Bytes arrived from the RawConn. */
-  protected onConnData(chunk: Uint8Array): void {
+  [kSinkData](chunk: Uint8Array): void {
     this.#bytesRead += chunk.byteLength;
     this.idle.refresh();
     if (this.destroyed) return;
@@ -46,7 +46,7 @@ export class SocketStream extends SocketBase {
   }
 
   /** @internal The peer sent FIN. */
-  protected onConnEnd(): void {
+  [kSinkEnd](): void {
     this.idle.refresh();
     this.#eof = true;
     if (this.onread && !this.onread.end()) return;
