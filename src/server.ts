@@ -11,13 +11,8 @@ import { kAdapter, kPipe, kRawConn, kServerHooks } from "./_symbols.ts";
 import type { Socket, SocketConstructorOpts } from "./socket.ts";
 import { normalizeArgs } from "./normalize_args.ts";
 import type { ServerEventMap } from "./events.ts";
-import {
-  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
-  ERR_SERVER_ALREADY_LISTEN,
-  ERR_SERVER_NOT_RUNNING,
-  listenError,
-  systemError,
-} from "./errors.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING } from "./errors.ts";
+import { listenError, systemError } from "./system_errors.ts";
 import { validateAbortSignal, validateFunction } from "./validators.ts";
 import { isIP } from "./ip.ts";
 import type { BlockList } from "./blocklist.ts";

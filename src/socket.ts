@@ -20,12 +20,8 @@ import {
   kSinkConnectError,
 } from "./_symbols.ts";
 import { type Connecting, SocketSink } from "./_socket_sink.ts";
-import {
-  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
-  ERR_INVALID_HANDLE_TYPE,
-  ERR_SOCKET_CLOSED,
-  withConnectDetails,
-} from "./errors.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED } from "./errors.ts";
+import { withConnectDetails } from "./system_errors.ts";
 import { destroyOnAbort, writeAfterFIN } from "./_socket_util.ts";
 import { connectSocket, type SocketConnectOpts } from "./socket_connect.ts";
 import type { AttemptHooks } from "./happy_eyeballs.ts";

@@ -97,7 +97,8 @@ test("setNoDelay() and setKeepAlive(true, ms) reach the kernel (TCP_KEEPIDLE in 
     assert.equal(warnings.filter((w) => w.code === "OMNINET_KEEPALIVE_DELAY"), [{
       name: "UnsupportedWarning",
       code: "OMNINET_KEEPALIVE_DELAY",
-      message: `socket.setKeepAlive(): the initial delay cannot be set on ${adapter.name}; the system's default applies`,
+      message:
+        `socket.setKeepAlive(): the initial delay cannot be set on ${adapter.name}; the system's default applies`,
     }]);
   }
   client.setNoDelay(false);

@@ -21,7 +21,7 @@
  * @module
  */
 import { lookup as dnsLookup } from "node:dns";
-import { systemError } from "../../src/errors.ts";
+import { systemError } from "../../src/system_errors.ts";
 import type {
   Capabilities,
   ConnectOptions,
