@@ -134,7 +134,9 @@ export {
   setDefaultAutoSelectFamily,
   setDefaultAutoSelectFamilyAttemptTimeout,
 };
-export type { Net } from "./net.ts";
+export type { ConnectFunction, Net } from "./net.ts";
+export type { LookupFunction } from "./_lookup.ts";
+export type { OnReadOpts } from "./_onread.ts";
 export type { ServerEventMap, SocketEventMap } from "./events.ts";
 export type { DropData } from "./_server_accept.ts";
 export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts } from "./net.ts";

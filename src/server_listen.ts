@@ -28,6 +28,7 @@ export interface ListenOpts {
   writableAll?: boolean;
   /** Close the server when this signal aborts. */
   signal?: AbortSignal;
+  /** Other options are accepted and ignored, as Node does. */
   [key: string]: unknown;
 }
 

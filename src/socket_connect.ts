@@ -51,6 +51,7 @@ export interface SocketConnectOpts {
   autoSelectFamilyAttemptTimeout?: number;
   /** Idle timeout, as `socket.setTimeout()`. */
   timeout?: number;
+  /** Other options are accepted and ignored, as Node does. */
   [key: string]: unknown;
 }
 
