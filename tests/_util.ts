@@ -76,6 +76,30 @@ export function tempDir(): { path: string; cleanup(): void } {
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/**
+ * Unix socket paths in a fresh temporary directory per test of `test`: the directory is
+ * made before each test and removed after it (after `sweep()` closed what the test left).
+ * Returns `path(name?)`: a new socket path in the current test's directory.
+ */
+export function socketPaths(test: HookedSuite): (name?: string) => string {
+  let dir: { path: string; cleanup(): void } | undefined;
+  let n = 0;
+  test.before.each(() => {
+    dir = tempDir();
+  });
+  test.after.each(() => {
+    sweep();
+    dir?.cleanup();
+  });
+  return (name = `s${++n}.sock`) => join(dir!.path, name);
+}
+
+/** The hooks of a uvu suite that {@link socketPaths} uses. */
+export interface HookedSuite {
+  before: { each(fn: () => void): void };
+  after: { each(fn: () => void): void };
+}
+
 /** Deterministic bytes: a pattern that makes reordering or loss visible. */
 export function pattern(size: number, seed = 7): Uint8Array {
   const out = new Uint8Array(size);
@@ -161,6 +185,25 @@ export function track<T extends EventEmitter>(item: T): T {
   opened.add(item);
   if ("listening" in item) item.on("connection", (socket: EventEmitter) => opened.add(socket));
   return item;
+}
+
+/**
+ * `createServer` and `connect` of `net` with every server and socket they make tracked,
+ * so an `after.each(sweep)` closes whatever a failing test left open.
+ */
+export function tracking<N extends TrackableNet>(net: N): Pick<N, "createServer" | "connect"> {
+  return {
+    createServer: ((...args: unknown[]) => track(net.createServer(...args))) as N["createServer"],
+    connect: ((...args: unknown[]) => track(net.connect(...args))) as N["connect"],
+  };
+}
+
+/** The part of a `net` API that {@link tracking} wraps. */
+export interface TrackableNet {
+  // deno-lint-ignore no-explicit-any
+  createServer(...args: any[]): EventEmitter;
+  // deno-lint-ignore no-explicit-any
+  connect(...args: any[]): EventEmitter;
 }
 
 /** Destroy every tracked socket; close and unref every tracked server. For `after.each`. */

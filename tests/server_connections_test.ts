@@ -5,16 +5,12 @@ import * as assert from "uvu/assert";
 import { getDefaultHighWaterMark } from "node:stream";
 import net, { type Server, type Socket } from "../mod.ts";
 import { BlockList } from "../src/blocklist.ts";
-import { close, errorFields, listen, once, runtime, sweep, thrown, trace, track, within } from "./_util.ts";
+import { close, errorFields, listen, once, runtime, sweep, thrown, trace, tracking, within } from "./_util.ts";
 
 const test = suite("Server connections");
 
 // Every server and client goes through these, so a failing test cannot hang the file.
-const createServer = ((options?: unknown, listener?: unknown) =>
-  // deno-lint-ignore no-explicit-any
-  track((net.createServer as any)(options, listener))) as typeof net.createServer;
-// deno-lint-ignore no-explicit-any
-const connect = ((...args: unknown[]) => track((net.connect as any)(...args))) as typeof net.connect;
+const { createServer, connect } = tracking(net);
 test.after.each(sweep);
 
 const connections = (server: Server) =>

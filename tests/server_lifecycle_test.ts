@@ -4,16 +4,12 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import net, { type AddressInfo, type Server } from "../mod.ts";
-import { close, errorFields, listen, once, runFixture, sweep, thrown, track, within } from "./_util.ts";
+import { close, errorFields, listen, once, runFixture, sweep, thrown, tracking, within } from "./_util.ts";
 
 const test = suite("Server life cycle");
 
 // Every server and client goes through these, so a failing test cannot hang the file.
-const createServer = ((options?: unknown, listener?: unknown) =>
-  // deno-lint-ignore no-explicit-any
-  track((net.createServer as any)(options, listener))) as typeof net.createServer;
-// deno-lint-ignore no-explicit-any
-const connect = ((...args: unknown[]) => track((net.connect as any)(...args))) as typeof net.connect;
+const { createServer, connect } = tracking(net);
 test.after.each(sweep);
 
 /** Record the server's events (and callbacks pushed by the test) in order. */

@@ -3,29 +3,16 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import net, { type Socket } from "../mod.ts";
-import { close, errorFields, once, runFixture, sweep, tempDir, thrown, trace, track } from "./_util.ts";
+import { close, errorFields, once, runFixture, socketPaths, thrown, trace, track, tracking } from "./_util.ts";
 
 const test = suite("Unix domain sockets: server and connect");
 
 // Every server and client goes through these, so a failing test cannot hang the file.
-const createServer = ((options?: unknown, listener?: unknown) =>
-  // deno-lint-ignore no-explicit-any
-  track((net.createServer as any)(options, listener))) as typeof net.createServer;
-// deno-lint-ignore no-explicit-any
-const connect = ((...args: unknown[]) => track((net.connect as any)(...args))) as typeof net.connect;
+const { createServer, connect } = tracking(net);
 
-let dir: { path: string; cleanup(): void };
-let n = 0;
-test.before.each(() => {
-  dir = tempDir();
-});
-test.after.each(() => {
-  sweep();
-  dir.cleanup();
-});
-const sockPath = () => join(dir.path, `s${++n}.sock`);
+const sockPath = socketPaths(test);
 
 async function listenPipe(path: string, connectionListener?: (s: Socket) => void) {
   const server = createServer(connectionListener);
@@ -116,7 +103,7 @@ test("EADDRINUSE on an existing file: nothing is unlinked before listen", async 
 });
 
 test("EACCES when the directory does not exist (libuv reports ENOENT so)", async () => {
-  const path = join(dir.path, "missing", "s.sock");
+  const path = join(dirname(sockPath()), "missing", "s.sock");
   const server = createServer();
   server.listen(path);
   const [err] = await once<[Error]>(server, "error").catch((e) => [e]);

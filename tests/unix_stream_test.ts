@@ -3,31 +3,18 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Buffer } from "node:buffer";
-import { join } from "node:path";
 import net, { type Server, type Socket } from "../mod.ts";
-import { close, once, pattern, sweep, tempDir, trace, track, within } from "./_util.ts";
+import { close, once, pattern, socketPaths, trace, tracking, within } from "./_util.ts";
 
 const test = suite("Unix domain sockets: streams");
 
 // Every server and client goes through these, so a failing test cannot hang the file.
-const createServer = ((options?: unknown, listener?: unknown) =>
-  // deno-lint-ignore no-explicit-any
-  track((net.createServer as any)(options, listener))) as typeof net.createServer;
-// deno-lint-ignore no-explicit-any
-const connect = ((...args: unknown[]) => track((net.connect as any)(...args))) as typeof net.connect;
+const { createServer, connect } = tracking(net);
 
-let dir: { path: string; cleanup(): void };
-let n = 0;
-test.before.each(() => {
-  dir = tempDir();
-});
-test.after.each(() => {
-  sweep();
-  dir.cleanup();
-});
+const sockPath = socketPaths(test);
 
 async function listenPipe(server: Server): Promise<string> {
-  const path = join(dir.path, `s${++n}.sock`);
+  const path = sockPath();
   server.listen(path);
   await once(server, "listening");
   return path;
