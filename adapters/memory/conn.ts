@@ -1,0 +1,288 @@
+/**
+ * One end of an in-process connection. Each end owns an inbox: the bytes its peer wrote
+ * that it has not delivered yet, standing for both kernel socket buffers. A write moves
+ * bytes into the peer's inbox while it holds less than {@link KERNEL_BUFFER}; the rest
+ * waits in the writer's queue (libuv's write queue) and its `done` waits with it. Every
+ * callback into the core runs from a turn of the event loop of its own (`setImmediate`).
+ *
+ * Closing mirrors Linux: `close()` sends FIN after the data in flight, but RST when our
+ * inbox still holds unread bytes; after a FIN from a closed peer our first write is
+ * accepted (the peer answers RST) and later ones fail with `write EPIPE`; a RST reaches
+ * the reader as `read ECONNRESET` after the data before it, or the next write as
+ * `write ECONNRESET`.
+ *
+ * @module
+ */
+import { setImmediate } from "node:timers";
+import type { ConnSink, RawAddress, RawConn } from "../../src/types.ts";
+import { brokenPipe, canceledError, connectionReset, deliver } from "./errors.ts";
+
+/** Bytes one direction holds (unread by the receiver) before writes wait: 256 KiB. */
+export const KERNEL_BUFFER = 256 * 1024;
+/** The largest chunk one `onData` hands over, as one read of 64 KiB would. */
+const MAX_READ = 64 * 1024;
+
+type Done = (err?: Error | null) => void;
+
+/** A queued write (`data`) or shutdown (`data === null`). */
+interface Op {
+  data: Uint8Array | null;
+  offset: number;
+  done: Done;
+}
+
+/** What our peer did to the connection: closed (FIN), reset (RST), or we learned it all. */
+type PeerGone = "" | "fin" | "rst" | "epipe";
+
+/** Where a connected end sits: its addresses and what to release once it closes. */
+export interface Endpoints {
+  /** Our address. */
+  local: RawAddress;
+  /** The peer's address. */
+  remote: RawAddress;
+  /** Called once when this end closes (frees an ephemeral port). */
+  release?: () => void;
+}
+
+/** One end of an in-process connection, outgoing or accepted. */
+export class MemoryConn implements RawConn {
+  #sink: ConnSink | null;
+  #peer: MemoryConn | null = null;
+  #ends: Endpoints | null = null;
+  #inbox: Uint8Array[] = [];
+  #inboxBytes = 0;
+  /** What follows the inbox's bytes: the peer's FIN or RST. */
+  #inEnd: "" | "fin" | "rst" = "";
+  #endDelivered = false;
+  #outbox: Op[] = [];
+  #completions: [Done, Error | undefined][] = [];
+  #finSent = false;
+  #peerGone: PeerGone = "";
+  #reading = false;
+  #closed = false;
+  #closeSent = false;
+  #scheduled = false;
+  #refed = true;
+  #noDelay = false;
+  #keepAlive = false;
+  readonly #run = () => this.#tick();
+
+  /** An outgoing end gets its sink now; an accepted one through `attach`. */
+  constructor(sink: ConnSink | null = null) {
+    this.#sink = sink;
+  }
+
+  /** Whether `close()` or `reset()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Link two ends (the network's accept); neither end's sink is called here. */
+  static link(a: MemoryConn, aEnds: Endpoints, b: MemoryConn, bEnds: Endpoints): void {
+    a.#peer = b;
+    a.#ends = aEnds;
+    b.#peer = a;
+    b.#ends = bEnds;
+    a.#schedule(); // writes and readStart made while connecting
+  }
+
+  /** From the network's own turn: the outgoing end is connected. */
+  connected(): void {
+    const sink = this.#sink;
+    if (sink !== null && !this.#closed) deliver(() => sink.onConnect());
+  }
+
+  /** From the network's own turn: the connect attempt failed; `onClose` follows `close()`. */
+  failed(err: Error): void {
+    const sink = this.#sink;
+    if (sink !== null && !this.#closed) deliver(() => sink.onError(err));
+  }
+
+  attach(sink: ConnSink): void {
+    this.#sink = sink;
+  }
+
+  readStart(): void {
+    if (this.#reading || this.#closed) return;
+    this.#reading = true;
+    this.#schedule();
+  }
+
+  readStop(): void {
+    this.#reading = false;
+  }
+
+  write(chunks: Uint8Array[], done: Done): void {
+    // Copy: the peer owns what it reads, and the core may hand us views it reuses.
+    let size = 0;
+    for (const c of chunks) size += c.byteLength;
+    const data = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      data.set(c, at);
+      at += c.byteLength;
+    }
+    this.#enqueue({ data, offset: 0, done });
+  }
+
+  shutdown(done: Done): void {
+    this.#enqueue({ data: null, offset: 0, done });
+  }
+
+  #enqueue(op: Op): void {
+    if (this.#closed) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown")]);
+    else this.#outbox.push(op);
+    this.#schedule();
+  }
+
+  close(): void {
+    this.#shut(false);
+  }
+
+  reset(): void {
+    this.#shut(true);
+  }
+
+  #shut(rst: boolean): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reading = false;
+    for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown")]);
+    this.#outbox = [];
+    const peer = this.#peer;
+    // Linux sends RST instead of FIN when unread bytes are left behind.
+    if (peer !== null && !peer.#closed) peer.#hangUp(rst || this.#inboxBytes > 0);
+    this.#inbox = [];
+    this.#inboxBytes = 0;
+    this.#ends?.release?.();
+    this.#schedule();
+  }
+
+  /** Our peer closed (FIN after its data) or reset (RST). */
+  #hangUp(rst: boolean): void {
+    if (!rst) {
+      this.#inEnd ||= "fin";
+      this.#peerGone = "fin";
+    } else if (this.#inEnd === "fin") {
+      this.#peerGone = "epipe"; // RST after FIN: writes fail with EPIPE (CLOSE_WAIT)
+    } else {
+      this.#inEnd = "rst";
+      this.#peerGone = "rst";
+    }
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#run);
+  }
+
+  #tick(): void {
+    this.#scheduled = false;
+    this.#pump();
+    const completions = this.#completions;
+    this.#completions = [];
+    for (const [done, err] of completions) deliver(() => done(err));
+    if (this.#sink !== null && !this.#closed) this.#read(this.#sink);
+    if (this.#closed && !this.#closeSent && this.#completions.length === 0) {
+      this.#closeSent = true;
+      const sink = this.#sink;
+      if (sink !== null) deliver(() => sink.onClose());
+    }
+  }
+
+  /** Move queued writes into the peer's inbox while it has room; queue their `done`s. */
+  #pump(): void {
+    const peer = this.#peer;
+    if (peer === null || this.#closed) return;
+    const outbox = this.#outbox;
+    while (outbox.length > 0) {
+      const op = outbox[0];
+      if (this.#peerGone !== "" || (this.#finSent && op.data !== null)) {
+        outbox.shift();
+        this.#completions.push([op.done, op.data === null ? undefined : this.#writeAfterClose()]);
+        continue;
+      }
+      if (op.data === null) {
+        this.#finSent = true;
+        peer.#inEnd ||= "fin";
+        peer.#schedule();
+        outbox.shift();
+        this.#completions.push([op.done, undefined]);
+        continue;
+      }
+      const room = KERNEL_BUFFER - peer.#inboxBytes;
+      const n = Math.min(room, op.data.byteLength - op.offset);
+      if (n > 0) {
+        peer.#inbox.push(op.data.subarray(op.offset, op.offset + n));
+        peer.#inboxBytes += n;
+        op.offset += n;
+        peer.#schedule();
+      }
+      if (op.offset < op.data.byteLength) break;
+      outbox.shift();
+      this.#completions.push([op.done, undefined]);
+    }
+  }
+
+  /** A write after the peer closed: what the kernel answers, in Linux's sequence. */
+  #writeAfterClose(): Error | undefined {
+    if (this.#finSent) return brokenPipe();
+    const gone = this.#peerGone;
+    this.#peerGone = "epipe";
+    if (gone === "fin") return undefined; // accepted and dropped; the peer answers RST
+    return gone === "rst" ? connectionReset("write") : brokenPipe();
+  }
+
+  /** Deliver the inbox while reading, then the peer's FIN or RST. */
+  #read(sink: ConnSink): void {
+    let freed = false;
+    const inbox = this.#inbox;
+    while (this.#reading && !this.#closed && inbox.length > 0) {
+      let chunk = inbox[0];
+      if (chunk.byteLength > MAX_READ) {
+        inbox[0] = chunk.subarray(MAX_READ);
+        chunk = chunk.subarray(0, MAX_READ);
+      } else {
+        inbox.shift();
+      }
+      this.#inboxBytes -= chunk.byteLength;
+      freed = true;
+      deliver(() => sink.onData(chunk));
+    }
+    if (freed && this.#peer !== null) this.#peer.#schedule(); // its waiting writes may move now
+    if (!this.#reading || this.#closed || inbox.length > 0 || this.#inEnd === "" || this.#endDelivered) return;
+    this.#endDelivered = true;
+    if (this.#inEnd === "fin") {
+      deliver(() => sink.onEnd());
+    } else if (this.#peerGone === "rst") {
+      this.#peerGone = "epipe";
+      deliver(() => sink.onError(connectionReset("read")));
+    }
+  }
+
+  setNoDelay(enable: boolean): void {
+    this.#noDelay = enable; // remembered; there is no Nagle delay in memory
+  }
+
+  setKeepAlive(enable: boolean, _initialDelayMs: number): void {
+    this.#keepAlive = enable; // remembered; a memory peer never vanishes silently
+  }
+
+  ref(): void {
+    this.#refed = true; // remembered; nothing here holds the event loop open
+  }
+
+  unref(): void {
+    this.#refed = false;
+  }
+
+  localAddress(): RawAddress | undefined {
+    return this.#ends?.local;
+  }
+
+  remoteAddress(): RawAddress | undefined {
+    return this.#ends?.remote;
+  }
+}

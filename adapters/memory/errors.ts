@@ -1,0 +1,135 @@
+/**
+ * The memory adapter's errors: every failure its virtual network reports, built as Node
+ * builds the real ones (`connect ECONNREFUSED 127.0.0.1:9`, `listen EADDRINUSE: address
+ * already in use 127.0.0.1:8080`, `getaddrinfo ENOTFOUND example.test`), so code
+ * written against real sockets sees the same `code`, `errno`, `syscall` and message;
+ * and {@link deliver}, which keeps an exception thrown by the core's callbacks from
+ * passing for one of ours.
+ *
+ * @module
+ */
+import { canceledError, type SystemError, systemError, uvSystemError } from "../../src/system_errors.ts";
+
+/**
+ * Nothing listens on the TCP endpoint: `connect ECONNREFUSED 127.0.0.1:9`.
+ *
+ * @example
+ * ```ts
+ * import { connectionRefused } from "./errors.ts";
+ * connectionRefused("127.0.0.1", 9).message; // "connect ECONNREFUSED 127.0.0.1:9"
+ * ```
+ */
+export function connectionRefused(address: string, port: number): SystemError {
+  return systemError("ECONNREFUSED", "connect", { address, port });
+}
+
+/**
+ * Nothing listens on the socket path: `connect ENOENT /tmp/app.sock`.
+ *
+ * @example
+ * ```ts
+ * import { noSuchPath } from "./errors.ts";
+ * noSuchPath("/tmp/app.sock").code; // "ENOENT"
+ * ```
+ */
+export function noSuchPath(path: string): SystemError {
+  return systemError("ENOENT", "connect", { address: path });
+}
+
+/**
+ * A listener holds the endpoint already, as `server.listen` reports it. A socket path
+ * carries `port: -1`, as in Node.
+ *
+ * @example
+ * ```ts
+ * import { listenInUse } from "./errors.ts";
+ * listenInUse("127.0.0.1", 8080).message; // "listen EADDRINUSE: address already in use 127.0.0.1:8080"
+ * ```
+ */
+export function listenInUse(address: string, port: number): SystemError {
+  return uvSystemError("EADDRINUSE", "listen", { address, port });
+}
+
+/**
+ * A connection's local bind (`localAddress`/`localPort`) found the port taken:
+ * `bind EADDRINUSE 127.0.0.1:4000`.
+ *
+ * @example
+ * ```ts
+ * import { bindInUse } from "./errors.ts";
+ * bindInUse("0.0.0.0", 4000).syscall; // "bind"
+ * ```
+ */
+export function bindInUse(address: string, port: number): SystemError {
+  return systemError("EADDRINUSE", "bind", { address, port });
+}
+
+/**
+ * Every ephemeral port is taken: `connect EADDRNOTAVAIL 127.0.0.1:80` (or `listen
+ * EADDRINUSE` for a listener on port 0, see {@link listenInUse}).
+ *
+ * @example
+ * ```ts
+ * import { noFreePort } from "./errors.ts";
+ * noFreePort("127.0.0.1", 80).code; // "EADDRNOTAVAIL"
+ * ```
+ */
+export function noFreePort(address: string, port: number): SystemError {
+  return systemError("EADDRNOTAVAIL", "connect", { address, port });
+}
+
+/**
+ * The name is not known to the virtual network: `getaddrinfo ENOTFOUND example.test`.
+ *
+ * @example
+ * ```ts
+ * import { hostNotFound } from "./errors.ts";
+ * hostNotFound("example.test").hostname; // "example.test"
+ * ```
+ */
+export function hostNotFound(hostname: string): SystemError {
+  return systemError("ENOTFOUND", "getaddrinfo", { hostname });
+}
+
+/**
+ * The peer reset the connection: `read ECONNRESET` (or `write ECONNRESET` when a write
+ * is the first to learn of it).
+ *
+ * @example
+ * ```ts
+ * import { connectionReset } from "./errors.ts";
+ * connectionReset("read").message; // "read ECONNRESET"
+ * ```
+ */
+export function connectionReset(syscall: "read" | "write"): SystemError {
+  return systemError("ECONNRESET", syscall);
+}
+
+/**
+ * A write to a connection the peer has closed and reset: `write EPIPE`.
+ *
+ * @example
+ * ```ts
+ * import { brokenPipe } from "./errors.ts";
+ * brokenPipe().code; // "EPIPE"
+ * ```
+ */
+export function brokenPipe(): SystemError {
+  return systemError("EPIPE", "write");
+}
+
+export { canceledError };
+
+/**
+ * Call into the core. An exception there (a user's listener threw) is rethrown from a
+ * fresh microtask, as an uncaught error, instead of breaking the network's bookkeeping.
+ */
+export function deliver(call: () => void): void {
+  try {
+    call();
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}

@@ -1,0 +1,351 @@
+// The memory adapter through the core's public API: the same Node semantics the
+// foundation suite asserts over real sockets, on an in-process network.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { Buffer } from "node:buffer";
+import type { AddressInfo, Socket } from "../mod.ts";
+import { createNet } from "../mod.ts";
+import { createMemoryAdapter } from "../adapters/memory/mod.ts";
+import { close, delay, errorFields, listen, once, pattern, sweep, trace, track, within } from "./_util.ts";
+
+const test = suite("memory adapter");
+test.after.each(sweep);
+
+const EVENTS = ["connect", "ready", "data", "end", "finish", "close", "error"];
+
+/** A fresh network, a server on it (tracked) and its port. */
+async function serve(handler: (s: Socket) => void, host = "127.0.0.1") {
+  const net = createNet(createMemoryAdapter());
+  const server = track(net.createServer(handler));
+  const port = await listen(server, host);
+  return { net, server, port };
+}
+
+/** The error a socket or server emits next (bounded). */
+async function nextError(emitter: Parameters<typeof once>[0]): Promise<Error & Record<string, unknown>> {
+  const [err] = await once<[Error & Record<string, unknown>]>(emitter, "error").catch((e) => [e]);
+  return err;
+}
+
+test("echo: bytes written by the client come back unchanged", async () => {
+  const { net, server, port } = await serve((s) => s.pipe(s));
+  const client = track(net.connect(port, "127.0.0.1"));
+  const chunks: Buffer[] = [];
+  client.on("data", (d: Buffer) => chunks.push(d));
+  await once(client, "connect");
+  client.end("hello, omninet");
+  await once(client, "close");
+  assert.is(Buffer.concat(chunks).toString(), "hello, omninet");
+  assert.is(client.bytesRead, 14);
+  assert.is(client.bytesWritten, 14);
+  await close(server);
+});
+
+test("client-initiated close: Node's event order on both sides", async () => {
+  let serverLog: string[] = [];
+  let peer: Socket | undefined;
+  const { net, server, port } = await serve((s) => {
+    peer = s;
+    serverLog = trace(s, EVENTS);
+    s.resume();
+  });
+  const client = track(net.connect(port, "127.0.0.1"));
+  const clientLog = trace(client, EVENTS);
+  client.resume();
+  await once(client, "connect");
+  client.end();
+  await once(client, "close");
+  if (serverLog.at(-1) !== "close(false)") await once(peer!, "close");
+  assert.equal(clientLog, ["connect", "ready", "finish", "end", "close(false)"]);
+  assert.equal(serverLog, ["end", "finish", "close(false)"]);
+  await close(server);
+});
+
+test("server-initiated close: the client sees end, finish, close(false)", async () => {
+  const { net, server, port } = await serve((s) => s.end());
+  const client = track(net.connect(port, "127.0.0.1"));
+  const log = trace(client, EVENTS.filter((e) => e !== "data"));
+  client.resume();
+  await once(client, "close");
+  assert.equal(log, ["connect", "ready", "end", "finish", "close(false)"]);
+  await close(server);
+});
+
+test("8 MiB to a paused receiver: write() returns false, writes stall, 'drain' follows, bytes arrive exactly", async () => {
+  const size = 8 * 1024 * 1024;
+  const data = pattern(size);
+  const received: Buffer[] = [];
+  let acked = 0;
+  const stalled: number[] = [];
+  let receiver!: Socket;
+  const { net, server, port } = await serve((s) => {
+    receiver = s;
+    s.pause();
+  });
+  const ended = new Promise<void>((resolve) => server.once("connection", (s: Socket) => s.once("end", resolve)));
+  const client = track(net.connect(port, "127.0.0.1"));
+  await once(client, "connect");
+  let falses = 0;
+  let drains = 0;
+  client.on("drain", () => drains++);
+  let offset = 0;
+  const pump = () => {
+    while (offset < size) {
+      const chunk = data.subarray(offset, offset + 65536);
+      offset += chunk.length;
+      if (!client.write(chunk, () => acked++)) {
+        falses++;
+        client.once("drain", pump);
+        return;
+      }
+    }
+    client.end();
+  };
+  pump();
+  await delay(100);
+  stalled.push(acked);
+  await delay(100);
+  stalled.push(acked);
+  receiver.on("data", (d: Buffer) => received.push(d));
+  receiver.resume();
+  await within(ended, 30000, "8 MiB transfer");
+  assert.is(stalled[0], stalled[1], "no write completes while the receiver is paused");
+  assert.ok(stalled[0] * 65536 < size / 2, "the paused receiver held the sender back");
+  assert.ok(falses > 0 && drains > 0, "write() returned false and 'drain' came");
+  const all = Buffer.concat(received);
+  assert.is(all.length, size);
+  assert.ok(all.equals(Buffer.from(data.buffer, data.byteOffset, data.byteLength)), "bytes equal");
+  await close(server);
+});
+
+test("half-open: with allowHalfOpen the server keeps writing after the client's FIN", async () => {
+  const net = createNet(createMemoryAdapter());
+  let serverLog: string[] = [];
+  const server = track(net.createServer({ allowHalfOpen: true }, (s) => {
+    serverLog = trace(s, ["end", "finish", "close"]);
+    s.resume();
+    s.on("end", () => setTimeout(() => s.end("late reply"), 20));
+  }));
+  const port = await listen(server);
+  const client = track(net.connect(port, "127.0.0.1"));
+  const clientLog = trace(client, ["connect", "data", "end", "finish", "close"]);
+  const got: Buffer[] = [];
+  client.on("data", (d: Buffer) => got.push(d));
+  await once(client, "connect");
+  client.end();
+  await once(client, "close");
+  await delay(20);
+  assert.is(Buffer.concat(got).toString(), "late reply");
+  assert.equal(clientLog, ["connect", "finish", "data", "end", "close(false)"]);
+  assert.equal(serverLog, ["end", "finish", "close(false)"]);
+  await close(server);
+});
+
+test("ECONNREFUSED carries Node's code, errno, syscall, address, port and message", async () => {
+  const { net, server, port } = await serve(() => {});
+  await close(server);
+  const client = track(net.connect(port, "127.0.0.1"));
+  const log = trace(client, ["connect", "error", "close"]);
+  const err = await nextError(client);
+  await once(client, "close");
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: `connect ECONNREFUSED 127.0.0.1:${port}`,
+    code: "ECONNREFUSED",
+    errno: -111,
+    syscall: "connect",
+    address: "127.0.0.1",
+    port,
+  });
+  assert.equal(log, ["error(ECONNREFUSED)", "close(true)"]);
+});
+
+test("listen: port 0 picks an ephemeral port; a taken one (or a wildcard over it) is EADDRINUSE", async () => {
+  const { net, server, port } = await serve(() => {});
+  assert.ok(port >= 32768 && port <= 60999, `ephemeral port ${port}`);
+  for (const host of ["127.0.0.1", "0.0.0.0", "::"]) {
+    const second = net.createServer();
+    second.listen(port, host);
+    const err = await nextError(second);
+    assert.equal(errorFields(err), {
+      name: "Error",
+      message: `listen EADDRINUSE: address already in use ${host}:${port}`,
+      code: "EADDRINUSE",
+      errno: -98,
+      syscall: "listen",
+      address: host,
+      port,
+    });
+    assert.is(second.listening, false);
+  }
+  const other = track(net.createServer());
+  other.listen(port, "127.0.0.2");
+  await once(other, "listening");
+  assert.equal(other.address(), { address: "127.0.0.2", family: "IPv4", port });
+  await close(other);
+  await close(server);
+});
+
+test("dual stack: a server on '::' sees IPv4 clients as ::ffff:127.0.0.1; addresses mirror", async () => {
+  let peer!: Socket;
+  const { net, server, port } = await serve((s) => peer = s, "::");
+  assert.equal(server.address(), { address: "::", family: "IPv6", port });
+  const client = track(net.connect(port, "127.0.0.1"));
+  await once(client, "connect");
+  assert.equal(client.address(), { address: "127.0.0.1", family: "IPv4", port: client.localPort! });
+  assert.equal([client.remoteAddress, client.remoteFamily, client.remotePort], ["127.0.0.1", "IPv4", port]);
+  assert.equal([peer.remoteAddress, peer.remoteFamily, peer.remotePort], [
+    "::ffff:127.0.0.1",
+    "IPv6",
+    client.localPort,
+  ]);
+  assert.equal(peer.address(), { address: "::ffff:127.0.0.1", family: "IPv6", port });
+  client.destroy();
+  await close(server);
+});
+
+test("Unix socket paths: listen, connect, EADDRINUSE, ENOENT, path released on close", async () => {
+  const net = createNet(createMemoryAdapter());
+  const path = "/virtual/app.sock";
+  const server = track(net.createServer((s) => s.end("over unix")));
+  server.listen(path);
+  await once(server, "listening");
+  assert.is(server.address(), path);
+  const taken = net.createServer().listen(path);
+  const inUse = await nextError(taken);
+  assert.is(inUse.message, `listen EADDRINUSE: address already in use ${path}`);
+  assert.equal([inUse.code, inUse.syscall, inUse.address, inUse.port], ["EADDRINUSE", "listen", path, -1]);
+  const client = track(net.connect(path));
+  const got: Buffer[] = [];
+  client.on("data", (d: Buffer) => got.push(d));
+  await once(client, "close");
+  assert.is(Buffer.concat(got).toString(), "over unix");
+  await close(server);
+  const missing = track(net.connect(path));
+  const err = await nextError(missing);
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: `connect ENOENT ${path}`,
+    code: "ENOENT",
+    errno: -2,
+    syscall: "connect",
+    address: path,
+  });
+  const again = track(net.createServer());
+  again.listen(path);
+  await once(again, "listening");
+  await close(again);
+});
+
+test("resetAndDestroy(): the peer gets 'error' ECONNRESET (read), then close(true)", async () => {
+  let peer!: Socket;
+  const { net, server, port } = await serve((s) => peer = s);
+  const client = track(net.connect(port, "127.0.0.1"));
+  const log = trace(client, EVENTS);
+  client.resume();
+  await once(client, "connect");
+  await delay(10);
+  peer.resetAndDestroy();
+  const err = await nextError(client);
+  await once(client, "close");
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: "read ECONNRESET",
+    code: "ECONNRESET",
+    errno: -104,
+    syscall: "read",
+  });
+  assert.equal(log, ["connect", "ready", "error(ECONNRESET)", "close(true)"]);
+  await close(server);
+});
+
+test("as on Linux: destroying with unread bytes (pauseOnConnect) resets; after a FIN the 2nd write fails with EPIPE", async () => {
+  const net = createNet(createMemoryAdapter());
+  const server = track(net.createServer({ pauseOnConnect: true }, (s) => setTimeout(() => s.destroy(), 30)));
+  const port = await listen(server);
+  const client = track(net.connect(port, "127.0.0.1"));
+  client.resume();
+  client.on("connect", () => client.write("never read"));
+  assert.is((await nextError(client)).message, "read ECONNRESET");
+  const { net: net2, server: server2, port: port2 } = await serve((s) => s.destroy());
+  const half = track(net2.connect({ port: port2, host: "127.0.0.1", allowHalfOpen: true }));
+  const log = trace(half, ["end", "error", "close"]);
+  half.resume();
+  await once(half, "end");
+  const results: string[] = [];
+  half.write("a", (e) => results.push(`cb1 ${e ? (e as { code?: string }).code : "ok"}`));
+  await delay(20);
+  half.write("b", (e) => results.push(`cb2 ${e ? (e as { code?: string }).code : "ok"}`));
+  await within(new Promise((resolve) => half.once("close", resolve)), 5000, "'close'");
+  assert.equal(results, ["cb1 ok", "cb2 EPIPE"]);
+  assert.equal(log, ["end", "error(EPIPE)", "close(true)"]);
+  await close(server);
+  await close(server2);
+});
+
+test("server.close() waits for a live connection before 'close'", async () => {
+  const { net, server, port } = await serve((s) => s.resume());
+  const client = track(net.connect(port, "127.0.0.1"));
+  await once(client, "connect");
+  await delay(20);
+  const order: string[] = [];
+  server.on("close", () => order.push("server-close"));
+  server.close(() => order.push("close-cb"));
+  assert.is(server.listening, false);
+  await delay(50);
+  assert.equal(order, [], "no 'close' while a connection is open");
+  client.end();
+  await within(once(server, "close"), 5000, "server close");
+  assert.equal(order, ["server-close", "close-cb"]);
+});
+
+test("localPort: the server sees the bound port; a port a listener holds is bind EADDRINUSE", async () => {
+  const { net, server, port } = await serve((s) => s.end());
+  const client = track(net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.1", localPort: 40000 }));
+  const connected = once(client, "connect");
+  const [accepted] = await once<[Socket]>(server, "connection");
+  await connected;
+  assert.is(accepted.remotePort, 40000);
+  assert.is(client.localPort, 40000);
+  const bad = track(net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.1", localPort: port }));
+  const err = await nextError(bad);
+  assert.equal([err.code, err.syscall, err.message], ["EADDRINUSE", "bind", `bind EADDRINUSE 127.0.0.1:${port}`]);
+  await once(client, "close");
+  await close(server);
+});
+
+test("two networks are isolated: a port bound in one is refused in the other", async () => {
+  const { port, server } = await serve(() => {});
+  const other = createNet(createMemoryAdapter());
+  const client = track(other.connect(port, "127.0.0.1"));
+  assert.is((await nextError(client)).code, "ECONNREFUSED");
+  const same = track(other.createServer());
+  same.listen(port, "127.0.0.1");
+  await once(same, "listening");
+  assert.is((same.address() as AddressInfo).port, port);
+  await close(same);
+  await close(server);
+});
+
+test("lookup: localhost is 127.0.0.1 (::1 for family 6), literals resolve to themselves, others ENOTFOUND", async () => {
+  const adapter = createMemoryAdapter();
+  assert.equal(await adapter.lookup("localhost", { family: 0, hints: 0 }), [{ address: "127.0.0.1", family: 4 }]);
+  assert.equal(await adapter.lookup("localhost", { family: 6, hints: 0 }), [{ address: "::1", family: 6 }]);
+  assert.equal(await adapter.lookup("::1", { family: 0, hints: 0 }), [{ address: "::1", family: 6 }]);
+  const err = await adapter.lookup("nosuch.test", { family: 0, hints: 0 }).then(() => undefined, (e) => e);
+  const fields = { name: "Error", message: "getaddrinfo ENOTFOUND nosuch.test", code: "ENOTFOUND", errno: -3008 };
+  assert.equal(errorFields(err), { ...fields, syscall: "getaddrinfo", hostname: "nosuch.test" });
+  const net = createNet(adapter);
+  const server = track(net.createServer((s) => s.end()));
+  server.listen(0, "localhost");
+  await once(server, "listening");
+  const client = track(net.connect((server.address() as AddressInfo).port, "localhost"));
+  await once(client, "connect");
+  assert.is(client.remoteAddress, "127.0.0.1");
+  const lost = track(net.connect(80, "nosuch.test"));
+  assert.equal(errorFields(await nextError(lost)), { ...fields, syscall: "getaddrinfo", hostname: "nosuch.test" });
+  client.destroy();
+  await close(server);
+});
+
+test.run();
