@@ -3,6 +3,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Buffer } from "node:buffer";
+import { setImmediate } from "node:timers";
 import type { AddressInfo, Socket } from "../mod.ts";
 import { createNet } from "../mod.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
@@ -22,6 +23,22 @@ async function serve(handler: (s: Socket) => void, host = "127.0.0.1") {
 }
 
 /** The error a socket or server emits next (bounded). */
+/**
+ * The memory network moves bytes only on event-loop turns, so once `read()` has held still
+ * for 50 turns nothing is moving: a count of turns, not a time, so a slow machine agrees.
+ */
+async function settled(read: () => number): Promise<number> {
+  let last = read();
+  let still = 0;
+  for (let turn = 0; turn < 100_000 && still < 50; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const now = read();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 async function nextError(emitter: Parameters<typeof once>[0]): Promise<Error & Record<string, unknown>> {
   const [err] = await once<[Error & Record<string, unknown>]>(emitter, "error").catch((e) => [e]);
   return err;
@@ -102,8 +119,7 @@ test("8 MiB to a paused receiver: write() returns false, writes stall, 'drain' f
     client.end();
   };
   pump();
-  await delay(100);
-  stalled.push(acked);
+  stalled.push(await settled(() => acked));
   await delay(100);
   stalled.push(acked);
   receiver.on("data", (d: Buffer) => received.push(d));
@@ -274,7 +290,7 @@ test("as on Linux: destroying with unread bytes (pauseOnConnect) resets; after a
   await once(half, "end");
   const results: string[] = [];
   half.write("a", (e) => results.push(`cb1 ${e ? (e as { code?: string }).code : "ok"}`));
-  await delay(20);
+  await settled(() => results.length); // the peer's RST answers the first write
   half.write("b", (e) => results.push(`cb2 ${e ? (e as { code?: string }).code : "ok"}`));
   await within(new Promise((resolve) => half.once("close", resolve)), 5000, "'close'");
   assert.equal(results, ["cb1 ok", "cb2 EPIPE"]);
