@@ -1,5 +1,6 @@
-// The memory adapter through the core's public API: the same Node semantics the
-// foundation suite asserts over real sockets, on an in-process network.
+// The memory adapter through the core's public API: the foundation suite
+// (tests/_foundation.ts) on an in-process network, then what is the memory network's own:
+// its buffer bound, addresses, Unix paths, RST and EPIPE as on Linux, isolation, lookup.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Buffer } from "node:buffer";
@@ -7,7 +8,10 @@ import { setImmediate } from "node:timers";
 import type { AddressInfo, Socket } from "../mod.ts";
 import { createNet } from "../mod.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
+import { foundationSuite } from "./_foundation.ts";
 import { close, delay, errorFields, listen, once, pattern, sweep, trace, track, within } from "./_util.ts";
+
+foundationSuite("foundation on the memory adapter", createNet(createMemoryAdapter()));
 
 const test = suite("memory adapter");
 test.after.each(sweep);
@@ -22,7 +26,6 @@ async function serve(handler: (s: Socket) => void, host = "127.0.0.1") {
   return { net, server, port };
 }
 
-/** The error a socket or server emits next (bounded). */
 /**
  * The memory network moves bytes only on event-loop turns, so once `read()` has held still
  * for 50 turns nothing is moving: a count of turns, not a time, so a slow machine agrees.
@@ -39,54 +42,11 @@ async function settled(read: () => number): Promise<number> {
   return last;
 }
 
+/** The error a socket or server emits next (bounded). */
 async function nextError(emitter: Parameters<typeof once>[0]): Promise<Error & Record<string, unknown>> {
   const [err] = await once<[Error & Record<string, unknown>]>(emitter, "error").catch((e) => [e]);
   return err;
 }
-
-test("echo: bytes written by the client come back unchanged", async () => {
-  const { net, server, port } = await serve((s) => s.pipe(s));
-  const client = track(net.connect(port, "127.0.0.1"));
-  const chunks: Buffer[] = [];
-  client.on("data", (d: Buffer) => chunks.push(d));
-  await once(client, "connect");
-  client.end("hello, omninet");
-  await once(client, "close");
-  assert.is(Buffer.concat(chunks).toString(), "hello, omninet");
-  assert.is(client.bytesRead, 14);
-  assert.is(client.bytesWritten, 14);
-  await close(server);
-});
-
-test("client-initiated close: Node's event order on both sides", async () => {
-  let serverLog: string[] = [];
-  let peer: Socket | undefined;
-  const { net, server, port } = await serve((s) => {
-    peer = s;
-    serverLog = trace(s, EVENTS);
-    s.resume();
-  });
-  const client = track(net.connect(port, "127.0.0.1"));
-  const clientLog = trace(client, EVENTS);
-  client.resume();
-  await once(client, "connect");
-  client.end();
-  await once(client, "close");
-  if (serverLog.at(-1) !== "close(false)") await once(peer!, "close");
-  assert.equal(clientLog, ["connect", "ready", "finish", "end", "close(false)"]);
-  assert.equal(serverLog, ["end", "finish", "close(false)"]);
-  await close(server);
-});
-
-test("server-initiated close: the client sees end, finish, close(false)", async () => {
-  const { net, server, port } = await serve((s) => s.end());
-  const client = track(net.connect(port, "127.0.0.1"));
-  const log = trace(client, EVENTS.filter((e) => e !== "data"));
-  client.resume();
-  await once(client, "close");
-  assert.equal(log, ["connect", "ready", "end", "finish", "close(false)"]);
-  await close(server);
-});
 
 test("8 MiB to a paused receiver: write() returns false, writes stall, 'drain' follows, bytes arrive exactly", async () => {
   const size = 8 * 1024 * 1024;
@@ -155,25 +115,6 @@ test("half-open: with allowHalfOpen the server keeps writing after the client's 
   assert.equal(clientLog, ["connect", "finish", "data", "end", "close(false)"]);
   assert.equal(serverLog, ["end", "finish", "close(false)"]);
   await close(server);
-});
-
-test("ECONNREFUSED carries Node's code, errno, syscall, address, port and message", async () => {
-  const { net, server, port } = await serve(() => {});
-  await close(server);
-  const client = track(net.connect(port, "127.0.0.1"));
-  const log = trace(client, ["connect", "error", "close"]);
-  const err = await nextError(client);
-  await once(client, "close");
-  assert.equal(errorFields(err), {
-    name: "Error",
-    message: `connect ECONNREFUSED 127.0.0.1:${port}`,
-    code: "ECONNREFUSED",
-    errno: -111,
-    syscall: "connect",
-    address: "127.0.0.1",
-    port,
-  });
-  assert.equal(log, ["error(ECONNREFUSED)", "close(true)"]);
 });
 
 test("listen: port 0 picks an ephemeral port; a taken one (or a wildcard over it) is EADDRINUSE", async () => {
@@ -297,22 +238,6 @@ test("as on Linux: destroying with unread bytes (pauseOnConnect) resets; after a
   assert.equal(log, ["end", "error(EPIPE)", "close(true)"]);
   await close(server);
   await close(server2);
-});
-
-test("server.close() waits for a live connection before 'close'", async () => {
-  const { net, server, port } = await serve((s) => s.resume());
-  const client = track(net.connect(port, "127.0.0.1"));
-  await once(client, "connect");
-  await delay(20);
-  const order: string[] = [];
-  server.on("close", () => order.push("server-close"));
-  server.close(() => order.push("close-cb"));
-  assert.is(server.listening, false);
-  await delay(50);
-  assert.equal(order, [], "no 'close' while a connection is open");
-  client.end();
-  await within(once(server, "close"), 5000, "server close");
-  assert.equal(order, ["server-close", "close-cb"]);
 });
 
 test("localPort: the server sees the bound port; a port a listener holds is bind EADDRINUSE", async () => {
