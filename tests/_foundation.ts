@@ -5,8 +5,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Buffer } from "node:buffer";
-import type { AddressInfo, Net, Socket } from "../mod.ts";
-import { close, delay, listen, once, pattern, trace, within } from "./_util.ts";
+import type { Net, Socket } from "../mod.ts";
+import { close, delay, listen, once, pattern, pausingReceiver, trace, within, writeInChunks } from "./_util.ts";
 
 /** Run the foundation tests on `net`, as the suite `title`. */
 export function foundationSuite(title: string, net: Pick<Net, "createServer" | "connect">): void {
@@ -30,46 +30,16 @@ export function foundationSuite(title: string, net: Pick<Net, "createServer" | "
   test("8 MiB transfer with the receiver paused and resumed arrives byte for byte", async () => {
     const size = 8 * 1024 * 1024;
     const data = pattern(size);
-    const received: Buffer[] = [];
-    let total = 0;
-    let pausedAt = -1;
-    const done = new Promise<void>((resolve, reject) => {
-      const server = net.createServer((s) => {
-        s.on("data", (d: Buffer) => {
-          received.push(d);
-          total += d.length;
-          if (pausedAt < 0 && total > size / 4) {
-            pausedAt = total;
-            s.pause();
-            setTimeout(() => s.resume(), 100);
-          }
-        });
-        s.on("end", () => {
-          server.close();
-          resolve();
-        });
-        s.on("error", reject);
-      });
-      server.listen(0, "127.0.0.1", () => {
-        const port = (server.address() as AddressInfo).port;
-        const client = net.connect(port, "127.0.0.1");
-        let offset = 0;
-        const pump = () => {
-          while (offset < size) {
-            const chunk = data.subarray(offset, offset + 65536);
-            offset += chunk.length;
-            if (!client.write(chunk)) {
-              client.once("drain", pump);
-              return;
-            }
-          }
-          client.end();
-        };
-        client.on("connect", pump);
-        client.on("error", reject);
-      });
-    });
-    await within(done, 30000, "8 MiB transfer");
+    const receiver = pausingReceiver(size);
+    const server = net.createServer(receiver.onConnection);
+    const port = await listen(server);
+    const client = net.connect(port, "127.0.0.1");
+    client.on("connect", () => writeInChunks(client, data));
+    const failed = new Promise<never>((_, reject) => client.on("error", reject));
+    await within(Promise.race([receiver.ended, failed]), 30000, "8 MiB transfer");
+    await close(server);
+    const pausedAt = receiver.pausedAt();
+    const received = receiver.received;
     assert.ok(pausedAt > 0, "receiver was paused once");
     const all = Buffer.concat(received);
     assert.is(all.length, size);

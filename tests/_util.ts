@@ -1,6 +1,7 @@
 // Helpers shared by the behaviour suites: every wait is bounded, every server is on
 // loopback, and traces record events exactly as they happen.
 import type { EventEmitter } from "node:events";
+import type { Duplex, Writable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,6 +99,59 @@ export function socketPaths(test: HookedSuite): (name?: string) => string {
 export interface HookedSuite {
   before: { each(fn: () => void): void };
   after: { each(fn: () => void): void };
+}
+
+/**
+ * The receiving end of a bulk transfer, as a connection listener: keeps every chunk, pauses
+ * once for 100 ms after a quarter of `size` arrived, and resolves `ended` at the peer's
+ * FIN (rejects on the socket's error).
+ */
+export function pausingReceiver(size: number): {
+  onConnection(socket: Duplex): void;
+  received: Uint8Array[];
+  ended: Promise<void>;
+  pausedAt(): number;
+} {
+  const received: Uint8Array[] = [];
+  let total = 0;
+  let pausedAt = -1;
+  let settle!: { resolve(): void; reject(err: Error): void };
+  const ended = new Promise<void>((resolve, reject) => settle = { resolve, reject });
+  const onConnection = (s: Duplex) => {
+    s.on("data", (d: Uint8Array) => {
+      received.push(d);
+      total += d.length;
+      if (pausedAt < 0 && total > size / 4) {
+        pausedAt = total;
+        s.pause();
+        setTimeout(() => s.resume(), 100);
+      }
+    });
+    s.on("end", () => settle.resolve());
+    s.on("error", (err: Error) => settle.reject(err));
+  };
+  return { onConnection, received, ended, pausedAt: () => pausedAt };
+}
+
+/**
+ * Write `data` in 64 KiB chunks as a well-behaved producer (wait for `'drain'` whenever
+ * `write()` returns false, calling `onFull`), then `end()`.
+ */
+export function writeInChunks(writer: Writable, data: Uint8Array, onFull?: () => void): void {
+  let offset = 0;
+  const pump = () => {
+    while (offset < data.length) {
+      const chunk = data.subarray(offset, offset + 65536);
+      offset += chunk.length;
+      if (!writer.write(chunk)) {
+        onFull?.();
+        writer.once("drain", pump);
+        return;
+      }
+    }
+    writer.end();
+  };
+  pump();
 }
 
 /** Deterministic bytes: a pattern that makes reordering or loss visible. */

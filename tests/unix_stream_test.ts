@@ -4,7 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Buffer } from "node:buffer";
 import net, { type Server, type Socket } from "../mod.ts";
-import { close, once, pattern, socketPaths, trace, tracking, within } from "./_util.ts";
+import { close, once, pattern, pausingReceiver, socketPaths, trace, tracking, within, writeInChunks } from "./_util.ts";
 
 const test = suite("Unix domain sockets: streams");
 
@@ -70,51 +70,19 @@ test("allowHalfOpen: the client ends first, the server writes after 'end', then 
 test("backpressure: 8 MiB to a paused reader arrives byte for byte; write() returns false and 'drain' follows", async () => {
   const size = 8 * 1024 * 1024;
   const data = pattern(size, 11);
-  const received: Buffer[] = [];
-  let total = 0;
-  let pausedAt = -1;
   let drains = 0;
   let sawFalse = false;
-  const done = new Promise<void>((resolve, reject) => {
-    const server = createServer((s) => {
-      s.on("data", (d: Buffer) => {
-        received.push(d);
-        total += d.length;
-        if (pausedAt < 0 && total > size / 4) {
-          pausedAt = total;
-          s.pause();
-          setTimeout(() => s.resume(), 100);
-        }
-      });
-      s.on("end", () => {
-        server.close();
-        resolve();
-      });
-      s.on("error", reject);
-    });
-    listenPipe(server).then((path) => {
-      const client = connect(path);
-      let offset = 0;
-      const pump = () => {
-        while (offset < size) {
-          const chunk = data.subarray(offset, offset + 65536);
-          offset += chunk.length;
-          if (!client.write(chunk)) {
-            sawFalse = true;
-            client.once("drain", () => {
-              drains++;
-              pump();
-            });
-            return;
-          }
-        }
-        client.end();
-      };
-      client.on("connect", pump);
-      client.on("error", reject);
-    }, reject);
-  });
-  await within(done, 30_000, "8 MiB over a Unix socket");
+  const receiver = pausingReceiver(size);
+  const server = createServer(receiver.onConnection);
+  const path = await listenPipe(server);
+  const client = connect(path);
+  client.on("drain", () => drains++);
+  client.on("connect", () => writeInChunks(client, data, () => sawFalse = true));
+  const failed = new Promise<never>((_, reject) => client.on("error", reject));
+  await within(Promise.race([receiver.ended, failed]), 30_000, "8 MiB over a Unix socket");
+  await close(server);
+  const pausedAt = receiver.pausedAt();
+  const received = receiver.received;
   assert.ok(pausedAt > 0, "the reader paused once");
   assert.ok(sawFalse && drains > 0, `write() returned false and 'drain' came (${drains})`);
   const all = Buffer.concat(received);
