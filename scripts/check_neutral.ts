@@ -6,9 +6,15 @@ import { root } from "./_runtimes.ts";
 const allowed = new Set(["node:events", "node:stream", "node:buffer", "node:timers"]);
 const problems: string[] = [];
 
-for await (const entry of Deno.readDir(join(root, "src"))) {
-  if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
-  const path = `src/${entry.name}`;
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(join(root, dir))) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.isFile && entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+for await (const path of walk("src")) {
   const lines = (await Deno.readTextFile(join(root, path))).split("\n");
   lines.forEach((line, i) => {
     const code = line.replace(/\/\/.*$/, "");

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "./types.ts";
+import type { RuntimeAdapter } from "./contract.ts";
 
 let pick: (() => RuntimeAdapter) | undefined;
 let chosen: RuntimeAdapter | undefined;

@@ -5,20 +5,20 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "./types.ts";
+import type { RuntimeAdapter } from "./contract.ts";
 import { createNet, type Net } from "./net.ts";
-import type { Socket as CoreSocket } from "./socket.ts";
-import type { Server as CoreServer } from "./server.ts";
+import type { Socket as CoreSocket } from "./socket/socket.ts";
+import type { Server as CoreServer } from "./server/server.ts";
 import { runtimeAdapter, runtimeAdapterProxy } from "./_runtime_adapter.ts";
 import {
   getDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout,
   setDefaultAutoSelectFamily,
   setDefaultAutoSelectFamilyAttemptTimeout,
-} from "./auto_select_family.ts";
-import { isIP, isIPv4, isIPv6 } from "./ip.ts";
-import { BlockList } from "./blocklist.ts";
-import { SocketAddress } from "./socket_address.ts";
+} from "./socket/auto_select_family.ts";
+import { isIP, isIPv4, isIPv6 } from "./address/ip.ts";
+import { BlockList } from "./address/blocklist.ts";
+import { SocketAddress } from "./address/socket_address.ts";
 
 /**
  * The adapter for the runtime this code runs on: Bun, then Deno, then Node (from the
@@ -127,7 +127,7 @@ export const createConnection: Net["createConnection"] = net.createConnection;
 export { createNet };
 export { isIP, isIPv4, isIPv6 };
 export { BlockList, SocketAddress };
-export type { IPVersion, SocketAddressInitOptions, SocketAddressJSON } from "./socket_address.ts";
+export type { IPVersion, SocketAddressInitOptions, SocketAddressJSON } from "./address/socket_address.ts";
 export {
   getDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout,
@@ -135,13 +135,13 @@ export {
   setDefaultAutoSelectFamilyAttemptTimeout,
 };
 export type { ConnectFunction, Net } from "./net.ts";
-export type { LookupFunction } from "./_lookup.ts";
-export type { OnReadOpts } from "./_onread.ts";
+export type { LookupFunction } from "./socket/lookup.ts";
+export type { OnReadOpts } from "./socket/_onread.ts";
 export type { ServerEventMap, SocketEventMap } from "./events.ts";
-export type { DropData } from "./_server_accept.ts";
+export type { DropData } from "./server/_accept.ts";
 export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts } from "./net.ts";
-export type { InetAddress as AddressInfo } from "./types.ts";
-export type * from "./types.ts";
+export type { InetAddress as AddressInfo } from "./contract.ts";
+export type * from "./contract.ts";
 
 /**
  * The whole API as one object, shaped like `node:net`'s default export.

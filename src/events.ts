@@ -5,7 +5,7 @@
  * @module
  */
 import type { Buffer } from "node:buffer";
-import type { DropData } from "./_server_accept.ts";
+import type { DropData } from "./server/_accept.ts";
 
 /** Socket events and the arguments their listeners receive. */
 export interface SocketEventMap {

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import type { RuntimeAdapter } from "./types.ts";
+import type { RuntimeAdapter } from "./contract.ts";
 import { kAdapter } from "./_symbols.ts";
-import { Socket as CoreSocket, type SocketConstructorOpts } from "./socket.ts";
-import type { SocketConnectOpts } from "./socket_connect.ts";
-import { type ListenOpts, Server as CoreServer, type ServerOpts } from "./server.ts";
+import { Socket as CoreSocket, type SocketConstructorOpts } from "./socket/socket.ts";
+import type { SocketConnectOpts } from "./socket/connect.ts";
+import { type ListenOpts, Server as CoreServer, type ServerOpts } from "./server/server.ts";
 import { normalizeArgs } from "./normalize_args.ts";
 
 /** The `node:net`-shaped API that {@link createNet} returns. */

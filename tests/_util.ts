@@ -277,7 +277,7 @@ export function sweep(): void {
 // ---- Adapter wrappers for Socket tests: createNet() over the running runtime's adapter
 // ---- with chosen members replaced (hanging connects, call spies).
 import { createNet, detectAdapter, type Net } from "../mod.ts";
-import type { ConnSink, RawConn, RuntimeAdapter } from "../src/types.ts";
+import type { ConnSink, RawConn, RuntimeAdapter } from "../src/contract.ts";
 
 /** The running runtime's adapter with members replaced by `patch`, bound to a fresh API. */
 export function netWith(patch: (base: RuntimeAdapter) => Partial<RuntimeAdapter>): Net {

@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { BlockList } from "../src/blocklist.ts";
-import { SocketAddress, type SocketAddressInitOptions } from "../src/socket_address.ts";
+import { BlockList } from "../src/address/blocklist.ts";
+import { SocketAddress, type SocketAddressInitOptions } from "../src/address/socket_address.ts";
 
 function throwsNodeError(fn: () => unknown, name: string, code: string | undefined, message: string): void {
   let caught: unknown;

@@ -1,6 +1,15 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { formatIPv4, formatIPv6, isIP, isIPv4, isIPv6, parseInetAddress, parseIPv4, parseIPv6 } from "../src/ip.ts";
+import {
+  formatIPv4,
+  formatIPv6,
+  isIP,
+  isIPv4,
+  isIPv6,
+  parseInetAddress,
+  parseIPv4,
+  parseIPv6,
+} from "../src/address/ip.ts";
 
 const groups = (text: string): number[] | null => {
   const parsed = parseIPv6(text);

@@ -4,7 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { getDefaultHighWaterMark } from "node:stream";
 import net, { type Server, type Socket } from "../mod.ts";
-import { BlockList } from "../src/blocklist.ts";
+import { BlockList } from "../src/address/blocklist.ts";
 import { close, errorFields, listen, once, runtime, sweep, thrown, trace, tracking, within } from "./_util.ts";
 
 const test = suite("Server connections");

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { inspectSocketAddress, SocketAddress, type SocketAddressInitOptions } from "../src/socket_address.ts";
+import { inspectSocketAddress, SocketAddress, type SocketAddressInitOptions } from "../src/address/socket_address.ts";
 
 function throwsNodeError(fn: () => unknown, name: string, code: string, message: string): void {
   let caught: unknown;

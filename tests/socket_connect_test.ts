@@ -12,7 +12,7 @@ import net, {
   type SocketConnectOpts,
 } from "../mod.ts";
 import process from "node:process";
-import type { LookupOptions } from "../src/types.ts";
+import type { LookupOptions } from "../src/contract.ts";
 import { close, hangingConn, listen, netWith, once, spyConn, sweep, thrown, trace, track, within } from "./_util.ts";
 
 const test = suite("Socket connect");

@@ -1,6 +1,6 @@
 // `Bun.connect` options for the contract's connect options, and the endpoints a connect
 // error names (the target, and the local end when one was asked for).
-import type { ConnectOptions } from "../../src/types.ts";
+import type { ConnectOptions } from "../../src/contract.ts";
 import type { BunConnectOptions, BunSocketHandlers } from "./_bun_types.ts";
 import type { Endpoint } from "./errors.ts";
 

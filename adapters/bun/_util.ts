@@ -1,5 +1,5 @@
 // Small helpers shared by the Bun adapter's connection and listener.
-import type { RawAddress } from "../../src/types.ts";
+import type { RawAddress } from "../../src/contract.ts";
 
 /**
  * Call into the core from a Bun handler or a deferred microtask. An exception there (a

@@ -5,7 +5,7 @@
 // core starts reading at once (the usual case) never pauses. Writes go through the
 // WriteQueue and every sink call through the SinkGate (the base classes: a connection is
 // one object), which defers those made inside a core call.
-import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/types.ts";
+import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
 import { type ConnectPlan, connectPlan } from "./_connect.ts";
 import { DONE } from "./_gate.ts";

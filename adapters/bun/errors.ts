@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { errnoOf, systemError, uvSystemError } from "../../src/system_errors.ts";
+import { errnoOf, systemError, uvSystemError } from "../../src/errors/system_errors.ts";
 
 /**
  * Bun's codes that are not Node's. The `DNS_*` codes come from Bun's getaddrinfo backend,
@@ -115,4 +115,4 @@ export function brokenPipeError(syscall = "write"): Error {
   return systemError("EPIPE", syscall);
 }
 
-export { canceledError } from "../../src/system_errors.ts";
+export { canceledError } from "../../src/errors/system_errors.ts";

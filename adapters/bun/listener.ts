@@ -2,7 +2,7 @@
 // throws a bind error at once), report listening or the error asynchronously, then hand
 // each accepted socket to the core, not yet read (what arrives first is held).
 import { chmodSync } from "node:fs";
-import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/types.ts";
+import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { bunApi, type BunListener, type BunListenOptions, type BunSocket } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
 import { deliver, rethrow } from "./_util.ts";

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { isIP } from "../../src/ip.ts";
+import { isIP } from "../../src/address/ip.ts";
 import type {
   Capabilities,
   ConnectOptions,
@@ -33,7 +33,7 @@ import type {
   RawConn,
   RawListener,
   RuntimeAdapter,
-} from "../../src/types.ts";
+} from "../../src/contract.ts";
 import { bunApi } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
 import { lookupError } from "./errors.ts";

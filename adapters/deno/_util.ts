@@ -1,5 +1,5 @@
 // Small helpers shared by the Deno adapter's connection and listener.
-import type { RawAddress } from "../../src/types.ts";
+import type { RawAddress } from "../../src/contract.ts";
 import type { DenoAddr } from "./_deno_api.ts";
 
 /**

@@ -2,8 +2,8 @@
 // pull-based: a read loop runs only between readStart and readStop, one read (into a
 // buffer of 1 to 64 KiB, sized by the recent reads) in flight. Writes go through one
 // queue that loops over partial writes.
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors.ts";
-import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/types.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors/errors.ts";
+import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { denoApi, type DenoConn } from "./_deno_api.ts";
 import { callDone, deliver, rethrow, toRawAddress } from "./_util.ts";
 import { canceledError, fromDenoError } from "./errors.ts";

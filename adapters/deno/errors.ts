@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { errnoOf, systemError, uvSystemError } from "../../src/system_errors.ts";
+import { errnoOf, systemError, uvSystemError } from "../../src/errors/system_errors.ts";
 import { denoApi } from "./_deno_api.ts";
 
 /**
@@ -101,4 +101,4 @@ export function listenError(err: unknown, address: string, port: number): Error 
   return uvSystemError(code, "listen", { address, port, cause: keepsCause(err, code) ? err : undefined });
 }
 
-export { canceledError } from "../../src/system_errors.ts";
+export { canceledError } from "../../src/errors/system_errors.ts";

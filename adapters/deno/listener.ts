@@ -1,8 +1,8 @@
 // A Deno.Listener seen through the RawListener contract: bind synchronously (as Node
 // does for an IP address or a path), report listening or the bind error asynchronously,
 // then an accept loop handing each connection to the core, not yet reading.
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors.ts";
-import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/types.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors/errors.ts";
+import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { denoApi, type DenoListener, hasUnstableNet } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
 import { deliver, rethrow, toRawAddress } from "./_util.ts";

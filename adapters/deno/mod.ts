@@ -21,7 +21,7 @@
  * @module
  */
 import { lookup as dnsLookup } from "node:dns";
-import { systemError } from "../../src/system_errors.ts";
+import { systemError } from "../../src/errors/system_errors.ts";
 import type {
   Capabilities,
   ConnectOptions,
@@ -33,7 +33,7 @@ import type {
   RawConn,
   RawListener,
   RuntimeAdapter,
-} from "../../src/types.ts";
+} from "../../src/contract.ts";
 import { hasUnstableNet } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
 import { nodeCodeOf } from "./errors.ts";

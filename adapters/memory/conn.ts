@@ -14,7 +14,7 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import type { ConnSink, RawAddress, RawConn } from "../../src/types.ts";
+import type { ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { brokenPipe, canceledError, connectionReset, deliver } from "./errors.ts";
 
 /** Bytes one direction holds (unread by the receiver) before writes wait: 256 KiB. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { canceledError, type SystemError, systemError, uvSystemError } from "../../src/system_errors.ts";
+import { canceledError, type SystemError, systemError, uvSystemError } from "../../src/errors/system_errors.ts";
 
 /**
  * Nothing listens on the TCP endpoint: `connect ECONNREFUSED 127.0.0.1:9`.

@@ -9,8 +9,8 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import { formatIPv6, parseInetAddress } from "../../src/ip.ts";
-import type { ListenerSink, ListenOptions, RawAddress, RawConn, RawListener } from "../../src/types.ts";
+import { formatIPv6, parseInetAddress } from "../../src/address/ip.ts";
+import type { ListenerSink, ListenOptions, RawAddress, RawConn, RawListener } from "../../src/contract.ts";
 import { bindInUse, deliver, listenInUse } from "./errors.ts";
 
 const EPHEMERAL_FIRST = 32768;

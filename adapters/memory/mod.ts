@@ -33,7 +33,7 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import { isIP, isIPv4 } from "../../src/ip.ts";
+import { isIP, isIPv4 } from "../../src/address/ip.ts";
 import type {
   Capabilities,
   ConnectOptions,
@@ -48,7 +48,7 @@ import type {
   RawListener,
   RuntimeAdapter,
   TcpConnectOptions,
-} from "../../src/types.ts";
+} from "../../src/contract.ts";
 import { MemoryConn } from "./conn.ts";
 import { connectionRefused, hostNotFound, noFreePort, noSuchPath } from "./errors.ts";
 import { canonicalIP, MemoryListener, MemoryNetwork } from "./listener.ts";

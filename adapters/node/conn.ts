@@ -4,7 +4,7 @@
 // pauseOnConnect). The event listeners are shared functions that find the core's sink on
 // the inner socket, so a connection costs no closures.
 import type { Socket as NodeSocket } from "node:net";
-import type { ConnSink, RawAddress, RawConn } from "../../src/types.ts";
+import type { ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 
 /** The core's sink, kept on the inner socket for the shared listeners. */
 const kSink = Symbol("omninet.sink");

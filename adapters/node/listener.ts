@@ -1,7 +1,7 @@
 // A node:net server seen through the RawListener contract. Accepted sockets arrive
 // paused (pauseOnConnect) and half-open capable; the core decides the rest.
 import type { Server as NodeServer } from "node:net";
-import type { ListenerSink, RawAddress, RawListener } from "../../src/types.ts";
+import type { ListenerSink, RawAddress, RawListener } from "../../src/contract.ts";
 
 /** Wraps one listening node:net server. */
 export class NodeListener implements RawListener {
@@ -44,7 +44,7 @@ export class NodeListener implements RawListener {
 export function forwardListenerEvents(
   server: NodeServer,
   sink: ListenerSink,
-  wrap: (socket: import("node:net").Socket) => import("../../src/types.ts").RawConn,
+  wrap: (socket: import("node:net").Socket) => import("../../src/contract.ts").RawConn,
 ): void {
   server.on("listening", () => sink.onListening());
   server.on("connection", (socket) => sink.onConnection(wrap(socket)));

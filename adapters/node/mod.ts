@@ -18,7 +18,7 @@ import type {
   RawConn,
   RawListener,
   RuntimeAdapter,
-} from "../../src/types.ts";
+} from "../../src/contract.ts";
 import { NodeConn } from "./conn.ts";
 import { forwardListenerEvents, NodeListener } from "./listener.ts";
 

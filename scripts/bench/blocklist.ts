@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { BlockList } from "../../src/blocklist.ts";
+import { BlockList } from "../../src/address/blocklist.ts";
 
 interface CheckList {
   addAddress(address: string, family?: string): void;

@@ -3,7 +3,7 @@
 // race between two endpoints never interleave. Values that change from run to run (ports,
 // temporary paths) are masked; timings are never recorded.
 import type { EventEmitter } from "node:events";
-import type { Capabilities } from "../../src/types.ts";
+import type { Capabilities } from "../../src/contract.ts";
 import type { Duplex } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

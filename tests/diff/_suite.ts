@@ -3,7 +3,7 @@
 // a capability the adapter lacks checks the clear error users get instead.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import type { RuntimeAdapter } from "../../src/types.ts";
+import type { RuntimeAdapter } from "../../src/contract.ts";
 import { createNet } from "../../src/net.ts";
 import { assertUnavailable } from "./_unavailable.ts";
 import { type NetLike, runScenario, scenarios } from "./scenarios.ts";

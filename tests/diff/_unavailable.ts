@@ -1,6 +1,6 @@
 // What a scenario checks on a runtime whose adapter lacks a capability it needs: not
 // node:net's trace (which cannot happen there) but the clear Node-style error users get.
-import type { Capabilities } from "../../src/types.ts";
+import type { Capabilities } from "../../src/contract.ts";
 import type { Net } from "../../src/net.ts";
 import { assertResetUnavailable, close, listen } from "../_util.ts";
 

@@ -4,8 +4,8 @@
 import * as net from "node:net";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { BlockList } from "../../src/blocklist.ts";
-import { SocketAddress } from "../../src/socket_address.ts";
+import { BlockList } from "../../src/address/blocklist.ts";
+import { SocketAddress } from "../../src/address/socket_address.ts";
 import { mutate, outcome, type Rng, rng, spellIPv6 } from "./_ip_corpus.ts";
 
 const SEED = 0xb10c;

@@ -3,7 +3,7 @@
 import * as net from "node:net";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { isIP, isIPv4, isIPv6 } from "../../src/ip.ts";
+import { isIP, isIPv4, isIPv6 } from "../../src/address/ip.ts";
 import { ipCorpus, outcome } from "./_ip_corpus.ts";
 
 const SEED = 0x5eed1;

@@ -6,7 +6,7 @@
 import * as net from "node:net";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { SocketAddress } from "../../src/socket_address.ts";
+import { SocketAddress } from "../../src/address/socket_address.ts";
 import { ipCorpus, mutate, outcome, randomIPv4, randomIPv6, rng } from "./_ip_corpus.ts";
 
 const SEED = 0x5a11;

@@ -1,9 +1,9 @@
 // What a Server does with an accepted connection before it becomes a Socket: Node's
 // `maxConnections` (dropped, with the `'drop'` event's data) and `blockList` (dropped
 // silently) checks, in Node's order.
-import type { RawConn } from "./types.ts";
-import type { BlockList } from "./blocklist.ts";
-import { isIP } from "./ip.ts";
+import type { RawConn } from "../contract.ts";
+import type { BlockList } from "../address/blocklist.ts";
+import { isIP } from "../address/ip.ts";
 
 /** The `'drop'` event's argument, as Node builds it (a null-prototype object). */
 export interface DropData {

@@ -7,7 +7,7 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import type { ConnectOptions, RawAddress, RawConn } from "./types.ts";
+import type { ConnectOptions, RawAddress, RawConn } from "../contract.ts";
 import {
   kAdapter,
   kConn,
@@ -18,16 +18,16 @@ import {
   kSinkClose,
   kSinkConnect,
   kSinkConnectError,
-} from "./_symbols.ts";
-import { type Connecting, SocketSink } from "./_socket_sink.ts";
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED } from "./errors.ts";
-import { withConnectDetails } from "./system_errors.ts";
-import { destroyOnAbort, writeAfterFIN } from "./_socket_util.ts";
-import { connectSocket, type SocketConnectOpts } from "./socket_connect.ts";
+} from "../_symbols.ts";
+import { type Connecting, SocketSink } from "./_sink.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED } from "../errors/errors.ts";
+import { withConnectDetails } from "../errors/system_errors.ts";
+import { destroyOnAbort, writeAfterFIN } from "./_util.ts";
+import { connectSocket, type SocketConnectOpts } from "./connect.ts";
 import type { AttemptHooks } from "./happy_eyeballs.ts";
 import type { SocketConstructorOpts } from "./socket_base.ts";
 import { SocketStream } from "./socket_stream.ts";
-import type { SocketEventMap } from "./events.ts";
+import type { SocketEventMap } from "../events.ts";
 
 export type { ServerHooks, SocketConstructorOpts } from "./socket_base.ts";
 

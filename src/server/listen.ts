@@ -1,10 +1,10 @@
 // `server.listen(...)`: Node's call forms reduced to one listen target, validated exactly
 // as Node's `Server.prototype.listen` does it (same checks, same order, same errors).
 // No state here: `server.ts` owns the listening state machine.
-import type { LookupAddress } from "./types.ts";
-import { isPipeName } from "./normalize_args.ts";
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_VALUE } from "./errors.ts";
-import { validatePort, validateString } from "./validators.ts";
+import type { LookupAddress } from "../contract.ts";
+import { isPipeName } from "../normalize_args.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
+import { validatePort, validateString } from "../errors/validators.ts";
 
 /** Options for `server.listen(options)`. */
 export interface ListenOpts {

@@ -3,11 +3,11 @@
 import * as stream from "node:stream";
 import type { EventEmitter } from "node:events";
 import { Duplex, type DuplexOptions } from "node:stream";
-import type { InetAddress, RawConn, RuntimeAdapter } from "./types.ts";
-import { kAdapter, kConn, kHost, type kPipe, type kRawConn, kServerHooks } from "./_symbols.ts";
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } from "./errors.ts";
-import { validateAbortSignal, validateNumber } from "./validators.ts";
-import { BlockList } from "./blocklist.ts";
+import type { InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
+import { kAdapter, kConn, kHost, type kPipe, type kRawConn, kServerHooks } from "../_symbols.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
+import { validateAbortSignal, validateNumber } from "../errors/validators.ts";
+import { BlockList } from "../address/blocklist.ts";
 import { OnRead, type OnReadOpts } from "./_onread.ts";
 
 /** Options for `new Socket()`. */

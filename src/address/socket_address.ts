@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { ERR_INVALID_ADDRESS, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE } from "./errors.ts";
+import { ERR_INVALID_ADDRESS, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE } from "../errors/errors.ts";
 import { formatIPv4, formatIPv6, parseInetAddress } from "./ip.ts";
-import { validateObject, validatePort, validateString, validateUint32 } from "./validators.ts";
+import { validateObject, validatePort, validateString, validateUint32 } from "../errors/validators.ts";
 
 /** An address family as SocketAddress and BlockList name it. */
 export type IPVersion = "ipv4" | "ipv6";

@@ -8,11 +8,11 @@
  * @module
  */
 import { clearTimeout, setTimeout } from "node:timers";
-import type { LookupAddress, RawConn } from "./types.ts";
+import type { LookupAddress, RawConn } from "../contract.ts";
 import type { Socket } from "./socket.ts";
-import { kConnectTo } from "./_symbols.ts";
-import { ERR_IP_BLOCKED, ERR_SOCKET_CONNECTION_TIMEOUT } from "./errors.ts";
-import { systemError, withConnectDetails } from "./system_errors.ts";
+import { kConnectTo } from "../_symbols.ts";
+import { ERR_IP_BLOCKED, ERR_SOCKET_CONNECTION_TIMEOUT } from "../errors/errors.ts";
+import { systemError, withConnectDetails } from "../errors/system_errors.ts";
 
 /** What the socket tells an attempt's owner. */
 export interface AttemptHooks {

@@ -6,18 +6,22 @@
  * @module
  */
 import { EventEmitter } from "node:events";
-import type { InetAddress, ListenOptions, RawConn, RawListener, RuntimeAdapter } from "./types.ts";
-import { kAdapter, kPipe, kRawConn, kServerHooks } from "./_symbols.ts";
-import type { Socket, SocketConstructorOpts } from "./socket.ts";
-import { normalizeArgs } from "./normalize_args.ts";
-import type { ServerEventMap } from "./events.ts";
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_SERVER_ALREADY_LISTEN, ERR_SERVER_NOT_RUNNING } from "./errors.ts";
-import { listenError, systemError } from "./system_errors.ts";
-import { validateAbortSignal, validateFunction } from "./validators.ts";
-import { isIP } from "./ip.ts";
-import type { BlockList } from "./blocklist.ts";
-import { type ServerOpts, serverSettings } from "./_server_options.ts";
-import { admit, refuse } from "./_server_accept.ts";
+import type { InetAddress, ListenOptions, RawConn, RawListener, RuntimeAdapter } from "../contract.ts";
+import { kAdapter, kPipe, kRawConn, kServerHooks } from "../_symbols.ts";
+import type { Socket, SocketConstructorOpts } from "../socket/socket.ts";
+import { normalizeArgs } from "../normalize_args.ts";
+import type { ServerEventMap } from "../events.ts";
+import {
+  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
+  ERR_SERVER_ALREADY_LISTEN,
+  ERR_SERVER_NOT_RUNNING,
+} from "../errors/errors.ts";
+import { listenError, systemError } from "../errors/system_errors.ts";
+import { validateAbortSignal, validateFunction } from "../errors/validators.ts";
+import { isIP } from "../address/ip.ts";
+import type { BlockList } from "../address/blocklist.ts";
+import { type ServerOpts, serverSettings } from "./_options.ts";
+import { admit, refuse } from "./_accept.ts";
 import {
   backlogFromArgs,
   type ListenOpts,
@@ -25,11 +29,11 @@ import {
   pickListenAddress,
   rejectHandles,
   type TcpTarget,
-} from "./server_listen.ts";
+} from "./listen.ts";
 
-export type { ListenOpts } from "./server_listen.ts";
-export type { DropData } from "./_server_accept.ts";
-export type { ServerOpts } from "./_server_options.ts";
+export type { ListenOpts } from "./listen.ts";
+export type { DropData } from "./_accept.ts";
+export type { ServerOpts } from "./_options.ts";
 
 type SocketClass = new (options: SocketConstructorOpts & Record<string, unknown>) => Socket;
 

@@ -2,11 +2,11 @@
 // writing to it (queued while connecting, batched by cork/writev), half-close, the idle
 // timer and the byte counters.
 import type { Buffer } from "node:buffer";
-import { kConn, kSinkData, kSinkEnd } from "./_symbols.ts";
-import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION } from "./errors.ts";
-import { asBuffer, byteLengthOf, toBytes } from "./_socket_util.ts";
+import { kConn, kSinkData, kSinkEnd } from "../_symbols.ts";
+import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION } from "../errors/errors.ts";
+import { asBuffer, byteLengthOf, toBytes } from "./_util.ts";
 import { IdleTimer } from "./_idle_timer.ts";
-import { validateFunction } from "./validators.ts";
+import { validateFunction } from "../errors/validators.ts";
 import { SocketBase } from "./socket_base.ts";
 
 type Callback = (err?: Error | null) => void;

@@ -1,8 +1,8 @@
 // The socket idle timer behind setTimeout(): unref'd (never keeps the process alive),
 // refreshed by reads and writes, and cleared on destroy.
 import { clearTimeout, setTimeout } from "node:timers";
-import { ERR_OUT_OF_RANGE } from "./errors.ts";
-import { validateFunction, validateNumber } from "./validators.ts";
+import { ERR_OUT_OF_RANGE } from "../errors/errors.ts";
+import { validateFunction, validateNumber } from "../errors/validators.ts";
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
 

@@ -1,10 +1,10 @@
 // Name resolution for connect(): the adapter's lookup behind the `dns.lookup` callback
 // shape a user `lookup` option has, with dns.lookup's own argument checks and defaults.
 import type { Socket } from "./socket.ts";
-import type { LookupAddress } from "./types.ts";
-import { kAdapter } from "./_symbols.ts";
-import { ERR_INVALID_ARG_VALUE } from "./errors.ts";
-import { validateNumber, validateOneOf } from "./validators.ts";
+import type { LookupAddress } from "../contract.ts";
+import { kAdapter } from "../_symbols.ts";
+import { ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
+import { validateNumber, validateOneOf } from "../errors/validators.ts";
 
 /** A user lookup function with the shape of `dns.lookup`. */
 export type LookupFunction = (

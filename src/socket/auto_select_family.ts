@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { validateBoolean, validateInt32 } from "./validators.ts";
+import { validateBoolean, validateInt32 } from "../errors/validators.ts";
 
 /** The current defaults, read by every connect. */
 export const autoSelectFamilyDefaults: { enabled: boolean; attemptTimeout: number } = {

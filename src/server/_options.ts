@@ -2,9 +2,9 @@
 // with its validation errors and stored forms (keep-alive delay in seconds, a negative
 // highWaterMark meaning the default).
 import { getDefaultHighWaterMark } from "node:stream";
-import { ERR_INVALID_ARG_TYPE } from "./errors.ts";
-import { validateNumber } from "./validators.ts";
-import { BlockList } from "./blocklist.ts";
+import { ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
+import { validateNumber } from "../errors/validators.ts";
+import { BlockList } from "../address/blocklist.ts";
 
 /** Options for `createServer()` / `new Server()`. */
 export interface ServerOpts {

@@ -1,7 +1,7 @@
 // Small pieces of Socket that need none of its private state.
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
-import { abortError, epipeAfterEnd } from "./errors.ts";
+import { abortError, epipeAfterEnd } from "../errors/errors.ts";
 
 type Callback = (err?: Error | null) => void;
 

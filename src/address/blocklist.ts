@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } from "./errors.ts";
+import { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
 import { parseInetAddress } from "./ip.ts";
 import { compareValues, RuleIndex } from "./_blocklist_index.ts";
 import {
@@ -16,7 +16,7 @@ import {
   SocketAddress,
   socketAddressValue,
 } from "./socket_address.ts";
-import { validateInt32, validateString } from "./validators.ts";
+import { validateInt32, validateString } from "../errors/validators.ts";
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 const probeGroups = new Uint16Array(8);

@@ -1,9 +1,9 @@
 // Socket.connect: argument normalization and validation, name resolution through the
 // adapter (or a user `lookup`), and the start of the connection attempt, in Node's order.
 import type { Socket } from "./socket.ts";
-import type { LookupAddress } from "./types.ts";
-import { kAdapter, kConnectTo, kHost } from "./_symbols.ts";
-import { isNormalized, normalizeArgs } from "./normalize_args.ts";
+import type { LookupAddress } from "../contract.ts";
+import { kAdapter, kConnectTo, kHost } from "../_symbols.ts";
+import { isNormalized, normalizeArgs } from "../normalize_args.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
   ERR_INVALID_ADDRESS_FAMILY,
@@ -11,7 +11,7 @@ import {
   ERR_INVALID_IP_ADDRESS,
   ERR_IP_BLOCKED,
   ERR_MISSING_ARGS,
-} from "./errors.ts";
+} from "../errors/errors.ts";
 import {
   validateBoolean,
   validateFunction,
@@ -19,13 +19,13 @@ import {
   validateNumber,
   validatePort,
   validateString,
-} from "./validators.ts";
-import { isIP } from "./ip.ts";
+} from "../errors/validators.ts";
+import { isIP } from "../address/ip.ts";
 import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
 import { announcer, connectMultiple } from "./happy_eyeballs.ts";
-import { adapterLookup, defaultLookupHints, type LookupFunction } from "./_lookup.ts";
+import { adapterLookup, defaultLookupHints, type LookupFunction } from "./lookup.ts";
 
-export type { LookupFunction } from "./_lookup.ts";
+export type { LookupFunction } from "./lookup.ts";
 
 /** Options for `socket.connect()` and `net.connect()`. */
 export interface SocketConnectOpts {
