@@ -19,6 +19,8 @@ import {
 import { validateInt32, validateString } from "../errors/validators.ts";
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
+/** The brand every copy of omninet in a process recognises (see `kSocketAddress`). */
+const kBlockList: unique symbol = Symbol.for("omninet.BlockList");
 const probeGroups = new Uint16Array(8);
 
 const familyName = (value: InetValue): string => value.family === 4 ? "IPv4" : "IPv6";
@@ -62,7 +64,9 @@ export class BlockList {
   #index = new RuleIndex();
 
   /**
-   * Whether `value` is a BlockList built by this module.
+   * Whether `value` is a BlockList, built by any copy of omninet in the process (the npm
+   * package's ES module and CommonJS builds are two copies when an app both imports and
+   * requires it).
    *
    * @example
    * ```ts
@@ -72,7 +76,13 @@ export class BlockList {
    * ```
    */
   static isBlockList(value: unknown): value is BlockList {
-    return typeof value === "object" && value !== null && #rules in value;
+    if (typeof value !== "object" || value === null) return false;
+    return #rules in value || (value as { [kBlockList]?: unknown })[kBlockList] === true;
+  }
+
+  /** The cross-copy brand: true only on a real instance (see `isBlockList`). */
+  get [kBlockList](): boolean {
+    return #rules in this;
   }
 
   /**

@@ -62,10 +62,17 @@ export interface InetValue {
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 const kLabelMax = 0xfffff;
+/**
+ * The brand every copy of omninet in a process recognises: the npm package's ES module and
+ * CommonJS builds are two copies when one part of an app imports it and another requires
+ * it, and `#private` fields only know their own copy's instances.
+ */
+const kSocketAddress: unique symbol = Symbol.for("omninet.SocketAddress");
 
 let readValue: (address: SocketAddress) => InetValue = () => {
   throw new TypeError("SocketAddress is not initialized");
 };
+let isOwn: (value: object) => boolean = () => false;
 
 /**
  * An IP socket address. Invalid input throws Node's errors (`ERR_INVALID_ARG_TYPE`,
@@ -88,6 +95,7 @@ export class SocketAddress {
 
   static {
     readValue = (address) => address.#value;
+    isOwn = (value) => #value in value;
   }
 
   /** Validates `options` and builds the address. */
@@ -124,7 +132,7 @@ export class SocketAddress {
   }
 
   /**
-   * Whether `value` is a SocketAddress built by this module.
+   * Whether `value` is a SocketAddress (built by any copy of omninet in the process).
    *
    * @example
    * ```ts
@@ -134,7 +142,13 @@ export class SocketAddress {
    * ```
    */
   static isSocketAddress(value: unknown): value is SocketAddress {
-    return typeof value === "object" && value !== null && #value in value;
+    if (typeof value !== "object" || value === null) return false;
+    return #value in value || (value as { [kSocketAddress]?: unknown })[kSocketAddress] === true;
+  }
+
+  /** The cross-copy brand: true only on a real instance (see `isSocketAddress`). */
+  get [kSocketAddress](): boolean {
+    return #value in this;
   }
 
   /**
@@ -221,6 +235,8 @@ export class SocketAddress {
  * ```
  */
 export function socketAddressValue(address: SocketAddress): InetValue {
+  // Another copy's SocketAddress: its public fields rebuild it in this copy.
+  if (!isOwn(address)) return readValue(new SocketAddress({ address: address.address, family: address.family }));
   return readValue(address);
 }
 

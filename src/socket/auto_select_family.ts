@@ -5,12 +5,13 @@
  * @module
  */
 import { validateBoolean, validateInt32 } from "../errors/validators.ts";
+import { processState } from "../_process_state.ts";
 
-/** The current defaults, read by every connect. */
-export const autoSelectFamilyDefaults: { enabled: boolean; attemptTimeout: number } = {
-  enabled: true,
-  attemptTimeout: 250,
-};
+/** The current defaults, read by every connect; one object per process, however many copies of omninet it loads. */
+export const autoSelectFamilyDefaults: { enabled: boolean; attemptTimeout: number } = processState(
+  "autoSelectFamilyDefaults",
+  () => ({ enabled: true, attemptTimeout: 250 }),
+);
 
 /**
  * Whether `connect()` uses Happy Eyeballs when `autoSelectFamily` is not given.

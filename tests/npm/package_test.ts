@@ -89,4 +89,58 @@ test("require('omninet/adapters/node') with createNet binds the API to that adap
   await close(server);
 });
 
+// An app that both imports and requires the package loads two copies of it (the ES module
+// and the CommonJS build); they must behave as one omninet per process.
+test("import and require in one process: a BlockList or SocketAddress of one copy is one to the other", async () => {
+  const esm: Omninet = await import("omninet" as string);
+  const cjs: Omninet = require("omninet");
+  assert.is.not(esm.BlockList, cjs.BlockList, "two copies, or this test proves nothing");
+  const list = new esm.BlockList();
+  list.addAddress("127.0.0.1");
+  assert.ok(cjs.BlockList.isBlockList(list));
+  assert.ok(esm.BlockList.isBlockList(new cjs.BlockList()));
+  assert.not.ok(cjs.BlockList.isBlockList(Object.create(esm.BlockList.prototype)));
+  assert.ok(cjs.SocketAddress.isSocketAddress(new esm.SocketAddress()));
+  assert.not.ok(cjs.SocketAddress.isSocketAddress(Object.create(esm.SocketAddress.prototype)));
+  const subnet = new cjs.BlockList();
+  subnet.addSubnet(new esm.SocketAddress({ address: "2001:db8::", family: "ipv6" }), 32, "ipv6");
+  assert.ok(subnet.check(new esm.SocketAddress({ address: "2001:db8::7", family: "ipv6" })));
+  assert.not.ok(subnet.check(new esm.SocketAddress({ address: "2001:db9::7", family: "ipv6" })));
+  assert.equal(subnet.rules, ["Subnet: IPv6 2001:db8::/32"]);
+
+  // The import's BlockList as the require'd client's and server's options.blockList.
+  const server = esm.createServer((s) => s.end());
+  const port = await listen(server);
+  const client = cjs.connect({ port, host: "127.0.0.1", blockList: list });
+  const [err] = await once<[Error & { code?: string }]>(client, "error");
+  assert.is(err.code, "ERR_IP_BLOCKED");
+  await close(server);
+  const accepted: string[] = [];
+  const guarded = cjs.createServer({ blockList: list }, (s) => accepted.push(String(s.remoteAddress)));
+  assert.is(guarded.blockList, list);
+  const guardedPort = await listen(guarded);
+  const peer = esm.connect(guardedPort, "127.0.0.1");
+  peer.resume();
+  await once(peer, "close");
+  assert.equal(accepted, []);
+  await close(guarded);
+});
+
+test("import and require in one process: the Happy Eyeballs defaults set through one are the other's", async () => {
+  const esm: Omninet = await import("omninet" as string);
+  const cjs: Omninet = require("omninet");
+  const before = [esm.getDefaultAutoSelectFamily(), esm.getDefaultAutoSelectFamilyAttemptTimeout()] as const;
+  try {
+    esm.setDefaultAutoSelectFamily(false);
+    assert.is(cjs.getDefaultAutoSelectFamily(), false);
+    cjs.setDefaultAutoSelectFamily(true);
+    assert.is(esm.getDefaultAutoSelectFamily(), true);
+    cjs.setDefaultAutoSelectFamilyAttemptTimeout(400);
+    assert.is(esm.getDefaultAutoSelectFamilyAttemptTimeout(), 400);
+  } finally {
+    esm.setDefaultAutoSelectFamily(before[0]);
+    esm.setDefaultAutoSelectFamilyAttemptTimeout(before[1]);
+  }
+});
+
 test.run();
