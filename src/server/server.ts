@@ -81,7 +81,7 @@ export class Server extends EventEmitter {
   #unref = false;
   #listeningId = 1;
   // Settles once every listener given up so far has released its port or path.
-  #released: Promise<unknown> = Promise.resolve();
+  #released: Promise<void> = Promise.resolve();
 
   constructor(options?: ServerOpts | ((socket: Socket) => void), connectionListener?: (socket: Socket) => void) {
     super();
@@ -217,7 +217,9 @@ export class Server extends EventEmitter {
 
   #release(listener: RawListener): void {
     const released = new Promise<void>((resolve) => listener.close(resolve));
-    this.#released = Promise.all([this.#released, released]);
+    // `.then` drops Promise.all's array, which would hold the previous one: nested one level
+    // deeper on every listen/close cycle.
+    this.#released = Promise.all([this.#released, released]).then(() => {});
   }
 
   #onConnection(conn: RawConn): void {
