@@ -183,7 +183,7 @@ async function withCpu(fn: () => Promise<Measured>): Promise<Measured> {
   return { ...m, cpuUs: used.user + used.system };
 }
 
-/** Called around the measured part of each workload (scripts/bench/profile.ts gates a profiler). */
+/** Called around the measured part of each workload (scripts/investigate/profile.ts gates a profiler). */
 interface Gate {
   before(w: Workload): Promise<void>;
   after(w: Workload): Promise<void>;
@@ -324,7 +324,7 @@ async function main(): Promise<void> {
       break;
     }
     case "heap": {
-      // scripts/bench/heap.ts: snapshot before (@@GATE) and after (@@GATED) opening
+      // scripts/investigate/heap.ts: snapshot before (@@GATE) and after (@@GATED) opening
       // `conns` idle connections, both ends in this process.
       listenStdin();
       const n = params.conns as number;
@@ -375,7 +375,7 @@ async function main(): Promise<void> {
   }
 }
 
-// BENCH_HOLD=1 (scripts/bench/profile.ts): stay alive until stdin closes, so an attached
+// BENCH_HOLD=1 (scripts/investigate/profile.ts): stay alive until stdin closes, so an attached
 // profiler can collect its profile before the process exits.
 const hold = process.env.BENCH_HOLD === "1";
 if (hold) listenStdin();

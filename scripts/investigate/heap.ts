@@ -1,7 +1,7 @@
 // What one idle connection costs in JS heap, by object kind: heap snapshots (V8 inspector)
 // before and after opening N idle connections, both ends in one process.
 //
-//   deno run -A scripts/bench/heap.ts --runtime=deno --variant=omninet [--conns=2000] [--top=30]
+//   deno run -A scripts/investigate/heap.ts --runtime=deno --variant=omninet [--conns=2000] [--top=30]
 //
 // Prints the object kinds whose count or self size grew, per connection pair (client +
 // server socket). Bun's inspector does not speak this protocol: there the worker counts

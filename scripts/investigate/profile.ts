@@ -1,6 +1,6 @@
 // CPU profile of one workload of one variant, both ends in one process:
 //
-//   deno run -A scripts/bench/profile.ts --runtime=deno --variant=omninet --workload=churn
+//   deno run -A scripts/investigate/profile.ts --runtime=deno --variant=omninet --workload=churn
 //     [--compare=node_net,raw] [--top=25] [--interval=100] [--scale=1] [--full-plan]
 //
 // --compare profiles the other variants the same way and prints µs per operation side by
@@ -14,8 +14,8 @@
 // the top functions by self and by inclusive time.
 import { join } from "node:path";
 import { root } from "../_runtimes.ts";
-import type { Plan, Workload } from "./_impl.ts";
-import { WORKLOADS } from "./_impl.ts";
+import type { Plan, Workload } from "../bench/_impl.ts";
+import { WORKLOADS } from "../bench/_impl.ts";
 import { cdp, readUntil } from "./_cdp.ts";
 
 const MiB = 1 << 20;
@@ -26,7 +26,7 @@ const BINS = {
 };
 type Rt = keyof typeof BINS;
 
-/** The benchmark's own full plan (every workload at full size, as `run.ts` runs them). */
+/** The benchmark's own full plan (every workload at full size, as `scripts/bench/run.ts` runs them). */
 function fullPlan(): Plan {
   return {
     bulk: { total: 512 * MiB, chunk: 64 * 1024, warm: 32 * MiB },
