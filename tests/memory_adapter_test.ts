@@ -270,10 +270,10 @@ test("two networks are isolated: a port bound in one is refused in the other", a
 
 test("lookup: localhost is 127.0.0.1 (::1 for family 6), literals resolve to themselves, others ENOTFOUND", async () => {
   const adapter = createMemoryAdapter();
-  assert.equal(await adapter.lookup("localhost", { family: 0, hints: 0 }), [{ address: "127.0.0.1", family: 4 }]);
-  assert.equal(await adapter.lookup("localhost", { family: 6, hints: 0 }), [{ address: "::1", family: 6 }]);
-  assert.equal(await adapter.lookup("::1", { family: 0, hints: 0 }), [{ address: "::1", family: 6 }]);
-  const err = await adapter.lookup("nosuch.test", { family: 0, hints: 0 }).then(() => undefined, (e) => e);
+  assert.equal(await adapter.lookup("localhost", { family: 0, hints: {} }), [{ address: "127.0.0.1", family: 4 }]);
+  assert.equal(await adapter.lookup("localhost", { family: 6, hints: {} }), [{ address: "::1", family: 6 }]);
+  assert.equal(await adapter.lookup("::1", { family: 0, hints: {} }), [{ address: "::1", family: 6 }]);
+  const err = await adapter.lookup("nosuch.test", { family: 0, hints: {} }).then(() => undefined, (e) => e);
   const fields = { name: "Error", message: "getaddrinfo ENOTFOUND nosuch.test", code: "ENOTFOUND", errno: -3008 };
   assert.equal(errorFields(err), { ...fields, syscall: "getaddrinfo", hostname: "nosuch.test" });
   const net = createNet(adapter);
