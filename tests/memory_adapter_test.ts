@@ -289,4 +289,26 @@ test("lookup: localhost is 127.0.0.1 (::1 for family 6), literals resolve to the
   await close(server);
 });
 
+test("the core warns through the adapter: setTimeout(2 ** 31) gives emitWarning a TimeoutOverflowWarning", () => {
+  const warnings: [string, string][] = [];
+  const net = createNet(createMemoryAdapter({ emitWarning: (message, { type }) => warnings.push([type, message]) }));
+  const socket = new net.Socket();
+  socket.setTimeout(2 ** 31);
+  socket.destroy();
+  const message = "2147483648 does not fit into a 32-bit signed integer.\nTimer duration was truncated to 2147483647.";
+  assert.equal(warnings, [["TimeoutOverflowWarning", message]]);
+});
+
+test("a user's numeric hints are read with the adapter's lookupFlags: unknown bits throw ERR_INVALID_ARG_VALUE", () => {
+  const net = createNet(createMemoryAdapter({ lookupFlags: { addrconfig: 64, v4mapped: 16, all: 32 } }));
+  // Deno's numbering: 64 | 16 is ADDRCONFIG | V4MAPPED there, and accepted.
+  const ok = track(net.connect({ port: 9, host: "localhost", hints: 64 | 16 }));
+  ok.destroy();
+  assert.throws(
+    () => net.connect({ port: 9, host: "localhost", hints: 8 }),
+    (e: Error & { code?: string }) =>
+      e.code === "ERR_INVALID_ARG_VALUE" && e.message === "The argument 'hints' is invalid. Received 8",
+  );
+});
+
 test.run();
