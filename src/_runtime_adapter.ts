@@ -45,6 +45,10 @@ export const runtimeAdapterProxy: Required<RuntimeAdapter> = {
   get capabilities() {
     return runtimeAdapter().capabilities;
   },
+  get platform() {
+    return runtimeAdapter().platform;
+  },
+  emitWarning: (message, options) => runtimeAdapter().emitWarning(message, options),
   connect: (options, sink) => runtimeAdapter().connect(options, sink),
   listen: (options, sink) => runtimeAdapter().listen(options, sink),
   lookup: (hostname, options) => runtimeAdapter().lookup(hostname, options),

@@ -11,9 +11,12 @@
  * - `close()` is idempotent and leads to exactly one `onClose()`.
  * - Every connection, connected or accepted, starts with Node's socket defaults:
  *   TCP_NODELAY off (Nagle on) and keep-alive off. The core turns them on when asked.
- * - Errors are Node-shaped system errors (see `src/errors.ts`, `systemError`): `code`,
- *   `errno`, `syscall`, plus `address`/`port` where they apply. What the adapter cannot
- *   map becomes `UNKNOWN` with the original error as `cause`.
+ * - Errors are Node-shaped system errors (see `src/errors/system_errors.ts`, `systemError`):
+ *   `code`, `errno` (from the adapter's {@link PlatformFacts}), `syscall`, plus
+ *   `address`/`port` where they apply. What the adapter cannot map becomes `UNKNOWN` with
+ *   the original error as `cause`.
+ * - Platform facts (errno numbers, getaddrinfo flag values, the OS's defaults) and the
+ *   process's warning channel come from the adapter: the core reads no runtime global.
  *
  * @module
  */
@@ -194,12 +197,57 @@ export interface LookupAddress {
   family: 4 | 6;
 }
 
+/**
+ * getaddrinfo hints by name (Node's `dns.ADDRCONFIG`, `dns.V4MAPPED`, `dns.ALL`); each
+ * adapter passes them on as its runtime's lookup takes them. An absent name is off.
+ */
+export interface LookupHints {
+  /** `AI_ADDRCONFIG`: only the families this host has an address of. */
+  addrconfig?: boolean;
+  /** `AI_V4MAPPED`: IPv4-mapped IPv6 addresses when family 6 finds no IPv6 one. */
+  v4mapped?: boolean;
+  /** `AI_ALL`: with `v4mapped`, the IPv6 and the IPv4-mapped addresses. */
+  all?: boolean;
+}
+
 /** Options for the adapter's name resolution. */
 export interface LookupOptions {
   /** 0 for any, 4 or 6. */
   family: 0 | 4 | 6;
-  /** getaddrinfo hints (Node's `dns.ADDRCONFIG` …), 0 for none. */
-  hints: number;
+  /** getaddrinfo hints by name; `{}` for none. */
+  hints: LookupHints;
+}
+
+/** The numbers a runtime's `node:dns` gives its getaddrinfo hints. */
+export interface LookupFlags {
+  /** `dns.ADDRCONFIG` (Node on Linux: 32; Deno: 64). */
+  readonly addrconfig: number;
+  /** `dns.V4MAPPED` (Node on Linux: 8). */
+  readonly v4mapped: number;
+  /** `dns.ALL` (Node on Linux: 16). */
+  readonly all: number;
+}
+
+/** What the core must know of the OS and runtime below an adapter and may not guess. */
+export interface PlatformFacts {
+  /**
+   * Node's `errno` for a system error code on this platform (negative, as in
+   * `util.getSystemErrorMap()`: `ECONNREFUSED` is -111 on Linux, -61 on macOS), or
+   * undefined for a code the platform does not have. `UNKNOWN` always has one.
+   */
+  errno(code: string): number | undefined;
+  /** The runtime's `dns.ADDRCONFIG` …: a user's numeric `hints` is read with these. */
+  readonly lookupFlags: LookupFlags;
+  /** The hints of a connect without a family: Node's `dns.ADDRCONFIG`, none on Windows. */
+  readonly defaultLookupHints: LookupHints;
+}
+
+/** What a warning is, as `process.emitWarning(message, { type, code })` takes it. */
+export interface WarningOptions {
+  /** The warning's name (`"UnsupportedWarning"`, `"TimeoutOverflowWarning"` …). */
+  type: string;
+  /** A code to tell the warning by (`"OMNINET_KEEPALIVE_DELAY"`). */
+  code?: string;
 }
 
 /** One runtime's raw TCP and Unix-socket handles, translated to the shape above. */
@@ -208,6 +256,13 @@ export interface RuntimeAdapter {
   readonly name: string;
   /** What this runtime can do. */
   readonly capabilities: Capabilities;
+  /** Facts of the OS and runtime: errno numbers, getaddrinfo flags and defaults. */
+  readonly platform: PlatformFacts;
+  /**
+   * Report a process warning, as Node's `process.emitWarning` does (printed once to
+   * stderr, a `'warning'` event on `process`). The core warns only through this.
+   */
+  emitWarning(message: string, options: WarningOptions): void;
   /** Open an outgoing connection; `sink.onConnect` or `sink.onError` follows. */
   connect(options: ConnectOptions, sink: ConnSink): RawConn;
   /** Bind and listen; `sink.onListening` or `sink.onError` follows. */

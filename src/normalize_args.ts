@@ -7,7 +7,8 @@ export type NormalizedArgs = [Record<string, unknown>, ((...args: unknown[]) => 
   [kNormalized]?: true;
 };
 
-function toNumber(x: unknown): number | false {
+/** Node's `toNumber` in net.js: `Number(x)` when non-negative, else false. */
+export function toNumber(x: unknown): number | false {
   const n = Number(x);
   return n >= 0 ? n : false;
 }

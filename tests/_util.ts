@@ -285,6 +285,8 @@ export function netWith(patch: (base: RuntimeAdapter) => Partial<RuntimeAdapter>
   const wrapped: RuntimeAdapter = {
     name: base.name,
     capabilities: base.capabilities,
+    platform: base.platform,
+    emitWarning: (message, options) => base.emitWarning(message, options),
     connect: (options, sink) => base.connect(options, sink),
     listen: (options, sink) => base.listen(options, sink),
     lookup: (hostname, options) => base.lookup(hostname, options),

@@ -270,10 +270,10 @@ test("two networks are isolated: a port bound in one is refused in the other", a
 
 test("lookup: localhost is 127.0.0.1 (::1 for family 6), literals resolve to themselves, others ENOTFOUND", async () => {
   const adapter = createMemoryAdapter();
-  assert.equal(await adapter.lookup("localhost", { family: 0, hints: 0 }), [{ address: "127.0.0.1", family: 4 }]);
-  assert.equal(await adapter.lookup("localhost", { family: 6, hints: 0 }), [{ address: "::1", family: 6 }]);
-  assert.equal(await adapter.lookup("::1", { family: 0, hints: 0 }), [{ address: "::1", family: 6 }]);
-  const err = await adapter.lookup("nosuch.test", { family: 0, hints: 0 }).then(() => undefined, (e) => e);
+  assert.equal(await adapter.lookup("localhost", { family: 0, hints: {} }), [{ address: "127.0.0.1", family: 4 }]);
+  assert.equal(await adapter.lookup("localhost", { family: 6, hints: {} }), [{ address: "::1", family: 6 }]);
+  assert.equal(await adapter.lookup("::1", { family: 0, hints: {} }), [{ address: "::1", family: 6 }]);
+  const err = await adapter.lookup("nosuch.test", { family: 0, hints: {} }).then(() => undefined, (e) => e);
   const fields = { name: "Error", message: "getaddrinfo ENOTFOUND nosuch.test", code: "ENOTFOUND", errno: -3008 };
   assert.equal(errorFields(err), { ...fields, syscall: "getaddrinfo", hostname: "nosuch.test" });
   const net = createNet(adapter);
@@ -287,6 +287,28 @@ test("lookup: localhost is 127.0.0.1 (::1 for family 6), literals resolve to the
   assert.equal(errorFields(await nextError(lost)), { ...fields, syscall: "getaddrinfo", hostname: "nosuch.test" });
   client.destroy();
   await close(server);
+});
+
+test("the core warns through the adapter: setTimeout(2 ** 31) gives emitWarning a TimeoutOverflowWarning", () => {
+  const warnings: [string, string][] = [];
+  const net = createNet(createMemoryAdapter({ emitWarning: (message, { type }) => warnings.push([type, message]) }));
+  const socket = new net.Socket();
+  socket.setTimeout(2 ** 31);
+  socket.destroy();
+  const message = "2147483648 does not fit into a 32-bit signed integer.\nTimer duration was truncated to 2147483647.";
+  assert.equal(warnings, [["TimeoutOverflowWarning", message]]);
+});
+
+test("a user's numeric hints are read with the adapter's lookupFlags: unknown bits throw ERR_INVALID_ARG_VALUE", () => {
+  const net = createNet(createMemoryAdapter({ lookupFlags: { addrconfig: 64, v4mapped: 16, all: 32 } }));
+  // Deno's numbering: 64 | 16 is ADDRCONFIG | V4MAPPED there, and accepted.
+  const ok = track(net.connect({ port: 9, host: "localhost", hints: 64 | 16 }));
+  ok.destroy();
+  assert.throws(
+    () => net.connect({ port: 9, host: "localhost", hints: 8 }),
+    (e: Error & { code?: string }) =>
+      e.code === "ERR_INVALID_ARG_VALUE" && e.message === "The argument 'hints' is invalid. Received 8",
+  );
 });
 
 test.run();

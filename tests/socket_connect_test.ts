@@ -11,6 +11,7 @@ import net, {
   type Socket,
   type SocketConnectOpts,
 } from "../mod.ts";
+import dns from "node:dns";
 import process from "node:process";
 import type { LookupOptions } from "../src/contract.ts";
 import { close, hangingConn, listen, netWith, once, spyConn, sweep, thrown, trace, track, within } from "./_util.ts";
@@ -18,7 +19,8 @@ import { close, hangingConn, listen, netWith, once, spyConn, sweep, thrown, trac
 const test = suite("Socket connect");
 test.after.each(sweep);
 
-const ADDRCONFIG = process.platform === "linux" ? 32 : 1024;
+/** Node's default hints for a connect without a family, by name as the adapter gets them. */
+const defaultHints = process.platform === "win32" ? {} : { addrconfig: true };
 
 /** A lookup answering ::1 first, then 127.0.0.1 (asynchronously, as dns.lookup does). */
 const sixThenFour: SocketConnectOpts["lookup"] = (_host, _options, cb) =>
@@ -49,13 +51,52 @@ test("an IP literal skips lookup; a name goes through the adapter's lookup with 
   await once(named, "close");
   // (trace() shows the null error as "…")
   assert.equal(namedLog, ["lookup(…,127.0.0.1,4,localhost)", "connect", "close(false)"]);
-  assert.equal(lookups, [["localhost", { family: 4, hints: 0 }]]);
+  assert.equal(lookups, [["localhost", { family: 4, hints: {} }]]);
 
   lookups.length = 0;
   const any = track(api.connect({ port, host: "localhost" }));
   any.resume();
   await once(any, "close");
-  assert.equal(lookups, [["localhost", { family: 0, hints: ADDRCONFIG }]]);
+  assert.equal(lookups, [["localhost", { family: 0, hints: defaultHints }]]);
+  await close(server);
+});
+
+test("connect({ hints: dns.ADDRCONFIG | dns.V4MAPPED }) with the runtime's own dns constants connects", async () => {
+  const lookups: LookupOptions[] = [];
+  const api = netWith((base) => ({
+    lookup: (host, options) => (lookups.push(options), base.lookup(host, options)),
+  }));
+  const server = track(net.createServer((s) => s.end()));
+  const port = await listen(server);
+  const socket = track(api.connect({ port, host: "localhost", family: 4, hints: dns.ADDRCONFIG | dns.V4MAPPED }));
+  const log = trace(socket, ["connect", "close"]);
+  socket.resume();
+  await once(socket, "close");
+  assert.equal(log, ["connect", "close(false)"]);
+  assert.equal(lookups, [{ family: 4, hints: { addrconfig: true, v4mapped: true } }]);
+  // Every known bit together; the default api too.
+  const all = track(net.connect({ port, host: "localhost", hints: dns.ADDRCONFIG | dns.V4MAPPED | dns.ALL }));
+  all.resume();
+  await once(all, "close");
+  await close(server);
+});
+
+test("a user lookup gets Node's default hints as the runtime's dns.ADDRCONFIG", async () => {
+  const seen: unknown[] = [];
+  const server = track(net.createServer((s) => s.end()));
+  const port = await listen(server);
+  const socket = track(net.connect({
+    port,
+    host: "localhost",
+    lookup: (_host, options, cb) => {
+      seen.push(options.hints);
+      if (options.all) cb(null, [{ address: "127.0.0.1", family: 4 }]);
+      else cb(null, "127.0.0.1", 4);
+    },
+  }));
+  socket.resume();
+  await once(socket, "close");
+  assert.equal(seen, [process.platform === "win32" ? 0 : dns.ADDRCONFIG]);
   await close(server);
 });
 

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { errnoOf, systemError, uvSystemError } from "../../src/errors/system_errors.ts";
+import { canceledError as canceled, errnoOf, systemError } from "../../src/errors/system_errors.ts";
+import { runtimePlatform as platform } from "../_shared/runtime_platform.ts";
 
 /**
  * Bun's codes that are not Node's. The `DNS_*` codes come from Bun's getaddrinfo backend,
@@ -29,14 +30,12 @@ const bunCodes: Readonly<Record<string, string>> = {
   DNS_ECANCELLED: "EAI_CANCELED",
 };
 
-const unknownErrno = errnoOf("UNKNOWN");
-
 /** The Node code a Bun error stands for, or `"UNKNOWN"`. */
 export function nodeCodeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return "UNKNOWN";
   const mapped = bunCodes[code] ?? code;
-  if (mapped === "UNKNOWN" || errnoOf(mapped) !== unknownErrno) return mapped;
+  if (platform.errno(mapped) !== undefined) return mapped;
   return "UNKNOWN";
 }
 
@@ -47,7 +46,8 @@ function isNodeShaped(err: unknown): err is Error {
   if (typeof code !== "string") return false;
   if (code.startsWith("ERR_")) return true;
   // Bun's own say `Failed to connect`; ours start as Node's do, `connect ECONNREFUSED …`.
-  return typeof syscall === "string" && errno === errnoOf(code) && err.message.startsWith(`${syscall} ${code}`);
+  return typeof syscall === "string" && errno === errnoOf(platform, code) &&
+    err.message.startsWith(`${syscall} ${code}`);
 }
 
 /** The endpoint a system error names. */
@@ -63,7 +63,7 @@ export interface Endpoint {
 export function fromBunError(err: unknown, syscall: string, endpoint: Endpoint = {}): Error {
   if (isNodeShaped(err)) return err;
   const code = nodeCodeOf(err);
-  return systemError(code, syscall, { ...endpoint, cause: code === "UNKNOWN" ? err : undefined });
+  return systemError(platform, code, syscall, { ...endpoint, cause: code === "UNKNOWN" ? err : undefined });
 }
 
 /**
@@ -89,30 +89,21 @@ export function connectError(err: unknown, target: Endpoint, local?: Endpoint): 
   return fromBunError(err, "connect", target);
 }
 
-/**
- * A listen (bind) error as Node reports it: `listen EADDRINUSE: address already in use
- * 127.0.0.1:8000`. Unix paths carry `port: -1` as Node's do, and a missing directory is
- * EACCES there because libuv's `uv_pipe_bind` turns ENOENT into EACCES.
- */
-export function listenError(err: unknown, address: string, port: number): Error {
-  if (isNodeShaped(err)) return err;
-  let code = nodeCodeOf(err);
-  if (port === -1 && code === "ENOENT") code = "EACCES";
-  return uvSystemError(code, "listen", { address, port, cause: code === "UNKNOWN" ? err : undefined });
-}
-
 /** `getaddrinfo ENOTFOUND host`, with Node's errno (-3008) instead of Bun's (4). */
 export function lookupError(err: unknown, hostname: string): unknown {
   const bunCode = (err as { code?: unknown } | null)?.code;
   // Bun's argument errors (flags it rejects) travel as they are.
   if (typeof bunCode !== "string" || bunCode.startsWith("ERR_")) return err;
   const code = nodeCodeOf(err);
-  return systemError(code, "getaddrinfo", { hostname, cause: code === "UNKNOWN" ? err : undefined });
+  return systemError(platform, code, "getaddrinfo", { hostname, cause: code === "UNKNOWN" ? err : undefined });
 }
 
 /** A write Bun refused (`write()` returned -1: the socket is closed or shut down). */
 export function brokenPipeError(syscall = "write"): Error {
-  return systemError("EPIPE", syscall);
+  return systemError(platform, "EPIPE", syscall);
 }
 
-export { canceledError } from "../../src/errors/system_errors.ts";
+/** An operation the close of its handle cancelled (`write ECANCELED`). */
+export function canceledError(syscall: string): Error {
+  return canceled(platform, syscall);
+}

@@ -2,11 +2,13 @@
 // throws a bind error at once), report listening or the error asynchronously, then hand
 // each accepted socket to the core, not yet read (what arrives first is held).
 import { chmodSync } from "node:fs";
+import { familyOf } from "../_shared/address.ts";
+import { pipeMode } from "../_shared/pipe.ts";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { bunApi, type BunListener, type BunListenOptions, type BunSocket } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
 import { deliver, rethrow } from "./_util.ts";
-import { fromBunError, listenError } from "./errors.ts";
+import { fromBunError } from "./errors.ts";
 
 /** Wraps one Bun listener. */
 export class BunRawListener implements RawListener {
@@ -56,7 +58,8 @@ export class BunRawListener implements RawListener {
     try {
       listener = bunApi().listen(bunOptions);
     } catch (err) {
-      const error = listenError(err, pipe ? options.path : options.host, pipe ? -1 : options.port);
+      // The core gives it Node's listen form (src/errors/system_errors.ts, listenError).
+      const error = fromBunError(err, "listen");
       queueMicrotask(() => {
         if (!this.#closed) deliver(() => this.#sink.onError(error));
       });
@@ -64,7 +67,7 @@ export class BunRawListener implements RawListener {
     }
     if (pipe && (options.readableAll || options.writableAll)) {
       try {
-        chmodPipe(options.path, options.readableAll, options.writableAll);
+        chmodSync(options.path, pipeMode(options.readableAll, options.writableAll));
       } catch (err) {
         listener.stop(true);
         const error = fromBunError(err, "uv_pipe_chmod"); // Node: `uv_pipe_chmod EPERM`
@@ -116,13 +119,5 @@ function addressOf(listener: BunListener): RawAddress | undefined {
   const address = typeof out.address === "string" ? out.address : listener.hostname;
   const port = typeof out.port === "number" ? out.port : listener.port;
   if (address === undefined || port === undefined) return undefined;
-  return { address, family: address.includes(":") ? "IPv6" : "IPv4", port };
-}
-
-/** `uv_pipe_chmod` as in Node 24: the mode becomes exactly r and/or w for everyone. */
-function chmodPipe(path: string, readable: boolean, writable: boolean): void {
-  let mode = 0;
-  if (readable) mode |= 0o444;
-  if (writable) mode |= 0o222;
-  chmodSync(path, mode);
+  return { address, family: familyOf(address), port };
 }

@@ -37,6 +37,7 @@ import type {
 import { bunApi } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
 import { lookupError } from "./errors.ts";
+import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { BunRawListener } from "./listener.ts";
 
 const capabilities: Capabilities = {
@@ -75,7 +76,7 @@ async function lookup(hostname: string, options: LookupOptions): Promise<LookupA
   try {
     results = await bunApi().dns.lookup(hostname, {
       family: options.family,
-      flags: options.hints,
+      flags: runtimeHints(options.hints),
       socketType: "tcp",
       backend: "system",
     });
@@ -95,4 +96,12 @@ async function lookup(hostname: string, options: LookupOptions): Promise<LookupA
  * console.log(adapter.capabilities.reset); // true: socket.terminate() sends RST
  * ```
  */
-export const adapter: RuntimeAdapter = { name: "bun", capabilities, connect, listen, lookup };
+export const adapter: RuntimeAdapter = {
+  name: "bun",
+  capabilities,
+  platform: runtimePlatform,
+  emitWarning,
+  connect,
+  listen,
+  lookup,
+};

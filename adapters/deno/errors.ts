@@ -7,13 +7,14 @@
  *
  * @module
  */
-import { errnoOf, systemError, uvSystemError } from "../../src/errors/system_errors.ts";
+import { canceledError as canceled, systemError } from "../../src/errors/system_errors.ts";
+import { runtimePlatform as platform } from "../_shared/runtime_platform.ts";
 import { denoApi } from "./_deno_api.ts";
 
 /**
  * `Deno.errors` classes and the Node code each stands for, used when an error has no
  * `code`. Only classes that stand for exactly one errno are listed: `PermissionDenied`
- * is EACCES or EPERM, `IsADirectory`/`FilesystemLoop` have no errno in src/errors.ts,
+ * is EACCES or EPERM, `IsADirectory`/`FilesystemLoop` are no socket errors,
  * `WriteZero`/`UnexpectedEof`/`Busy`/`NotSupported`/`InvalidData` none in Node, so those
  * become `UNKNOWN` unless Deno's `code` says more. `BadResource` is Deno's closed or
  * invalid resource id (Node's EBADF); `NotCapable` is Deno's permission system refusing
@@ -39,11 +40,9 @@ const codeOfClass: readonly (readonly [string, string])[] = [
   ["NotCapable", "EPERM"],
 ];
 
-const unknownErrno = errnoOf("UNKNOWN");
-
-/** Whether src/errors.ts knows the code's errno (else the code cannot be reported). */
+/** Whether the platform has an errno for the code (else the code cannot be reported). */
 function known(code: string): boolean {
-  return code === "UNKNOWN" || errnoOf(code) !== unknownErrno;
+  return platform.errno(code) !== undefined;
 }
 
 /** The Node code a Deno error stands for, or `"UNKNOWN"`. */
@@ -86,19 +85,19 @@ export function fromDenoError(
 ): Error {
   if (isNodeShaped(err)) return err;
   const code = nodeCodeOf(err);
-  return systemError(code, syscall, { ...endpoint, cause: keepsCause(err, code) ? err : undefined });
+  return systemError(platform, code, syscall, { ...endpoint, cause: keepsCause(err, code) ? err : undefined });
 }
 
 /**
- * A listen (bind) error as Node reports it: `listen EADDRINUSE: address already in use
- * 127.0.0.1:8000`. Unix paths carry `port: -1` as Node's do, and a missing directory is
- * EACCES there because libuv's `uv_pipe_bind` turns ENOENT into EACCES.
+ * `getaddrinfo ENOTFOUND host`, rebuilt from Deno's node:dns error so `errno` is the
+ * platform's.
  */
-export function listenError(err: unknown, address: string, port: number): Error {
-  if (isNodeShaped(err)) return err;
-  let code = nodeCodeOf(err);
-  if (port === -1 && code === "ENOENT") code = "EACCES";
-  return uvSystemError(code, "listen", { address, port, cause: keepsCause(err, code) ? err : undefined });
+export function lookupError(err: unknown, hostname: string): Error {
+  const code = nodeCodeOf(err);
+  return systemError(platform, code, "getaddrinfo", { hostname, cause: code === "UNKNOWN" ? err : undefined });
 }
 
-export { canceledError } from "../../src/errors/system_errors.ts";
+/** An operation the close of its handle cancelled (`write ECANCELED`). */
+export function canceledError(syscall: string): Error {
+  return canceled(platform, syscall);
+}

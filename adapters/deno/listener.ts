@@ -5,8 +5,9 @@ import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors/errors.ts"
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { denoApi, type DenoListener, hasUnstableNet } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
+import { pipeMode } from "../_shared/pipe.ts";
 import { deliver, rethrow, toRawAddress } from "./_util.ts";
-import { fromDenoError, listenError } from "./errors.ts";
+import { fromDenoError } from "./errors.ts";
 
 /** Wraps one Deno listener. */
 export class DenoRawListener implements RawListener {
@@ -23,14 +24,12 @@ export class DenoRawListener implements RawListener {
 
   /** Bind now; `onListening` or `onError` follows asynchronously. */
   listen(options: ListenOptions): void {
-    const pipe = "path" in options;
-    const address = pipe ? options.path : options.host;
-    const port = pipe ? -1 : options.port;
     let listener: DenoListener;
     try {
       listener = bind(options);
     } catch (err) {
-      const error = listenError(err, address, port);
+      // The core gives it Node's listen form (src/errors/system_errors.ts, listenError).
+      const error = fromDenoError(err, "listen");
       queueMicrotask(() => {
         if (this.#closed === null) deliver(() => this.#sink.onError(error));
       });
@@ -122,7 +121,7 @@ function bind(options: ListenOptions): DenoListener {
     const listener = deno.listen({ transport: "unix", path: options.path });
     if (options.readableAll || options.writableAll) {
       try {
-        chmodPipe(options.path, options.readableAll, options.writableAll);
+        deno.chmodSync(options.path, pipeMode(options.readableAll, options.writableAll));
       } catch (err) {
         listener.close();
         throw fromDenoError(err, "uv_pipe_chmod"); // Node: `uv_pipe_chmod EPERM`
@@ -142,13 +141,4 @@ function bind(options: ListenOptions): DenoListener {
     tcpBacklog: options.backlog,
     ...(options.reusePort ? { reusePort: true } : {}),
   });
-}
-
-/** `uv_pipe_chmod` as in Node 24: the mode becomes exactly r and/or w for everyone. */
-function chmodPipe(path: string, readable: boolean, writable: boolean): void {
-  const deno = denoApi();
-  let mode = 0;
-  if (readable) mode |= 0o444;
-  if (writable) mode |= 0o222;
-  deno.chmodSync(path, mode);
 }

@@ -21,7 +21,6 @@
  * @module
  */
 import { lookup as dnsLookup } from "node:dns";
-import { systemError } from "../../src/errors/system_errors.ts";
 import type {
   Capabilities,
   ConnectOptions,
@@ -36,7 +35,8 @@ import type {
 } from "../../src/contract.ts";
 import { hasUnstableNet } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
-import { nodeCodeOf } from "./errors.ts";
+import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
+import { lookupError } from "./errors.ts";
 import { DenoRawListener } from "./listener.ts";
 
 let capabilities: Capabilities | undefined;
@@ -79,17 +79,15 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
       else resolve(addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
     };
     try {
-      dnsLookup(hostname, { all: true, family: options.family, hints: options.hints, order: "verbatim" }, done);
+      dnsLookup(
+        hostname,
+        { all: true, family: options.family, hints: runtimeHints(options.hints), order: "verbatim" },
+        done,
+      );
     } catch (err) {
       reject(err); // Deno's argument validation (hints it does not know): an ERR_* error
     }
   });
-}
-
-/** `getaddrinfo ENOTFOUND host`, rebuilt so `errno` is the one src/errors.ts gives. */
-function lookupError(err: NodeJS.ErrnoException, hostname: string): Error {
-  const code = nodeCodeOf(err);
-  return systemError(code, "getaddrinfo", { hostname, cause: code === "UNKNOWN" ? err : undefined });
 }
 
 /**
@@ -107,6 +105,8 @@ export const adapter: RuntimeAdapter = {
   get capabilities(): Capabilities {
     return capabilitiesOf();
   },
+  platform: runtimePlatform,
+  emitWarning,
   connect,
   listen,
   lookup,

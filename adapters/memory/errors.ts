@@ -2,13 +2,27 @@
  * The memory adapter's errors: every failure its virtual network reports, built as Node
  * builds the real ones (`connect ECONNREFUSED 127.0.0.1:9`, `listen EADDRINUSE: address
  * already in use 127.0.0.1:8080`, `getaddrinfo ENOTFOUND example.test`), so code
- * written against real sockets sees the same `code`, `errno`, `syscall` and message;
- * and {@link deliver}, which keeps an exception thrown by the core's callbacks from
+ * written against real sockets sees the same `code`, `errno` (Linux's) `syscall` and
+ * message; and `deliver`, which keeps an exception thrown by the core's callbacks from
  * passing for one of ours.
  *
  * @module
  */
-import { canceledError, type SystemError, systemError, uvSystemError } from "../../src/errors/system_errors.ts";
+import {
+  canceledError as canceled,
+  type SystemError,
+  systemError as build,
+  type SystemErrorDetails,
+  uvSystemError,
+} from "../../src/errors/system_errors.ts";
+import { linuxPlatform as platform } from "../_shared/linux_platform.ts";
+
+export { deliver } from "../_shared/deliver.ts";
+
+/** A system error with Linux's errno: the memory network is Linux loopback. */
+function systemError(code: string, syscall: string, details?: SystemErrorDetails): SystemError {
+  return build(platform, code, syscall, details);
+}
 
 /**
  * Nothing listens on the TCP endpoint: `connect ECONNREFUSED 127.0.0.1:9`.
@@ -47,7 +61,7 @@ export function noSuchPath(path: string): SystemError {
  * ```
  */
 export function listenInUse(address: string, port: number): SystemError {
-  return uvSystemError("EADDRINUSE", "listen", { address, port });
+  return uvSystemError(platform, "EADDRINUSE", "listen", { address, port });
 }
 
 /**
@@ -118,18 +132,15 @@ export function brokenPipe(): SystemError {
   return systemError("EPIPE", "write");
 }
 
-export { canceledError };
-
 /**
- * Call into the core. An exception there (a user's listener threw) is rethrown from a
- * fresh microtask, as an uncaught error, instead of breaking the network's bookkeeping.
+ * An operation the close of its handle cancelled: `write ECANCELED`.
+ *
+ * @example
+ * ```ts
+ * import { canceledError } from "./errors.ts";
+ * canceledError("write").message; // "write ECANCELED"
+ * ```
  */
-export function deliver(call: () => void): void {
-  try {
-    call();
-  } catch (err) {
-    queueMicrotask(() => {
-      throw err;
-    });
-  }
+export function canceledError(syscall: string): SystemError {
+  return canceled(platform, syscall);
 }

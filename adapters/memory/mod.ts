@@ -43,17 +43,37 @@ import type {
   ListenerSink,
   ListenOptions,
   LookupAddress,
+  LookupFlags,
   LookupOptions,
   RawConn,
   RawListener,
   RuntimeAdapter,
   TcpConnectOptions,
+  WarningOptions,
 } from "../../src/contract.ts";
+import { linuxPlatform } from "../_shared/linux_platform.ts";
 import { MemoryConn } from "./conn.ts";
 import { connectionRefused, hostNotFound, noFreePort, noSuchPath } from "./errors.ts";
 import { canonicalIP, MemoryListener, MemoryNetwork } from "./listener.ts";
 
 export { KERNEL_BUFFER } from "./conn.ts";
+
+/** Options of {@link createMemoryAdapter}. */
+export interface MemoryAdapterOptions {
+  /**
+   * Where the core's warnings go (`TimeoutOverflowWarning` …). The memory adapter reaches
+   * no runtime global, so it does not call `process.emitWarning` itself.
+   * @default printing `Type: message` with `console.warn`
+   */
+  emitWarning?: (message: string, options: WarningOptions) => void;
+  /**
+   * The numbers a user's numeric `hints` is read with: pass the running runtime's
+   * `dns.ADDRCONFIG`, `dns.V4MAPPED`, `dns.ALL` where they are not Linux's (Deno's are
+   * not). The memory adapter imports no `node:dns` to find them itself.
+   * @default Node's on Linux (`{ addrconfig: 32, v4mapped: 8, all: 16 }`)
+   */
+  lookupFlags?: LookupFlags;
+}
 
 /** A {@link RuntimeAdapter} over one isolated in-process network. */
 export interface MemoryAdapter extends RuntimeAdapter {
@@ -89,11 +109,14 @@ const capabilities: Capabilities = Object.freeze({
  * // "connect ECONNREFUSED 127.0.0.1:8080"
  * ```
  */
-export function createMemoryAdapter(): MemoryAdapter {
+export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter {
   const network = new MemoryNetwork();
   return {
     name: "memory",
     capabilities,
+    // The network behaves as Linux loopback: Linux's errno numbers and getaddrinfo flags.
+    platform: options.lookupFlags ? { ...linuxPlatform, lookupFlags: options.lookupFlags } : linuxPlatform,
+    emitWarning: options.emitWarning ?? printWarning,
     connect(options: ConnectOptions, sink: ConnSink): RawConn {
       const conn = new MemoryConn(sink);
       setImmediate(() => route(network, conn, options));
@@ -104,6 +127,10 @@ export function createMemoryAdapter(): MemoryAdapter {
     },
     lookup,
   };
+}
+
+function printWarning(message: string, options: WarningOptions): void {
+  console.warn(`${options.type}: ${message}`);
 }
 
 /** Complete a connect attempt on the network's own turn. */

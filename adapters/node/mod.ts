@@ -19,6 +19,8 @@ import type {
   RawListener,
   RuntimeAdapter,
 } from "../../src/contract.ts";
+import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
+import { pipeMode } from "../_shared/pipe.ts";
 import { NodeConn } from "./conn.ts";
 import { forwardListenerEvents, NodeListener } from "./listener.ts";
 
@@ -60,7 +62,7 @@ function listen(options: ListenOptions, sink: ListenerSink): RawListener {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   if ("path" in options && (options.readableAll || options.writableAll)) {
     // Node 24 sets the socket's mode exactly; older libuv only adds bits. Follow Node 24.
-    const mode = (options.readableAll ? 0o444 : 0) | (options.writableAll ? 0o222 : 0);
+    const mode = pipeMode(options.readableAll, options.writableAll);
     server.once("listening", () => chmodSync(options.path, mode));
   }
   forwardListenerEvents(server, sink, (socket) => new NodeConn(socket));
@@ -86,7 +88,7 @@ function listen(options: ListenOptions, sink: ListenerSink): RawListener {
 
 function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, family: options.family, hints: options.hints }, (err, addresses) => {
+    dnsLookup(hostname, { all: true, family: options.family, hints: runtimeHints(options.hints) }, (err, addresses) => {
       if (err) reject(err);
       else resolve(addresses.map((a) => ({ address: a.address, family: a.family as 4 | 6 })));
     });
@@ -94,4 +96,12 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
 }
 
 /** omninet's adapter for Node (`node:net`). */
-export const adapter: RuntimeAdapter = { name: "node", capabilities, connect, listen, lookup };
+export const adapter: RuntimeAdapter = {
+  name: "node",
+  capabilities,
+  platform: runtimePlatform,
+  emitWarning,
+  connect,
+  listen,
+  lookup,
+};

@@ -1,98 +1,20 @@
 /**
  * System errors as Node reports them (`connect ECONNREFUSED 127.0.0.1:9`, `listen
  * EADDRINUSE: address already in use …`): `errno` for the platform, `code`, `syscall`,
- * `address`, `port`; the adapters build theirs with these.
+ * `address`, `port`; the adapters build theirs with these. The `errno` numbers are the
+ * adapter's ({@link PlatformFacts.errno}): every builder takes them as its first argument.
  *
  * @module
  */
 
-// libuv error numbers as Node reports them in `errno` (negated POSIX errno; EAI_* are uv's
-// own). Linux values, with the macOS differences below.
-const linuxErrno: Record<string, number> = {
-  EPERM: -1,
-  ENOENT: -2,
-  EINTR: -4,
-  EIO: -5,
-  EBADF: -9,
-  EAGAIN: -11,
-  ENOMEM: -12,
-  EACCES: -13,
-  EEXIST: -17,
-  ENOTDIR: -20,
-  EISDIR: -21,
-  EINVAL: -22,
-  ENFILE: -23,
-  EMFILE: -24,
-  EROFS: -30,
-  EPIPE: -32,
-  ENAMETOOLONG: -36,
-  ELOOP: -40,
-  ENOTSOCK: -88,
-  EPROTONOSUPPORT: -93,
-  ENOTSUP: -95,
-  EAFNOSUPPORT: -97,
-  EADDRINUSE: -98,
-  EADDRNOTAVAIL: -99,
-  ENETDOWN: -100,
-  ENETUNREACH: -101,
-  ECONNABORTED: -103,
-  ECONNRESET: -104,
-  ENOBUFS: -105,
-  EISCONN: -106,
-  ENOTCONN: -107,
-  ETIMEDOUT: -110,
-  ECONNREFUSED: -111,
-  EHOSTDOWN: -112,
-  EHOSTUNREACH: -113,
-  EALREADY: -114,
-  ECANCELED: -125,
-  EAI_ADDRFAMILY: -3000,
-  EAI_AGAIN: -3001,
-  EAI_BADFLAGS: -3002,
-  EAI_CANCELED: -3003,
-  EAI_FAIL: -3004,
-  EAI_FAMILY: -3005,
-  EAI_MEMORY: -3006,
-  EAI_NODATA: -3007,
-  ENOTFOUND: -3008,
-  EAI_OVERFLOW: -3009,
-  EAI_SERVICE: -3010,
-  EAI_SOCKTYPE: -3011,
-  UNKNOWN: -4094,
-  EOF: -4095,
-};
+import type { PlatformFacts } from "../contract.ts";
 
-const darwinErrno: Record<string, number> = {
-  EAGAIN: -35,
-  EALREADY: -37,
-  ENOTSOCK: -38,
-  EPROTONOSUPPORT: -43,
-  ENOTSUP: -45,
-  EAFNOSUPPORT: -47,
-  EADDRINUSE: -48,
-  EADDRNOTAVAIL: -49,
-  ENETDOWN: -50,
-  ENETUNREACH: -51,
-  ECONNABORTED: -53,
-  ECONNRESET: -54,
-  ENOBUFS: -55,
-  EISCONN: -56,
-  ENOTCONN: -57,
-  ETIMEDOUT: -60,
-  ECONNREFUSED: -61,
-  ENAMETOOLONG: -63,
-  ELOOP: -62,
-  EHOSTDOWN: -64,
-  EHOSTUNREACH: -65,
-  ECANCELED: -89,
-};
+/** Where a system error's `errno` comes from: the adapter's platform facts. */
+export type ErrnoSource = Pick<PlatformFacts, "errno">;
 
-const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
-const errnoTable = platform === "darwin" ? { ...linuxErrno, ...darwinErrno } : linuxErrno;
-
-/** Node's `errno` for a code on this platform (`UNKNOWN`'s for codes it does not know). */
-export function errnoOf(code: string): number {
-  return errnoTable[code] ?? errnoTable.UNKNOWN;
+/** Node's `errno` for a code on the adapter's platform (`UNKNOWN`'s for codes it does not know). */
+export function errnoOf(facts: ErrnoSource, code: string): number {
+  return facts.errno(code) ?? facts.errno("UNKNOWN")!;
 }
 
 /** A system error as Node builds them. */
@@ -121,14 +43,23 @@ export interface SystemErrorDetails {
  * Build a system error with Node's message and fields: `connect ECONNREFUSED
  * 127.0.0.1:9` with `errno`, `code`, `syscall`, `address`, `port`.
  */
-export function systemError(code: string, syscall: string, details: SystemErrorDetails = {}): SystemError {
+export function systemError(
+  facts: ErrnoSource,
+  code: string,
+  syscall: string,
+  details: SystemErrorDetails = {},
+): SystemError {
+  return buildSystemError(errnoOf(facts, code), code, syscall, details);
+}
+
+function buildSystemError(errno: number, code: string, syscall: string, details: SystemErrorDetails): SystemError {
   const { address, port, hostname, cause } = details;
   let message = `${syscall} ${code}`;
   if (hostname !== undefined) message += ` ${hostname}`;
   else if (port !== undefined && port > 0) message += ` ${address}:${port}`;
   else if (address) message += ` ${address}`;
   const err = new Error(message, cause === undefined ? undefined : { cause }) as SystemError;
-  err.errno = errnoOf(code);
+  err.errno = errno;
   err.code = code;
   err.syscall = syscall;
   if (hostname !== undefined) err.hostname = hostname;
@@ -137,12 +68,13 @@ export function systemError(code: string, syscall: string, details: SystemErrorD
   return err;
 }
 
-/** Copy `address`/`port` onto an adapter's error when the adapter did not set them. */
+/** Copy `address`/`port` onto an adapter's error when the adapter did not set them (its `errno` kept). */
 export function withEndpoint(err: Error, address?: string, port?: number): Error {
   const e = err as Partial<SystemError>;
-  if (typeof e.code !== "string" || typeof e.syscall !== "string") return err;
+  if (typeof e.code !== "string" || typeof e.syscall !== "string" || typeof e.errno !== "number") return err;
   if (e.address === undefined && address !== undefined) {
-    const rebuilt = systemError(e.code, e.syscall, { address, port, cause: (err as { cause?: unknown }).cause });
+    const cause = (err as { cause?: unknown }).cause;
+    const rebuilt = buildSystemError(e.errno, e.code, e.syscall, { address, port, cause });
     rebuilt.stack = err.stack?.replace(err.message, rebuilt.message);
     return rebuilt;
   }
@@ -193,14 +125,19 @@ const uvDescriptions: Record<string, string> = {
  * `listen EADDRINUSE: address already in use 127.0.0.1:8080` (fields in the order
  * `code`, `errno`, `syscall`, `address`, `port`).
  */
-export function uvSystemError(code: string, syscall: string, details: SystemErrorDetails = {}): SystemError {
+export function uvSystemError(
+  facts: ErrnoSource,
+  code: string,
+  syscall: string,
+  details: SystemErrorDetails = {},
+): SystemError {
   const { address, port, cause } = details;
   let message = `${syscall} ${code}: ${uvDescriptions[code] ?? "unknown error"}`;
   if (port !== undefined && port > 0) message += ` ${address}:${port}`;
   else if (address) message += ` ${address}`;
   const err = new Error(message, cause === undefined ? undefined : { cause }) as SystemError;
   err.code = code;
-  err.errno = errnoOf(code);
+  err.errno = errnoOf(facts, code);
   err.syscall = syscall;
   if (address !== undefined) err.address = address;
   if (port) err.port = port;
@@ -211,24 +148,31 @@ export function uvSystemError(code: string, syscall: string, details: SystemErro
  * A bind or listen failure as Node's `server.listen` reports it: syscall `listen`, the
  * `uv` message (`listen EADDRINUSE: address already in use 127.0.0.1:8080`), `port: -1`
  * for a Unix socket, and ENOENT on a socket path reported as EACCES (libuv's
- * `uv_pipe_bind` does that). An adapter's error that already has this shape is returned
- * as it is; other errors (`ERR_*`, `uv_pipe_chmod` …) pass through unchanged.
+ * `uv_pipe_bind` does that). The one owner of this policy: adapters report a bind failure
+ * as a plain system error (`syscall` `listen` or `bind`). An error that already has this
+ * shape is returned as it is; a rebuilt one keeps the adapter's `cause` (the runtime's
+ * original, where the adapter kept one); other errors (`ERR_*`, `uv_pipe_chmod` …) pass
+ * through unchanged.
  */
-export function listenError(err: Error, target: { path: string } | { host: string; port: number }): Error {
+export function listenError(
+  facts: ErrnoSource,
+  err: Error,
+  target: { path: string } | { host: string; port: number },
+): Error {
   const e = err as Partial<SystemError>;
   if (typeof e.code !== "string" || (e.syscall !== "listen" && e.syscall !== "bind")) return err;
   const pipe = "path" in target;
   const code = pipe && e.code === "ENOENT" ? "EACCES" : e.code;
   const address = pipe ? target.path : target.host;
   const port = pipe ? -1 : target.port;
-  const wanted = uvSystemError(code, "listen", { address, port });
+  const wanted = uvSystemError(facts, code, "listen", { address, port });
   if (
     err.message === wanted.message && e.code === code && e.errno === wanted.errno && e.syscall === "listen" &&
     e.address === address && e.port === wanted.port
   ) {
     return err;
   }
-  return uvSystemError(code, "listen", { address, port, cause: err });
+  return uvSystemError(facts, code, "listen", { address, port, cause: (err as { cause?: unknown }).cause });
 }
 
 /**
@@ -258,6 +202,6 @@ export function withConnectDetails(
 }
 
 /** An operation the close of its handle cancelled (`write ECANCELED`), as libuv reports it. */
-export function canceledError(syscall: string): SystemError {
-  return systemError("ECANCELED", syscall);
+export function canceledError(facts: ErrnoSource, syscall: string): SystemError {
+  return systemError(facts, "ECANCELED", syscall);
 }

@@ -2,7 +2,7 @@
 // as Node's `Server.prototype.listen` does it (same checks, same order, same errors).
 // No state here: `server.ts` owns the listening state machine.
 import type { LookupAddress } from "../contract.ts";
-import { isPipeName } from "../normalize_args.ts";
+import { isPipeName, toNumber } from "../normalize_args.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
 import { validatePort, validateString } from "../errors/validators.ts";
 
@@ -47,11 +47,6 @@ export interface PipeTarget {
   backlog: number;
   readableAll: boolean;
   writableAll: boolean;
-}
-
-function toNumber(x: unknown): number | false {
-  const n = Number(x);
-  return n >= 0 ? n : false;
 }
 
 /** `(handle, backlog)`, `(path, backlog)`, `(port, backlog)` or `(port, host, backlog)`. */

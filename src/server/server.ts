@@ -152,12 +152,13 @@ export class Server extends EventEmitter {
   }
 
   #lookupAndBind(id: number, target: TcpTarget, host: string): void {
-    this[kAdapter].lookup(host, { family: 0, hints: 0 }).then(
+    this[kAdapter].lookup(host, { family: 0, hints: {} }).then(
       (addresses) => {
         if (id !== this.#listeningId) return;
         const chosen = pickListenAddress(addresses);
-        if (!chosen) this.emit("error", systemError("ENOTFOUND", "getaddrinfo", { hostname: host }));
-        else this.#bindTcp(target, chosen.address, chosen.family);
+        if (!chosen) {
+          this.emit("error", systemError(this[kAdapter].platform, "ENOTFOUND", "getaddrinfo", { hostname: host }));
+        } else this.#bindTcp(target, chosen.address, chosen.family);
       },
       (err) => {
         if (id === this.#listeningId) this.emit("error", err);
@@ -198,7 +199,7 @@ export class Server extends EventEmitter {
         this.#bound = false;
         this.#release(listener);
         if (fallback && NO_IPV6.has((err as { code?: string }).code!)) fallback();
-        else this.emit("error", listenError(err, options));
+        else this.emit("error", listenError(this[kAdapter].platform, err, options));
       },
     });
     this.#listener = listener;

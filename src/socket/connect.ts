@@ -130,7 +130,7 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
     family: socketToDnsFamily(options.family),
     hints: options.hints || 0,
   };
-  if (dnsopts.family !== 4 && dnsopts.family !== 6 && dnsopts.hints === 0) dnsopts.hints = defaultLookupHints();
+  if (dnsopts.family !== 4 && dnsopts.family !== 6 && dnsopts.hints === 0) dnsopts.hints = defaultLookupHints(adapter);
   socket[kHost] = host;
   const lookup = (options.lookup ?? adapterLookup(socket)) as LookupFunction;
   const invalidFamily = (family: unknown) =>

@@ -10,7 +10,7 @@
 import { clearTimeout, setTimeout } from "node:timers";
 import type { LookupAddress, RawConn } from "../contract.ts";
 import type { Socket } from "./socket.ts";
-import { kConnectTo } from "../_symbols.ts";
+import { kAdapter, kConnectTo } from "../_symbols.ts";
 import { ERR_IP_BLOCKED, ERR_SOCKET_CONNECTION_TIMEOUT } from "../errors/errors.ts";
 import { systemError, withConnectDetails } from "../errors/system_errors.ts";
 
@@ -89,7 +89,8 @@ function next(ctx: Context, canceled = false): void {
     ctx.timer = setTimeout(() => {
       announce();
       socket.emit("connectionAttemptTimeout", address, port, family);
-      ctx.errors.push(withConnectDetails(systemError("ETIMEDOUT", "connect", { address, port }), target));
+      const timedOut = systemError(socket[kAdapter].platform, "ETIMEDOUT", "connect", { address, port });
+      ctx.errors.push(withConnectDetails(timedOut, target));
       socket.abandonAttempt(conn);
       if (socket.connecting) next(ctx);
     }, ctx.timeout);

@@ -1,7 +1,7 @@
 // Name resolution for connect(): the adapter's lookup behind the `dns.lookup` callback
 // shape a user `lookup` option has, with dns.lookup's own argument checks and defaults.
 import type { Socket } from "./socket.ts";
-import type { LookupAddress } from "../contract.ts";
+import type { LookupAddress, LookupFlags, LookupHints, RuntimeAdapter } from "../contract.ts";
 import { kAdapter } from "../_symbols.ts";
 import { ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
 import { validateNumber, validateOneOf } from "../errors/validators.ts";
@@ -13,17 +13,17 @@ export type LookupFunction = (
   callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
 ) => void;
 
-const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
-const linux = platform === "linux" || platform === "android";
-/** The platform's getaddrinfo flags, as `dns.ADDRCONFIG`, `dns.ALL`, `dns.V4MAPPED`. */
-const AI = linux ? { ADDRCONFIG: 0x20, ALL: 0x10, V4MAPPED: 0x8 } : { ADDRCONFIG: 0x400, ALL: 0x100, V4MAPPED: 0x800 };
-
 /**
- * Node's default hints for a connect without a family: `dns.ADDRCONFIG` (none on
- * Windows).
+ * Node's default hints for a connect without a family, as the number a user `lookup`
+ * gets: `dns.ADDRCONFIG` (none on Windows), in the adapter's runtime's numbers.
  */
-export function defaultLookupHints(): number {
-  return platform === "win32" ? 0 : AI.ADDRCONFIG;
+export function defaultLookupHints(adapter: RuntimeAdapter): number {
+  return hintsToNumber(adapter.platform.defaultLookupHints, adapter.platform.lookupFlags);
+}
+
+function hintsToNumber(hints: LookupHints, flags: LookupFlags): number {
+  return (hints.addrconfig ? flags.addrconfig : 0) | (hints.v4mapped ? flags.v4mapped : 0) |
+    (hints.all ? flags.all : 0);
 }
 
 /**
@@ -33,12 +33,17 @@ export function defaultLookupHints(): number {
 export function adapterLookup(socket: Socket): LookupFunction {
   const adapter = socket[kAdapter];
   return (hostname, options, callback) => {
-    let hints = 0;
+    const hints: LookupHints = {};
     let family: 0 | 4 | 6 = 0;
     if (options.hints != null) {
       validateNumber(options.hints, "options.hints");
-      hints = options.hints >>> 0;
-      if ((hints & ~(AI.ADDRCONFIG | AI.ALL | AI.V4MAPPED)) !== 0) throw ERR_INVALID_ARG_VALUE("hints", hints);
+      // The user's number is in the runtime's own `dns` constants; unknown bits are refused.
+      const bits = options.hints >>> 0;
+      const flags = adapter.platform.lookupFlags;
+      if ((bits & ~(flags.addrconfig | flags.all | flags.v4mapped)) !== 0) throw ERR_INVALID_ARG_VALUE("hints", bits);
+      if (bits & flags.addrconfig) hints.addrconfig = true;
+      if (bits & flags.v4mapped) hints.v4mapped = true;
+      if (bits & flags.all) hints.all = true;
     }
     if (options.family != null) {
       if (options.family === "IPv4") family = 4;

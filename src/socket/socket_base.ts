@@ -188,7 +188,7 @@ export class SocketBase extends Duplex {
 
   #applyKeepAlive(conn: RawConn, on: boolean, delaySeconds: number): void {
     const adapter = this[kAdapter];
-    if (on && delaySeconds > 0 && !adapter.capabilities.keepAliveDelay) warnKeepAliveDelay(adapter.name);
+    if (on && delaySeconds > 0 && !adapter.capabilities.keepAliveDelay) warnKeepAliveDelay(adapter);
     conn.setKeepAlive(on, delaySeconds * 1000);
   }
 
@@ -274,12 +274,11 @@ let keepAliveDelayWarned = false;
 
 // A runtime that cannot set the keep-alive delay still turns keep-alive on, and says so
 // once per process with a warning (Node's channel for a partly supported feature).
-function warnKeepAliveDelay(runtime: string): void {
+function warnKeepAliveDelay(adapter: RuntimeAdapter): void {
   if (keepAliveDelayWarned) return;
   keepAliveDelayWarned = true;
-  const proc = (globalThis as { process?: { emitWarning?(message: string, options: object): void } }).process;
-  proc?.emitWarning?.(
-    `socket.setKeepAlive(): the initial delay cannot be set on ${runtime}; the system's default applies`,
+  adapter.emitWarning(
+    `socket.setKeepAlive(): the initial delay cannot be set on ${adapter.name}; the system's default applies`,
     { type: "UnsupportedWarning", code: "OMNINET_KEEPALIVE_DELAY" },
   );
 }

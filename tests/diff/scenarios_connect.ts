@@ -1,4 +1,5 @@
 // Scenarios: every connect() form, name resolution, Happy Eyeballs and connect options.
+import dns from "node:dns";
 import { type Scenario, show, type SocketLike } from "./_harness.ts";
 import { serve, serveEcho, settle } from "./_serve.ts";
 
@@ -10,10 +11,19 @@ function fakeLookup(
   answer: (all: boolean) => [Error | null, unknown, number?],
 ) {
   return (host: string, options: { family: number; hints: number; all?: boolean }, cb: LookupCallback) => {
-    rec.log("lookup-fn", `lookup(${JSON.stringify(host)}, ${show(options)})`);
+    // The hints are in the running runtime's `dns` numbers (Deno's differ from Node's): log them by name.
+    const shown = show(options).replace(/hints: \d+/, `hints: ${hintNames(options.hints)}`);
+    rec.log("lookup-fn", `lookup(${JSON.stringify(host)}, ${shown})`);
     const [err, address, family] = answer(Boolean(options.all));
     setTimeout(() => cb(err, address, family), 1);
   };
+}
+
+/** `dns.ADDRCONFIG | dns.V4MAPPED` as `"ADDRCONFIG|V4MAPPED"`, in the running runtime's numbers. */
+function hintNames(hints: number): string {
+  const names = (["ADDRCONFIG", "V4MAPPED", "ALL"] as const).filter((name) => (hints & dns[name]) !== 0);
+  const rest = hints & ~(dns.ADDRCONFIG | dns.V4MAPPED | dns.ALL);
+  return [...names, ...(rest ? [String(rest)] : [])].join("|") || "0";
 }
 
 function echoOnce(client: SocketLike): void {

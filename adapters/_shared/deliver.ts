@@ -1,0 +1,28 @@
+// Calls from an adapter into the core, shared by every adapter: an exception thrown there
+// (a user's listener threw) surfaces as an uncaught error, as a throwing Node listener
+// does, instead of cutting the adapter's bookkeeping short or passing for a socket error.
+
+/** Call into the core; an exception there is rethrown from a fresh microtask. */
+export function deliver(call: () => void): void {
+  try {
+    call();
+  } catch (err) {
+    rethrow(err);
+  }
+}
+
+/** `deliver` for a write's `done`, without a closure. */
+export function callDone(done: (err?: Error | null) => void, err: Error | undefined): void {
+  try {
+    done(err);
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/** Throw `err` from a fresh microtask: an uncaught error, as a throwing Node listener is. */
+export function rethrow(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
