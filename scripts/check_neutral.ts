@@ -6,8 +6,10 @@ import { join, relative } from "node:path";
 import { root } from "./_runtimes.ts";
 
 const allowed = new Set(["node:events", "node:stream", "node:buffer", "node:timers"]);
-const globals =
-  /(?<![\w$.'"`])(Deno|Bun|process)\s*[.?[]|globalThis\s*(\?\.|\.)\s*(Deno|Bun|process)\b|globalThis\s*\[/;
+const globals = /(?<![\w$.'"`])(Deno|Bun|process)\s*[.?[]|\bglobalThis\b/;
+// The one module that keeps process-wide state (shared by the ESM and CommonJS copies of
+// the npm package) under a registered symbol on globalThis; it names no runtime.
+const globalThisAllowed = new Set(["src/_process_state.ts"]);
 
 async function* walk(dir: string): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(dir)) {
@@ -29,7 +31,9 @@ for await (const file of walk(join(root, "src"))) {
       // Keep import specifiers; blank other string literals (messages may name runtimes).
       return /^["']node:|^["']\./.test(s) ? s : '""';
     });
-    if (globals.test(code)) problems.push(`${path}:${i + 1}: reaches a runtime global: ${line.trim()}`);
+    if (globals.test(code) && !(globalThisAllowed.has(path) && !/\b(Deno|Bun|process)\b/.test(code))) {
+      problems.push(`${path}:${i + 1}: reaches a runtime global: ${line.trim()}`);
+    }
     for (const m of code.matchAll(/(?:from|import\(|require\()\s*["']([^"']+)["']/g)) {
       const spec = m[1];
       if (spec.startsWith(".")) continue;
