@@ -2,7 +2,7 @@
 // refreshed by reads and writes, and cleared on destroy.
 import { clearTimeout, setTimeout } from "node:timers";
 import { ERR_OUT_OF_RANGE } from "../errors/errors.ts";
-import { validateFunction, validateNumber } from "../errors/validators.ts";
+import { validateNumber } from "../errors/validators.ts";
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
@@ -59,9 +59,4 @@ export class IdleTimer {
       this.#timer = null;
     }
   }
-}
-
-/** Validate a setTimeout callback argument. */
-export function validateTimeoutCallback(callback: unknown): void {
-  if (callback !== undefined) validateFunction(callback, "callback");
 }

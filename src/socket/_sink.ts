@@ -1,12 +1,9 @@
 // The ConnSink a Socket hands to each RawConn: one small object per connection (no
 // closures), forwarding the adapter's calls to the socket while that RawConn is still the
 // socket's current one. Calls from a replaced or abandoned RawConn are dropped here.
-import type { ConnectOptions, ConnSink, RawConn } from "../contract.ts";
-import type { ConnectAttempt } from "./socket.ts";
+import type { ConnSink, RawConn } from "../contract.ts";
+import type { Connecting } from "./_types.ts";
 import { kConn, kSinkClose, kSinkConnect, kSinkConnectError, kSinkData, kSinkEnd } from "../_symbols.ts";
-
-/** An outgoing connection's target and how its attempt reports back. */
-export type Connecting = { target: ConnectOptions } & ConnectAttempt;
 
 /** What the sink reaches on its socket. */
 export interface SinkOwner {
