@@ -3,12 +3,34 @@
 // failure means (`'connect'`, `'connectionAttemptFailed'`, or the Happy Eyeballs owner's
 // decision).
 import { Duplex } from "node:stream";
-import type { ConnectOptions, RawConn } from "../contract.ts";
+import type { ConnectOptions, RawAddress, RawConn } from "../contract.ts";
 import { kAdapter, kConn, kState } from "../_symbols.ts";
 import { withConnectDetails } from "../errors/system_errors.ts";
 import { SocketSink } from "./_sink.ts";
 import { applyOptions, forgetAddresses } from "./_options.ts";
 import type { ConnectAttempt, Connecting, SocketCore } from "./_types.ts";
+
+/** Take over a connection a Server accepted: it is connected from the start. */
+export function adopt(socket: SocketCore, conn: RawConn, pipe: boolean | undefined, paused: boolean | undefined): void {
+  const state = socket[kState];
+  socket[kConn] = conn;
+  state.hasHandle = true;
+  state.connected = true;
+  state.pipe = pipe ?? isPipeAddress(conn.localAddress());
+  state.onread?.init();
+  conn.attach(new SocketSink(socket, conn, null));
+  applyOptions(socket, conn);
+  if (paused) {
+    // deno-lint-ignore no-explicit-any
+    (socket as any)._readableState.flowing = false;
+  } else {
+    socket.read(0);
+  }
+}
+
+function isPipeAddress(address: RawAddress | undefined): boolean {
+  return address !== undefined && "path" in address;
+}
 
 /**
  * Prepare for a (re)connect: a destroyed socket starts over, as with Node's new handle

@@ -1,7 +1,8 @@
 // A Socket's end, as functions over the socket: destroy (closing or resetting the
 // RawConn, then `'close'` once its handle closed, in Node's order) and the handle's close.
 import { setImmediate } from "node:timers";
-import { kConn, kServerHooks, kState } from "../_symbols.ts";
+import { kAdapter, kConn, kServerHooks, kState } from "../_symbols.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED } from "../errors/errors.ts";
 import type { SocketCore } from "./_types.ts";
 
 type Callback = (err?: Error | null) => void;
@@ -45,5 +46,29 @@ export function onClose(socket: SocketCore): void {
   if (state.closeWanted) {
     state.closeWanted = false;
     setImmediate(() => socket.emit("close", state.hadError));
+  }
+}
+
+/**
+ * Implements `resetAndDestroy()`: destroy with RST (once connected), so the peer sees
+ * ECONNRESET. A Unix socket throws ERR_INVALID_HANDLE_TYPE, as in Node.
+ */
+export function resetAndDestroy(socket: SocketCore): void {
+  const state = socket[kState];
+  if (state.hasHandle && !socket.destroyed) {
+    if (state.pipe) throw ERR_INVALID_HANDLE_TYPE();
+    // A runtime that cannot send RST says so, rather than closing with FIN silently.
+    const adapter = socket[kAdapter];
+    if (!adapter.capabilities.reset) {
+      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("socket.resetAndDestroy()", adapter.name);
+    }
+    const resetNow = () => {
+      state.reset = true;
+      socket.destroy();
+    };
+    if (socket.connecting) socket.once("connect", resetNow);
+    else resetNow();
+  } else {
+    socket.destroy(ERR_SOCKET_CLOSED());
   }
 }

@@ -7,8 +7,9 @@ import { kAdapter, kConn, type kPipe, type kRawConn, kState } from "../_symbols.
 import { ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
 import { validateAbortSignal, validateNumber } from "../errors/validators.ts";
 import type { BlockList } from "../address/blocklist.ts";
-import type { OnReadOpts } from "./_onread.ts";
-import type { SocketCore } from "./_types.ts";
+import { OnRead, type OnReadOpts } from "./_onread.ts";
+import { IdleTimer } from "./_idle_timer.ts";
+import type { SocketCore, SocketState } from "./_types.ts";
 
 /** Options for `new Socket()`. */
 export interface SocketConstructorOpts {
@@ -90,6 +91,36 @@ export function duplexOptions(options: SocketConstructorOpts): [DuplexOptions, n
     result.writableHighWaterMark ??= hwm;
   }
   return [result, ~~((keepAliveInitialDelay as number) / 1000)];
+}
+
+/** A new socket's state (see `SocketState`). */
+export function initialState(
+  socket: { emit(event: "timeout"): unknown },
+  options: SocketConstructorOpts,
+  keepAliveDelay: number,
+): SocketState {
+  return {
+    onread: OnRead.from(options.onread),
+    idle: new IdleTimer(socket),
+    aborted: false,
+    hasHandle: false,
+    pipe: false,
+    connected: false,
+    handleClosed: false,
+    closeWanted: false,
+    hadError: false,
+    reset: false,
+    eof: false,
+    bytesRead: 0,
+    bytesDispatched: 0,
+    pendingData: null,
+    noDelay: Boolean(options.noDelay),
+    keepAlive: Boolean(options.keepAlive),
+    keepAliveDelay,
+    refed: true,
+    peername: null,
+    sockname: null,
+  };
 }
 
 /** Apply the TCP options and ref state to a connected RawConn. */

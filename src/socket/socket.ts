@@ -12,7 +12,7 @@
 import type { Buffer } from "node:buffer";
 import type { EventEmitter } from "node:events";
 import { Duplex } from "node:stream";
-import type { RawAddress, RawConn, RuntimeAdapter } from "../contract.ts";
+import type { InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
 import {
   kAdapter,
   kConn,
@@ -26,23 +26,15 @@ import {
   kSinkEnd,
   kState,
 } from "../_symbols.ts";
-import {
-  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
-  ERR_INVALID_ARG_TYPE,
-  ERR_INVALID_HANDLE_TYPE,
-  ERR_SOCKET_CLOSED,
-} from "../errors/errors.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
 import { validateFunction } from "../errors/validators.ts";
 import { BlockList } from "../address/blocklist.ts";
-import type { SocketEventMap } from "../events.ts";
-import { SocketSink } from "./_sink.ts";
-import { IdleTimer } from "./_idle_timer.ts";
-import { OnRead } from "./_onread.ts";
+import type { AnyListener, SocketEventMap } from "../events.ts";
 import { destroyOnAbort, toBytes, writeAfterFIN } from "./_util.ts";
 import type { Connecting, ServerHooks, SocketState } from "./_types.ts";
 import {
-  applyOptions,
   duplexOptions,
+  initialState,
   localEndpoint,
   peerEndpoint,
   setKeepAlive,
@@ -51,16 +43,14 @@ import {
 } from "./_options.ts";
 import { onData, onEnd, pauseUserBuffer, readStart, resumeUserBuffer } from "./_read.ts";
 import { bytesWritten, shutdown, writeGeneric } from "./_write.ts";
-import { onConnect, onConnectError } from "./_attempt.ts";
-import { destroy, onClose } from "./_close.ts";
+import { adopt, onConnect, onConnectError } from "./_attempt.ts";
+import { destroy, onClose, resetAndDestroy } from "./_close.ts";
 import { connectSocket, type SocketConnectOpts } from "./connect.ts";
 
 export type { SocketConstructorOpts } from "./_options.ts";
 export type { ServerHooks } from "./_types.ts";
 
 type Callback = (err?: Error | null) => void;
-type Endpoint = { address: string; family: string; port: number } | Record<string, never>;
-type ReadyState = "opening" | "open" | "readOnly" | "writeOnly" | "closed";
 
 /**
  * A TCP or IPC socket, as Node's `net.Socket`: a Duplex stream with `'connect'`,
@@ -104,28 +94,7 @@ export class Socket extends Duplex {
     if (opts.fd !== undefined) {
       throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
     }
-    this[kState] = {
-      onread: OnRead.from(opts.onread),
-      idle: new IdleTimer(this),
-      aborted: false,
-      hasHandle: false,
-      pipe: false,
-      connected: false,
-      handleClosed: false,
-      closeWanted: false,
-      hadError: false,
-      reset: false,
-      eof: false,
-      bytesRead: 0,
-      bytesDispatched: 0,
-      pendingData: null,
-      noDelay: Boolean(opts.noDelay),
-      keepAlive: Boolean(opts.keepAlive),
-      keepAliveDelay,
-      refed: true,
-      peername: null,
-      sockname: null,
-    };
+    this[kState] = initialState(this, opts, keepAliveDelay);
     if (opts.blockList) {
       if (!BlockList.isBlockList(opts.blockList)) {
         throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", opts.blockList);
@@ -134,32 +103,23 @@ export class Socket extends Duplex {
     }
     this.on("end", onReadableStreamEnd);
     const conn = opts[kRawConn];
-    if (conn) {
-      const state = this[kState];
-      this[kConn] = conn;
-      state.hasHandle = true;
-      state.connected = true;
-      state.pipe = opts[kPipe] ?? isPipeAddress(conn.localAddress());
-      state.onread?.init();
-      conn.attach(new SocketSink(this, conn, null));
-      applyOptions(this, conn);
-      if (opts.pauseOnCreate) {
-        // deno-lint-ignore no-explicit-any
-        (this as any)._readableState.flowing = false;
-      } else {
-        this.read(0);
-      }
-    }
+    if (conn) adopt(this, conn, opts[kPipe], opts.pauseOnCreate);
     if (opts.signal) {
       this.#signal = opts.signal;
       destroyOnAbort(this, opts.signal, () => this[kState].aborted = true);
     }
   }
 
-  /** Connect to a server: `(port[, host][, cb])`, `(path[, cb])` or `(options[, cb])`. */
+  /**
+   * Connect as `options` say: TCP (`port`, `host`, …) or a Unix socket (`path`).
+   * `connectListener` is added as a `'connect'` listener.
+   */
   connect(options: SocketConnectOpts, connectListener?: () => void): this;
+  /** Connect over TCP to `port` on `host` (default `"localhost"`). */
   connect(port: number, host?: string, connectListener?: () => void): this;
+  /** Connect over TCP to `port` on `"localhost"`. */
   connect(port: number, connectListener?: () => void): this;
+  /** Connect to the Unix socket at `path`. */
   connect(path: string, connectListener?: () => void): this;
   connect(...args: unknown[]): this {
     // An aborted signal keeps the socket closed. (Node 24 destroys the socket and then
@@ -246,28 +206,12 @@ export class Socket extends Duplex {
    * throws ERR_INVALID_HANDLE_TYPE, as in Node).
    */
   resetAndDestroy(): this {
-    const state = this[kState];
-    if (state.hasHandle && !this.destroyed) {
-      if (state.pipe) throw ERR_INVALID_HANDLE_TYPE();
-      // A runtime that cannot send RST says so, rather than closing with FIN silently.
-      const adapter = this[kAdapter];
-      if (!adapter.capabilities.reset) {
-        throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("socket.resetAndDestroy()", adapter.name);
-      }
-      const resetNow = () => {
-        state.reset = true;
-        this.destroy();
-      };
-      if (this.connecting) this.once("connect", resetNow);
-      else resetNow();
-    } else {
-      this.destroy(ERR_SOCKET_CLOSED());
-    }
+    resetAndDestroy(this);
     return this;
   }
 
   /** Our end's address: `{ address, family, port }`, or `{}` before connecting and after destroy. */
-  address(): Endpoint {
+  address(): InetAddress | Record<string, never> {
     return localEndpoint(this) ?? {};
   }
 
@@ -303,7 +247,7 @@ export class Socket extends Duplex {
   }
 
   /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`. */
-  get readyState(): ReadyState {
+  get readyState(): "opening" | "open" | "readOnly" | "writeOnly" | "closed" {
     if (this.connecting) return "opening";
     if (this.readable && this.writable) return "open";
     if (this.readable && !this.writable) return "readOnly";
@@ -384,40 +328,35 @@ function onReadableStreamEnd(this: Socket): void {
   if (!this.allowHalfOpen) this.write = writeAfterFIN;
 }
 
-function isPipeAddress(address: RawAddress | undefined): boolean {
-  return address !== undefined && "path" in address;
-}
-
 // Typed listeners for Socket's events (declaration merging with the class above).
-// deno-lint-ignore no-explicit-any
-type AnyListener = (...args: any[]) => void;
+/** Socket's event methods, typed for its own events ({@link SocketEventMap}). */
 export interface Socket {
-  /** Call `listener` on every `event` (typed for Socket's own events). */
+  /** Call `listener` on every `event`. */
   on<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Call `listener` on every `event` (any other event). */
+  /** Call `listener` on every `event` (an event of no declared type). */
   on(event: string | symbol, listener: AnyListener): this;
-  /** Call `listener` on the next `event` only (typed for Socket's own events). */
+  /** Call `listener` on the next `event` only. */
   once<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Call `listener` on the next `event` only (any other event). */
+  /** Call `listener` on the next `event` only (an event of no declared type). */
   once(event: string | symbol, listener: AnyListener): this;
-  /** Alias of `on` (typed for Socket's own events). */
+  /** Alias of `on`. */
   addListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Alias of `on` (any other event). */
+  /** Alias of `on` (an event of no declared type). */
   addListener(event: string | symbol, listener: AnyListener): this;
-  /** As `on`, but called before the listeners already added (typed for Socket's own events). */
+  /** As `on`, but `listener` runs before the listeners added earlier. */
   prependListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** As `on`, but called before the listeners already added (any other event). */
+  /** As `on`, but `listener` runs before the listeners added earlier (an event of no declared type). */
   prependListener(event: string | symbol, listener: AnyListener): this;
-  /** As `once`, but called before the listeners already added (typed for Socket's own events). */
+  /** As `once`, but `listener` runs before the listeners added earlier. */
   prependOnceListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** As `once`, but called before the listeners already added (any other event). */
+  /** As `once`, but `listener` runs before the listeners added earlier (an event of no declared type). */
   prependOnceListener(event: string | symbol, listener: AnyListener): this;
-  /** Stop calling `listener` on `event` (typed for Socket's own events). */
+  /** Stop calling `listener` on `event` (removes one registration). */
   off<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Stop calling `listener` on `event` (any other event). */
+  /** Stop calling `listener` on `event` (an event of no declared type). */
   off(event: string | symbol, listener: AnyListener): this;
-  /** Alias of `off` (typed for Socket's own events). */
+  /** Alias of `off`. */
   removeListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Alias of `off` (any other event). */
+  /** Alias of `off` (an event of no declared type). */
   removeListener(event: string | symbol, listener: AnyListener): this;
 }
