@@ -12,15 +12,5 @@ export const kPipe: unique symbol = Symbol("omninet.pipe");
 export const kRawConn: unique symbol = Symbol("omninet.rawConn");
 /** Socket: its current RawConn (shared between the Socket's modules). */
 export const kConn: unique symbol = Symbol("omninet.conn");
-/** Socket: its current RawConn connected (called by its SocketSink). */
-export const kSinkConnect: unique symbol = Symbol("omninet.sinkConnect");
-/** Socket: connecting its current RawConn failed (called by its SocketSink). */
-export const kSinkConnectError: unique symbol = Symbol("omninet.sinkConnectError");
-/** Socket: its current RawConn's handle closed (called by its SocketSink). */
-export const kSinkClose: unique symbol = Symbol("omninet.sinkClose");
-/** Socket: bytes arrived on its current RawConn (called by its SocketSink). */
-export const kSinkData: unique symbol = Symbol("omninet.sinkData");
-/** Socket: the peer's FIN arrived on its current RawConn (called by its SocketSink). */
-export const kSinkEnd: unique symbol = Symbol("omninet.sinkEnd");
 /** Socket: the state its function modules share (`SocketState` in socket/_types.ts). */
 export const kState: unique symbol = Symbol("omninet.state");

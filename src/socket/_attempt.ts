@@ -1,36 +1,13 @@
-// A Socket's connection attempts, as functions over the socket: starting over for a
-// (re)connect, opening a RawConn to a resolved target, and what its connect or its
-// failure means (`'connect'`, `'connectionAttemptFailed'`, or the Happy Eyeballs owner's
-// decision).
+// What a Socket's connection attempt comes to, as functions over the socket: starting
+// over for a (re)connect, and what a RawConn's connect or its failure means (`'connect'`,
+// `'connectionAttemptFailed'`, or the Happy Eyeballs owner's decision). Opening the
+// RawConn is `_open.ts`.
 import { Duplex } from "node:stream";
-import type { ConnectOptions, RawAddress, RawConn } from "../contract.ts";
-import { kAdapter, kConn, kState } from "../_symbols.ts";
+import type { RawConn } from "../contract.ts";
+import { kConn, kState } from "../_symbols.ts";
 import { withConnectDetails } from "../errors/system_errors.ts";
-import { SocketSink } from "./_sink.ts";
 import { applyOptions, forgetAddresses } from "./_options.ts";
-import type { ConnectAttempt, Connecting, SocketCore } from "./_types.ts";
-
-/** Take over a connection a Server accepted: it is connected from the start. */
-export function adopt(socket: SocketCore, conn: RawConn, pipe: boolean | undefined, paused: boolean | undefined): void {
-  const state = socket[kState];
-  socket[kConn] = conn;
-  state.hasHandle = true;
-  state.connected = true;
-  state.pipe = pipe ?? isPipeAddress(conn.localAddress());
-  state.onread?.init();
-  conn.attach(new SocketSink(socket, conn, null));
-  applyOptions(socket, conn);
-  if (paused) {
-    // deno-lint-ignore no-explicit-any
-    (socket as any)._readableState.flowing = false;
-  } else {
-    socket.read(0);
-  }
-}
-
-function isPipeAddress(address: RawAddress | undefined): boolean {
-  return address !== undefined && "path" in address;
-}
+import type { Connecting, SocketCore } from "./_types.ts";
 
 /**
  * Prepare for a (re)connect: a destroyed socket starts over, as with Node's new handle
@@ -57,32 +34,8 @@ export function resetForConnect(socket: SocketCore, pipe: boolean): void {
   state.idle.refresh();
 }
 
-/**
- * Open a RawConn to a resolved target; the socket must be connecting. With
- * `attempt.hooks` (Happy Eyeballs) a failure goes to the attempt's owner instead of
- * destroying the socket.
- */
-export function connectTo(socket: SocketCore, target: ConnectOptions, attempt: ConnectAttempt = {}): RawConn {
-  const live = socket[kConn];
-  const state = socket[kState];
-  if (live && !state.handleClosed && !attempt.hooks && state.connected) {
-    // connect() on a connected socket: Node's handle stays on its connection and
-    // reports 'connect' again; no second connection is opened.
-    attempt.announce?.();
-    queueMicrotask(() => {
-      if (socket.connecting && socket[kConn] === live) afterConnect(socket, live);
-    });
-    return live;
-  }
-  const sink = new SocketSink(socket, null, { target, ...attempt });
-  const conn = socket[kAdapter].connect(target, sink);
-  sink.conn = conn;
-  socket[kConn] = conn;
-  return conn;
-}
-
 /** The adapter reports `conn` connected (it is still the current one). */
-export function onConnect(socket: SocketCore, conn: RawConn, connecting: Connecting | null): void {
+export function connected(socket: SocketCore, conn: RawConn, connecting: Connecting | null): void {
   connecting?.announce?.();
   if (connecting?.hooks && !connecting.hooks.onConnect(conn)) {
     // Happy Eyeballs gave up on this attempt: close it without closing the socket.
@@ -93,7 +46,7 @@ export function onConnect(socket: SocketCore, conn: RawConn, connecting: Connect
 }
 
 /** Connecting `conn` failed: Node's `'connectionAttemptFailed'`, or the attempt's owner decides. */
-export function onConnectError(socket: SocketCore, conn: RawConn, connecting: Connecting, error: Error): void {
+export function connectFailed(socket: SocketCore, conn: RawConn, connecting: Connecting, error: Error): void {
   const { target, announce, hooks } = connecting;
   const err = withConnectDetails(error, target);
   const bind = (err as { syscall?: string }).syscall === "bind";
@@ -110,7 +63,8 @@ export function onConnectError(socket: SocketCore, conn: RawConn, connecting: Co
   if (!socket.destroyed) socket.destroy(err);
 }
 
-function afterConnect(socket: SocketCore, conn: RawConn): void {
+/** `conn` is connected: `'connect'`, `'ready'`, and reading starts. */
+export function afterConnect(socket: SocketCore, conn: RawConn): void {
   const state = socket[kState];
   socket.connecting = false;
   state.connected = true;

@@ -39,7 +39,7 @@ export function destroy(socket: SocketCore, err: Error | null, cb: Callback): vo
 }
 
 /** The current RawConn's handle closed. */
-export function onClose(socket: SocketCore): void {
+export function onHandleClose(socket: SocketCore): void {
   const state = socket[kState];
   state.handleClosed = true;
   if (!socket.destroyed) socket.destroy();

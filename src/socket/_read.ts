@@ -6,7 +6,7 @@ import { asBuffer } from "./_util.ts";
 import type { SocketCore } from "./_types.ts";
 
 /** Bytes arrived from the current RawConn. */
-export function onData(socket: SocketCore, chunk: Uint8Array): void {
+export function onStreamRead(socket: SocketCore, chunk: Uint8Array): void {
   const state = socket[kState];
   state.bytesRead += chunk.byteLength;
   state.idle.refresh();
@@ -16,7 +16,7 @@ export function onData(socket: SocketCore, chunk: Uint8Array): void {
 }
 
 /** The peer sent FIN. */
-export function onEnd(socket: SocketCore): void {
+export function onStreamEnd(socket: SocketCore): void {
   const state = socket[kState];
   state.idle.refresh();
   state.eof = true;

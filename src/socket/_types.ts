@@ -3,17 +3,7 @@
 // another in a circle (scripts/check_cycles.ts).
 import type { Duplex } from "node:stream";
 import type { ConnectOptions, InetAddress, LookupAddress, RawConn, RuntimeAdapter } from "../contract.ts";
-import type {
-  kAdapter,
-  kConn,
-  kServerHooks,
-  kSinkClose,
-  kSinkConnect,
-  kSinkConnectError,
-  kSinkData,
-  kSinkEnd,
-  kState,
-} from "../_symbols.ts";
+import type { kAdapter, kConn, kServerHooks, kState } from "../_symbols.ts";
 import type { BlockList } from "../address/blocklist.ts";
 import type { IdleTimer } from "./_idle_timer.ts";
 import type { OnRead } from "./_onread.ts";
@@ -108,10 +98,4 @@ export interface SocketCore extends Duplex {
   autoSelectFamilyAttemptedAddresses: string[] | undefined;
   blockList: BlockList | undefined;
   _unrefTimer(): void;
-  // What its SocketSink calls (see _sink.ts).
-  [kSinkData](chunk: Uint8Array): void;
-  [kSinkEnd](): void;
-  [kSinkConnect](conn: RawConn, connecting: Connecting | null): void;
-  [kSinkConnectError](conn: RawConn, connecting: Connecting, error: Error): void;
-  [kSinkClose](): void;
 }

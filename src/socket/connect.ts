@@ -23,7 +23,8 @@ import { isIP } from "../address/ip.ts";
 import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
 import { announcer, connectMultiple } from "./happy_eyeballs.ts";
 import { adapterLookup, defaultLookupHints } from "./lookup.ts";
-import { connectTo as openConn, resetForConnect } from "./_attempt.ts";
+import { resetForConnect } from "./_attempt.ts";
+import { connectTo as openConn } from "./_open.ts";
 import type { LookupFunction, SocketCore as Socket } from "./_types.ts";
 
 export type { LookupFunction } from "./_types.ts";

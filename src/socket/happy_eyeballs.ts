@@ -12,7 +12,7 @@ import type { LookupAddress } from "../contract.ts";
 import { kState } from "../_symbols.ts";
 import { ERR_IP_BLOCKED, ERR_SOCKET_CONNECTION_TIMEOUT } from "../errors/errors.ts";
 import { systemError, withConnectDetails } from "../errors/system_errors.ts";
-import { connectTo } from "./_attempt.ts";
+import { connectTo } from "./_open.ts";
 import type { SocketCore as Socket } from "./_types.ts";
 
 interface Context {

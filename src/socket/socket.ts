@@ -13,25 +13,13 @@ import type { Buffer } from "node:buffer";
 import type { EventEmitter } from "node:events";
 import { Duplex } from "node:stream";
 import type { InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
-import {
-  kAdapter,
-  kConn,
-  kPipe,
-  kRawConn,
-  kServerHooks,
-  kSinkClose,
-  kSinkConnect,
-  kSinkConnectError,
-  kSinkData,
-  kSinkEnd,
-  kState,
-} from "../_symbols.ts";
+import { kAdapter, kConn, kPipe, kRawConn, kServerHooks, kState } from "../_symbols.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
 import { validateFunction } from "../errors/validators.ts";
 import { BlockList } from "../address/blocklist.ts";
 import type { AnyListener, SocketEventMap } from "../events.ts";
 import { destroyOnAbort, toBytes, writeAfterFIN } from "./_util.ts";
-import type { Connecting, ServerHooks, SocketState } from "./_types.ts";
+import type { ServerHooks, SocketState } from "./_types.ts";
 import {
   duplexOptions,
   initialState,
@@ -41,10 +29,10 @@ import {
   setNoDelay,
   type SocketConstructorOpts,
 } from "./_options.ts";
-import { onData, onEnd, pauseUserBuffer, readStart, resumeUserBuffer } from "./_read.ts";
+import { pauseUserBuffer, readStart, resumeUserBuffer } from "./_read.ts";
 import { bytesWritten, shutdown, writeGeneric } from "./_write.ts";
-import { adopt, onConnect, onConnectError } from "./_attempt.ts";
-import { destroy, onClose, resetAndDestroy } from "./_close.ts";
+import { adopt } from "./_open.ts";
+import { destroy, resetAndDestroy } from "./_close.ts";
 import { connectSocket, type SocketConnectOpts } from "./connect.ts";
 
 export type { SocketConstructorOpts } from "./_options.ts";
@@ -296,31 +284,6 @@ export class Socket extends Duplex {
   /** @internal Close the RawConn; `'close'` follows. */
   override _destroy(err: Error | null, cb: Callback): void {
     destroy(this, err, cb);
-  }
-
-  /** @internal Bytes arrived on the current RawConn (from its SocketSink). */
-  [kSinkData](chunk: Uint8Array): void {
-    onData(this, chunk);
-  }
-
-  /** @internal The peer's FIN arrived (from the SocketSink). */
-  [kSinkEnd](): void {
-    onEnd(this);
-  }
-
-  /** @internal The current RawConn connected (from its SocketSink). */
-  [kSinkConnect](conn: RawConn, connecting: Connecting | null): void {
-    onConnect(this, conn, connecting);
-  }
-
-  /** @internal Connecting the current RawConn failed (from its SocketSink). */
-  [kSinkConnectError](conn: RawConn, connecting: Connecting, error: Error): void {
-    onConnectError(this, conn, connecting, error);
-  }
-
-  /** @internal The current RawConn's handle closed (from its SocketSink). */
-  [kSinkClose](): void {
-    onClose(this);
   }
 }
 
