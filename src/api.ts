@@ -87,7 +87,7 @@ export {
   setDefaultAutoSelectFamilyAttemptTimeout,
 };
 export type { ConnectFunction, Net } from "./net.ts";
-export type { LookupFunction } from "./socket/lookup.ts";
+export type { LookupFunction } from "./socket/_types.ts";
 export type { OnReadOpts } from "./socket/_onread.ts";
 export type { AnyListener, ServerEventMap, SocketEventMap } from "./events.ts";
 export type { DropData } from "./server/_accept.ts";

@@ -42,7 +42,7 @@ export interface ServerHooks {
 
 /**
  * A Socket's internal state, one object under `socket[kState]`: what its constructor, its
- * methods and the function modules (`_read.ts`, `_write.ts`, `_attempt.ts`, `_close.ts`,
+ * methods and the function modules (`_read.ts`, `_write.ts`, `_open.ts`, `_attempt.ts`, `_close.ts`,
  * `_options.ts`) read and write. Node keeps the same facts on the socket and its handle.
  */
 export interface SocketState {

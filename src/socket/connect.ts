@@ -27,8 +27,6 @@ import { resetForConnect } from "./_attempt.ts";
 import { connectTo as openConn } from "./_open.ts";
 import type { LookupFunction, SocketCore as Socket } from "./_types.ts";
 
-export type { LookupFunction } from "./_types.ts";
-
 /** Options for `socket.connect()` and `net.connect()`. */
 export interface SocketConnectOpts {
   /** Port to connect to (TCP). */

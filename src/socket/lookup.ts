@@ -5,8 +5,6 @@ import { kAdapter } from "../_symbols.ts";
 import { ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
 import { validateNumber, validateOneOf } from "../errors/validators.ts";
 
-export type { LookupFunction } from "./_types.ts";
-
 const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
 const linux = platform === "linux" || platform === "android";
 /** The platform's getaddrinfo flags, as `dns.ADDRCONFIG`, `dns.ALL`, `dns.V4MAPPED`. */

@@ -2,8 +2,9 @@
  * `Socket`: a `node:stream` Duplex over one RawConn, with Node's event order, timers,
  * backpressure and half-close rules. The class holds the public surface; its machinery is
  * plain functions taking the socket, as in Node's `stream_base_commons.js`: reading in
- * `_read.ts`, writing in `_write.ts`, options and addresses in `_options.ts`, connection
- * attempts in `_attempt.ts`, destroy and close in `_close.ts`, `connect()` itself in
+ * `_read.ts`, writing in `_write.ts`, options and addresses in `_options.ts`, opening a
+ * RawConn in `_open.ts` (its `_sink.ts` forwards the adapter's calls), what an attempt
+ * comes to in `_attempt.ts`, destroy and close in `_close.ts`, `connect()` itself in
  * `connect.ts`, `happy_eyeballs.ts` and `lookup.ts`. The state they share is one object
  * under `socket[kState]` (see `_types.ts`).
  *
