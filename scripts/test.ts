@@ -95,6 +95,8 @@ async function main(): Promise<number> {
     await run(deno, ["lint"]);
     console.log("# check_neutral");
     await run(deno, ["run", "--allow-read", "scripts/check_neutral.ts"]);
+    console.log("# check_cycles");
+    await run(deno, ["run", "--allow-read", "scripts/check_cycles.ts"]);
   }
   console.log("# tsc (Node 20/24 run the compiled output)");
   await Deno.remove(join(root, ".build"), { recursive: true }).catch(() => {});

@@ -6,9 +6,9 @@
  * @module
  */
 import type { RuntimeAdapter } from "./contract.ts";
-import { createNet, type Net } from "./net.ts";
-import type { Socket as CoreSocket } from "./socket/socket.ts";
-import type { Server as CoreServer } from "./server/server.ts";
+import { bindNet, createNet, type Net } from "./net.ts";
+import { Socket } from "./socket/socket.ts";
+import { Server } from "./server/server.ts";
 import { runtimeAdapter, runtimeAdapterProxy } from "./_runtime_adapter.ts";
 import {
   getDefaultAutoSelectFamily,
@@ -34,58 +34,10 @@ export function detectAdapter(): RuntimeAdapter {
   return runtimeAdapter();
 }
 
-const net: Net = createNet(runtimeAdapterProxy);
-
-/**
- * `net.Socket` on the running runtime: a `Duplex` stream over one TCP or Unix connection.
- *
- * @example
- * ```ts
- * import { Socket } from "@omninet/net";
- * const socket = new Socket();
- * socket.connect(80, "127.0.0.1", () => socket.end("GET / HTTP/1.0\r\n\r\n"));
- * socket.on("data", (data) => console.log(String(data)));
- * socket.on("error", (err) => console.error(err.message));
- * ```
- */
-export const Socket: Net["Socket"] = net.Socket;
-/**
- * A `net.Socket` instance.
- *
- * @example
- * ```ts
- * import { connect, type Socket } from "@omninet/net";
- * const socket: Socket = connect(7, "127.0.0.1");
- * socket.on("error", () => socket.destroy());
- * ```
- */
-export type Socket = CoreSocket;
-
-/**
- * `net.Server` on the running runtime: listens and emits `'connection'` with a Socket.
- *
- * @example
- * ```ts
- * import { Server } from "@omninet/net";
- * const server = new Server((socket) => socket.end("hello\n"));
- * server.listen(0, "127.0.0.1", () => {
- *   console.log("listening on", server.address());
- *   server.close();
- * });
- * ```
- */
-export const Server: Net["Server"] = net.Server;
-/**
- * A `net.Server` instance.
- *
- * @example
- * ```ts
- * import { createServer, type Server } from "@omninet/net";
- * const server: Server = createServer((socket) => socket.end());
- * server.listen(0, "127.0.0.1", () => server.close());
- * ```
- */
-export type Server = CoreServer;
+// The default API's classes are the core classes themselves, bound to the runtime's
+// adapter (createNet subclasses them for other adapters): so `Socket` and `Server` are
+// real class declarations, documented with all their members.
+const net: Net = bindNet(runtimeAdapterProxy, Socket, Server);
 
 /**
  * `net.createServer([options][, connectionListener])`.
@@ -124,7 +76,7 @@ export const connect: Net["connect"] = net.connect;
  */
 export const createConnection: Net["createConnection"] = net.createConnection;
 
-export { createNet };
+export { createNet, Server, Socket };
 export { isIP, isIPv4, isIPv6 };
 export { BlockList, SocketAddress };
 export type { IPVersion, SocketAddressInitOptions, SocketAddressJSON } from "./address/socket_address.ts";
@@ -135,9 +87,9 @@ export {
   setDefaultAutoSelectFamilyAttemptTimeout,
 };
 export type { ConnectFunction, Net } from "./net.ts";
-export type { LookupFunction } from "./socket/lookup.ts";
+export type { LookupFunction } from "./socket/_types.ts";
 export type { OnReadOpts } from "./socket/_onread.ts";
-export type { ServerEventMap, SocketEventMap } from "./events.ts";
+export type { AnyListener, ServerEventMap, SocketEventMap } from "./events.ts";
 export type { DropData } from "./server/_accept.ts";
 export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts } from "./net.ts";
 export type { InetAddress as AddressInfo } from "./contract.ts";

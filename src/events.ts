@@ -50,3 +50,10 @@ export interface ServerEventMap<S> {
   /** A connection over `maxConnections` (or blocked) was dropped. */
   drop: [data?: DropData];
 }
+
+/**
+ * A listener for an event outside the maps above (any arguments), as `node:events` types
+ * it.
+ */
+// deno-lint-ignore no-explicit-any
+export type AnyListener = (...args: any[]) => void;

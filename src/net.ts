@@ -51,12 +51,22 @@ export interface ConnectFunction {
  */
 export function createNet(adapter: RuntimeAdapter): Net {
   class Socket extends CoreSocket {}
-  Object.defineProperty(Socket.prototype, kAdapter, { value: adapter });
   class Server extends CoreServer {}
-  Object.defineProperty(Server.prototype, kAdapter, { value: adapter });
-  Object.defineProperty(Server.prototype, "socketClass", { value: Socket });
   Object.defineProperty(Socket, "name", { value: "Socket" });
   Object.defineProperty(Server, "name", { value: "Server" });
+  return bindNet(adapter, Socket, Server);
+}
+
+/**
+ * @internal The API over a Socket and a Server class: binds both to `adapter` (on their
+ * prototypes) and the Server to the Socket class it accepts into. `createNet` passes new
+ * subclasses; `src/api.ts` the core classes themselves, so that the default API's
+ * `Socket` and `Server` are real class declarations.
+ */
+export function bindNet(adapter: RuntimeAdapter, Socket: typeof CoreSocket, Server: typeof CoreServer): Net {
+  Object.defineProperty(Socket.prototype, kAdapter, { value: adapter });
+  Object.defineProperty(Server.prototype, kAdapter, { value: adapter });
+  Object.defineProperty(Server.prototype, "socketClass", { value: Socket });
 
   function createServer(
     options?: ServerOpts | ((socket: CoreSocket) => void),

@@ -10,7 +10,7 @@ import type { InetAddress, ListenOptions, RawConn, RawListener, RuntimeAdapter }
 import { kAdapter, kPipe, kRawConn, kServerHooks } from "../_symbols.ts";
 import type { Socket, SocketConstructorOpts } from "../socket/socket.ts";
 import { normalizeArgs } from "../normalize_args.ts";
-import type { ServerEventMap } from "../events.ts";
+import type { AnyListener, ServerEventMap } from "../events.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
   ERR_SERVER_ALREADY_LISTEN,
@@ -51,6 +51,7 @@ const NO_IPV6 = new Set(["EAFNOSUPPORT", "EADDRNOTAVAIL", "EPROTONOSUPPORT"]);
  * ```
  */
 export class Server extends EventEmitter {
+  /** @internal The RuntimeAdapter this class is bound to (on the prototype). */
   declare [kAdapter]: RuntimeAdapter;
   /** @internal The Socket class of the same net (set by createNet). */
   declare socketClass: SocketClass;
@@ -83,6 +84,7 @@ export class Server extends EventEmitter {
   // Settles once every listener given up so far has released its port or path.
   #released: Promise<void> = Promise.resolve();
 
+  /** Create a server; `connectionListener` is added as a `'connection'` listener. */
   constructor(options?: ServerOpts | ((socket: Socket) => void), connectionListener?: (socket: Socket) => void) {
     super();
     const [settings, listener] = serverSettings<(socket: Socket) => void>(options, connectionListener);
@@ -101,12 +103,19 @@ export class Server extends EventEmitter {
    * `(options[, cb])`. `'listening'` (and `cb`) follow asynchronously, or `'error'`.
    */
   listen(port?: number | string | null, host?: string, backlog?: number, listeningListener?: () => void): this;
+  /** Listen on TCP `port` (0 or none: a free one) of `host` (none: every address). */
   listen(port?: number | string | null, host?: string, listeningListener?: () => void): this;
+  /** Listen on TCP `port` of every address, with a connection queue of `backlog`. */
   listen(port?: number | string | null, backlog?: number, listeningListener?: () => void): this;
+  /** Listen on TCP `port` of every address. */
   listen(port?: number | string | null, listeningListener?: () => void): this;
+  /** Listen on the Unix socket `path`, with a connection queue of `backlog`. */
   listen(path: string, backlog?: number, listeningListener?: () => void): this;
+  /** Listen on the Unix socket `path`. */
   listen(path: string, listeningListener?: () => void): this;
+  /** Listen as `options` say: TCP (`port`, `host`, …) or a Unix socket (`path`). */
   listen(options: ListenOpts, listeningListener?: () => void): this;
+  /** Listen on a free TCP port of every address. */
   listen(listeningListener?: () => void): this;
   listen(...args: unknown[]): this {
     const [normalized, cb] = normalizeArgs(args);
@@ -347,47 +356,46 @@ export class Server extends EventEmitter {
 }
 
 // Typed listeners for Server's events (declaration merging with the class above).
-// deno-lint-ignore no-explicit-any
-type AnyServerListener = (...args: any[]) => void;
+/** Server's event methods, typed for its own events ({@link ServerEventMap}). */
 export interface Server {
-  /** Listen for `event` (typed for Server's own events). */
+  /** Call `listener` on every `event`. */
   on<K extends keyof ServerEventMap<Socket>>(event: K, listener: (...args: ServerEventMap<Socket>[K]) => void): this;
-  /** Listen for any other event. */
-  on(event: string | symbol, listener: AnyServerListener): this;
-  /** Listen for `event` (typed for Server's own events). */
+  /** Call `listener` on every `event` (an event of no declared type). */
+  on(event: string | symbol, listener: AnyListener): this;
+  /** Call `listener` on the next `event` only. */
   once<K extends keyof ServerEventMap<Socket>>(event: K, listener: (...args: ServerEventMap<Socket>[K]) => void): this;
-  /** Listen for any other event. */
-  once(event: string | symbol, listener: AnyServerListener): this;
-  /** Listen for `event` (typed for Server's own events). */
+  /** Call `listener` on the next `event` only (an event of no declared type). */
+  once(event: string | symbol, listener: AnyListener): this;
+  /** Alias of `on`. */
   addListener<K extends keyof ServerEventMap<Socket>>(
     event: K,
     listener: (...args: ServerEventMap<Socket>[K]) => void,
   ): this;
-  /** Listen for any other event. */
-  addListener(event: string | symbol, listener: AnyServerListener): this;
-  /** Listen for `event` (typed for Server's own events). */
+  /** Alias of `on` (an event of no declared type). */
+  addListener(event: string | symbol, listener: AnyListener): this;
+  /** As `on`, but `listener` runs before the listeners added earlier. */
   prependListener<K extends keyof ServerEventMap<Socket>>(
     event: K,
     listener: (...args: ServerEventMap<Socket>[K]) => void,
   ): this;
-  /** Listen for any other event. */
-  prependListener(event: string | symbol, listener: AnyServerListener): this;
-  /** Listen for `event` (typed for Server's own events). */
+  /** As `on`, but `listener` runs before the listeners added earlier (an event of no declared type). */
+  prependListener(event: string | symbol, listener: AnyListener): this;
+  /** As `once`, but `listener` runs before the listeners added earlier. */
   prependOnceListener<K extends keyof ServerEventMap<Socket>>(
     event: K,
     listener: (...args: ServerEventMap<Socket>[K]) => void,
   ): this;
-  /** Listen for any other event. */
-  prependOnceListener(event: string | symbol, listener: AnyServerListener): this;
-  /** Listen for `event` (typed for Server's own events). */
+  /** As `once`, but `listener` runs before the listeners added earlier (an event of no declared type). */
+  prependOnceListener(event: string | symbol, listener: AnyListener): this;
+  /** Stop calling `listener` on `event` (removes one registration). */
   off<K extends keyof ServerEventMap<Socket>>(event: K, listener: (...args: ServerEventMap<Socket>[K]) => void): this;
-  /** Listen for any other event. */
-  off(event: string | symbol, listener: AnyServerListener): this;
-  /** Listen for `event` (typed for Server's own events). */
+  /** Stop calling `listener` on `event` (an event of no declared type). */
+  off(event: string | symbol, listener: AnyListener): this;
+  /** Alias of `off`. */
   removeListener<K extends keyof ServerEventMap<Socket>>(
     event: K,
     listener: (...args: ServerEventMap<Socket>[K]) => void,
   ): this;
-  /** Listen for any other event. */
-  removeListener(event: string | symbol, listener: AnyServerListener): this;
+  /** Alias of `off` (an event of no declared type). */
+  removeListener(event: string | symbol, listener: AnyListener): this;
 }

@@ -1,24 +1,16 @@
 // The ConnSink a Socket hands to each RawConn: one small object per connection (no
-// closures), forwarding the adapter's calls to the socket while that RawConn is still the
-// socket's current one. Calls from a replaced or abandoned RawConn are dropped here.
-import type { ConnectOptions, ConnSink, RawConn } from "../contract.ts";
-import type { ConnectAttempt } from "./socket.ts";
-import { kConn, kSinkClose, kSinkConnect, kSinkConnectError, kSinkData, kSinkEnd } from "../_symbols.ts";
-
-/** An outgoing connection's target and how its attempt reports back. */
-export type Connecting = { target: ConnectOptions } & ConnectAttempt;
+// closures), forwarding the adapter's calls to the socket's functions while that RawConn
+// is still the socket's current one. Calls from a replaced or abandoned RawConn are
+// dropped here.
+import type { ConnSink, RawConn } from "../contract.ts";
+import type { Connecting, SocketCore } from "./_types.ts";
+import { kConn } from "../_symbols.ts";
+import { onStreamEnd, onStreamRead } from "./_read.ts";
+import { connected, connectFailed } from "./_attempt.ts";
+import { onHandleClose } from "./_close.ts";
 
 /** What the sink reaches on its socket. */
-export interface SinkOwner {
-  [kConn]: RawConn | null;
-  destroyed: boolean;
-  destroy(err?: Error): unknown;
-  [kSinkData](chunk: Uint8Array): void;
-  [kSinkEnd](): void;
-  [kSinkConnect](conn: RawConn, connecting: Connecting | null): void;
-  [kSinkConnectError](conn: RawConn, connecting: Connecting, error: Error): void;
-  [kSinkClose](): void;
-}
+export type SinkOwner = SocketCore;
 
 /** The socket's side of one RawConn. */
 export class SocketSink implements ConnSink {
@@ -41,15 +33,15 @@ export class SocketSink implements ConnSink {
     const owner = this.#owner;
     const conn = this.conn!;
     if (owner.destroyed || conn !== owner[kConn]) return;
-    owner[kSinkConnect](conn, this.#connecting);
+    connected(owner, conn, this.#connecting);
   }
 
   onData(chunk: Uint8Array): void {
-    if (this.conn === this.#owner[kConn]) this.#owner[kSinkData](chunk);
+    if (this.conn === this.#owner[kConn]) onStreamRead(this.#owner, chunk);
   }
 
   onEnd(): void {
-    if (this.conn === this.#owner[kConn]) this.#owner[kSinkEnd]();
+    if (this.conn === this.#owner[kConn]) onStreamEnd(this.#owner);
   }
 
   onError(error: Error): void {
@@ -60,10 +52,10 @@ export class SocketSink implements ConnSink {
       if (!owner.destroyed) owner.destroy(error);
       return;
     }
-    owner[kSinkConnectError](conn, this.#connecting, error);
+    connectFailed(owner, conn, this.#connecting, error);
   }
 
   onClose(): void {
-    if (this.conn === this.#owner[kConn]) this.#owner[kSinkClose]();
+    if (this.conn === this.#owner[kConn]) onHandleClose(this.#owner);
   }
 }

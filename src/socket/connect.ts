@@ -1,8 +1,7 @@
 // Socket.connect: argument normalization and validation, name resolution through the
 // adapter (or a user `lookup`), and the start of the connection attempt, in Node's order.
-import type { Socket } from "./socket.ts";
 import type { LookupAddress } from "../contract.ts";
-import { kAdapter, kConnectTo, kHost } from "../_symbols.ts";
+import { kAdapter } from "../_symbols.ts";
 import { isNormalized, normalizeArgs } from "../normalize_args.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
@@ -23,9 +22,10 @@ import {
 import { isIP } from "../address/ip.ts";
 import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
 import { announcer, connectMultiple } from "./happy_eyeballs.ts";
-import { adapterLookup, defaultLookupHints, type LookupFunction } from "./lookup.ts";
-
-export type { LookupFunction } from "./lookup.ts";
+import { adapterLookup, defaultLookupHints } from "./lookup.ts";
+import { resetForConnect } from "./_attempt.ts";
+import { connectTo as openConn } from "./_open.ts";
+import type { LookupFunction, SocketCore as Socket } from "./_types.ts";
 
 /** Options for `socket.connect()` and `net.connect()`. */
 export interface SocketConnectOpts {
@@ -63,7 +63,7 @@ export function connectSocket(socket: Socket, args: unknown[]): void {
     throw ERR_MISSING_ARGS(["options", "port", "path"]);
   }
   const path = options.path;
-  socket.resetForConnect(Boolean(path));
+  resetForConnect(socket, Boolean(path));
   socket.connecting = true;
   if (path) {
     validateString(path, "options.path");
@@ -71,7 +71,7 @@ export function connectSocket(socket: Socket, args: unknown[]): void {
     if (!adapter.capabilities.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
     // Node connects a pipe synchronously inside connect().
     socket.emit("connectionAttempt", path, undefined, undefined);
-    socket[kConnectTo]({ path });
+    openConn(socket, { path });
     return;
   }
   lookupAndConnect(socket, options as SocketConnectOpts);
@@ -131,7 +131,6 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
     hints: options.hints || 0,
   };
   if (dnsopts.family !== 4 && dnsopts.family !== 6 && dnsopts.hints === 0) dnsopts.hints = defaultLookupHints(adapter);
-  socket[kHost] = host;
   const lookup = (options.lookup ?? adapterLookup(socket)) as LookupFunction;
   const invalidFamily = (family: unknown) =>
     ERR_INVALID_ADDRESS_FAMILY(String(family), options.host as string, options.port as number);
@@ -224,5 +223,5 @@ function connectTo(
     return;
   }
   if (bind) localAddress ||= family === 4 ? "0.0.0.0" : "::";
-  socket[kConnectTo]({ host: address, port, family, localAddress, localPort }, { announce });
+  openConn(socket, { host: address, port, family, localAddress, localPort }, { announce });
 }

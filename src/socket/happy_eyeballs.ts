@@ -8,19 +8,12 @@
  * @module
  */
 import { clearTimeout, setTimeout } from "node:timers";
-import type { LookupAddress, RawConn } from "../contract.ts";
-import type { Socket } from "./socket.ts";
-import { kAdapter, kConnectTo } from "../_symbols.ts";
+import type { LookupAddress } from "../contract.ts";
+import { kAdapter, kState } from "../_symbols.ts";
 import { ERR_IP_BLOCKED, ERR_SOCKET_CONNECTION_TIMEOUT } from "../errors/errors.ts";
 import { systemError, withConnectDetails } from "../errors/system_errors.ts";
-
-/** What the socket tells an attempt's owner. */
-export interface AttemptHooks {
-  /** The attempt connected; return false to have it closed (it lost the race). */
-  onConnect(conn: RawConn): boolean;
-  /** The attempt failed before connecting (`bind`: binding the local port failed). */
-  onFail(err: Error, bind: boolean): void;
-}
+import { connectTo } from "./_open.ts";
+import type { SocketCore as Socket } from "./_types.ts";
 
 interface Context {
   socket: Socket;
@@ -49,7 +42,7 @@ function next(ctx: Context, canceled = false): void {
   if (ctx.timer) clearTimeout(ctx.timer);
   const { socket } = ctx;
   // Aborted by options.signal: stop here (the signal destroyed the socket).
-  if (socket.aborted) return;
+  if (socket[kState].aborted) return;
   if (canceled || ctx.current === ctx.addresses.length) {
     socket.destroy(ctx.errors.length === 0 ? ERR_SOCKET_CONNECTION_TIMEOUT() : aggregate(ctx.errors));
     return;
@@ -69,7 +62,7 @@ function next(ctx: Context, canceled = false): void {
   const announce = announcer(socket, address, port, family, Boolean(localPort));
   socket.autoSelectFamilyAttemptedAddresses!.push(`${address}:${port}`);
   const target = { host: address, port, family, localAddress, localPort };
-  const conn = socket[kConnectTo](target, {
+  const conn = connectTo(socket, target, {
     announce,
     hooks: {
       onConnect: () => {
@@ -91,9 +84,11 @@ function next(ctx: Context, canceled = false): void {
       socket.emit("connectionAttemptTimeout", address, port, family);
       const timedOut = systemError(socket[kAdapter].platform, "ETIMEDOUT", "connect", { address, port });
       ctx.errors.push(withConnectDetails(timedOut, target));
-      socket.abandonAttempt(conn);
+      conn.close();
       if (socket.connecting) next(ctx);
     }, ctx.timeout);
+    // As Node's: the attempt timer alone does not keep the process alive.
+    ctx.timer.unref?.();
   }
 }
 

@@ -1,17 +1,10 @@
 // Name resolution for connect(): the adapter's lookup behind the `dns.lookup` callback
 // shape a user `lookup` option has, with dns.lookup's own argument checks and defaults.
-import type { Socket } from "./socket.ts";
-import type { LookupAddress, LookupFlags, LookupHints, RuntimeAdapter } from "../contract.ts";
+import type { LookupFunction, SocketCore as Socket } from "./_types.ts";
+import type { LookupFlags, LookupHints, RuntimeAdapter } from "../contract.ts";
 import { kAdapter } from "../_symbols.ts";
 import { ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
 import { validateNumber, validateOneOf } from "../errors/validators.ts";
-
-/** A user lookup function with the shape of `dns.lookup`. */
-export type LookupFunction = (
-  hostname: string,
-  options: { family?: number | string; hints: number; all?: boolean },
-  callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
-) => void;
 
 /**
  * Node's default hints for a connect without a family, as the number a user `lookup`

@@ -1,45 +1,45 @@
 /**
  * `Socket`: a `node:stream` Duplex over one RawConn, with Node's event order, timers,
- * backpressure and half-close rules. Reading and writing live in `socket_stream.ts`,
- * options and addresses in `socket_base.ts`, connecting in `socket_connect.ts` and
- * `happy_eyeballs.ts`.
+ * backpressure and half-close rules. The class holds the public surface; its machinery is
+ * plain functions taking the socket, as in Node's `stream_base_commons.js`: reading in
+ * `_read.ts`, writing in `_write.ts`, options and addresses in `_options.ts`, opening a
+ * RawConn in `_open.ts` (its `_sink.ts` forwards the adapter's calls), what an attempt
+ * comes to in `_attempt.ts`, destroy and close in `_close.ts`, `connect()` itself in
+ * `connect.ts`, `happy_eyeballs.ts` and `lookup.ts`. The state they share is one object
+ * under `socket[kState]` (see `_types.ts`).
  *
  * @module
  */
-import { setImmediate } from "node:timers";
-import type { ConnectOptions, RawAddress, RawConn } from "../contract.ts";
+import type { Buffer } from "node:buffer";
+import type { EventEmitter } from "node:events";
+import { Duplex } from "node:stream";
+import type { InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
+import { kAdapter, kConn, kPipe, kRawConn, kServerHooks, kState } from "../_symbols.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
+import { validateFunction } from "../errors/validators.ts";
+import { BlockList } from "../address/blocklist.ts";
+import type { AnyListener, SocketEventMap } from "../events.ts";
+import { destroyOnAbort, toBytes, writeAfterFIN } from "./_util.ts";
+import type { ServerHooks, SocketState } from "./_types.ts";
 import {
-  kAdapter,
-  kConn,
-  kConnectTo,
-  kPipe,
-  kRawConn,
-  kServerHooks,
-  kSinkClose,
-  kSinkConnect,
-  kSinkConnectError,
-} from "../_symbols.ts";
-import { type Connecting, SocketSink } from "./_sink.ts";
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED } from "../errors/errors.ts";
-import { withConnectDetails } from "../errors/system_errors.ts";
-import { destroyOnAbort, writeAfterFIN } from "./_util.ts";
+  duplexOptions,
+  initialState,
+  localEndpoint,
+  peerEndpoint,
+  setKeepAlive,
+  setNoDelay,
+  type SocketConstructorOpts,
+} from "./_options.ts";
+import { pauseUserBuffer, readStart, resumeUserBuffer } from "./_read.ts";
+import { bytesWritten, shutdown, writeGeneric } from "./_write.ts";
+import { adopt } from "./_open.ts";
+import { destroy, resetAndDestroy } from "./_close.ts";
 import { connectSocket, type SocketConnectOpts } from "./connect.ts";
-import type { AttemptHooks } from "./happy_eyeballs.ts";
-import type { SocketConstructorOpts } from "./socket_base.ts";
-import { SocketStream } from "./socket_stream.ts";
-import type { SocketEventMap } from "../events.ts";
 
-export type { ServerHooks, SocketConstructorOpts } from "./socket_base.ts";
+export type { SocketConstructorOpts } from "./_options.ts";
+export type { ServerHooks } from "./_types.ts";
 
 type Callback = (err?: Error | null) => void;
-
-/** How a connection attempt reports back (see `socket_connect.ts`). */
-export interface ConnectAttempt {
-  /** Emit `'connectionAttempt'` (deferred while a local bind may still fail). */
-  announce?: () => void;
-  /** Happy Eyeballs: the attempt's owner decides what a result means. */
-  hooks?: AttemptHooks;
-}
 
 /**
  * A TCP or IPC socket, as Node's `net.Socket`: a Duplex stream with `'connect'`,
@@ -53,46 +53,62 @@ export interface ConnectAttempt {
  * socket.on("error", (err) => console.error(err.message));
  * ```
  */
-export class Socket extends SocketStream {
-  #closeWanted = false;
-  #hadError = false;
-  #reset = false;
-  #hasHandle = false;
-  #pipe = false;
-  /** The current RawConn reached 'connect' (or was accepted). */
-  #connected = false;
+export class Socket extends Duplex {
+  /** @internal The RuntimeAdapter this class is bound to (on the prototype). */
+  declare [kAdapter]: RuntimeAdapter;
+  /** True from `connect()` until `'connect'` or failure. */
+  connecting = false;
+  /** The addresses Happy Eyeballs tried, as `"address:port"`. */
+  autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
+  /** The BlockList given as `options.blockList`. */
+  blockList: BlockList | undefined = undefined;
+  /** The server that accepted this socket (null for client sockets), as Node's `socket.server`. */
+  server: EventEmitter | null = null;
+  /** Alias of `server` (Node keeps both). */
+  _server: EventEmitter | null = null;
+  /** @internal The current RawConn. */
+  [kConn]: RawConn | null = null;
+  /** @internal Set by a Server on the sockets it accepted. */
+  [kServerHooks]: ServerHooks | null = null;
+  /** @internal The state the socket's function modules share. */
+  [kState]: SocketState;
   #signal: AbortSignal | undefined;
+  #timeout: number | undefined = undefined;
 
+  /** Create a socket; it connects with `connect()`. A number (a file descriptor) throws. */
   constructor(options: SocketConstructorOpts | number = {}) {
     const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : options;
-    super(opts);
+    const [streamOptions, keepAliveDelay] = duplexOptions(opts);
+    super(streamOptions);
+    if (opts.fd !== undefined) {
+      throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
+    }
+    this[kState] = initialState(this, opts, keepAliveDelay);
+    if (opts.blockList) {
+      if (!BlockList.isBlockList(opts.blockList)) {
+        throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", opts.blockList);
+      }
+      this.blockList = opts.blockList;
+    }
     this.on("end", onReadableStreamEnd);
     const conn = opts[kRawConn];
-    if (conn) {
-      this[kConn] = conn;
-      this.#hasHandle = true;
-      this.#connected = true;
-      this.#pipe = opts[kPipe] ?? isPipeAddress(conn.localAddress());
-      this.onread?.init();
-      conn.attach(new SocketSink(this, conn, null));
-      this.applyOptions(conn);
-      if (opts.pauseOnCreate) {
-        // deno-lint-ignore no-explicit-any
-        (this as any)._readableState.flowing = false;
-      } else {
-        this.read(0);
-      }
-    }
+    if (conn) adopt(this, conn, opts[kPipe], opts.pauseOnCreate);
     if (opts.signal) {
       this.#signal = opts.signal;
-      destroyOnAbort(this, opts.signal, () => this.aborted = true);
+      destroyOnAbort(this, opts.signal, () => this[kState].aborted = true);
     }
   }
 
-  /** Connect to a server: `(port[, host][, cb])`, `(path[, cb])` or `(options[, cb])`. */
+  /**
+   * Connect as `options` say: TCP (`port`, `host`, …) or a Unix socket (`path`).
+   * `connectListener` is added as a `'connect'` listener.
+   */
   connect(options: SocketConnectOpts, connectListener?: () => void): this;
+  /** Connect over TCP to `port` on `host` (default `"localhost"`). */
   connect(port: number, host?: string, connectListener?: () => void): this;
+  /** Connect over TCP to `port` on `"localhost"`. */
   connect(port: number, connectListener?: () => void): this;
+  /** Connect to the Unix socket at `path`. */
   connect(path: string, connectListener?: () => void): this;
   connect(...args: unknown[]): this {
     // An aborted signal keeps the socket closed. (Node 24 destroys the socket and then
@@ -102,129 +118,69 @@ export class Socket extends SocketStream {
     return this;
   }
 
-  /** @internal Prepare for a (re)connect: a destroyed socket starts over, as with a new handle. */
-  resetForConnect(pipe: boolean): void {
-    if (this.write !== Socket.prototype.write) this.write = Socket.prototype.write;
-    if (this.destroyed || !this.#hasHandle) {
-      this[kConn] = null;
-      this.#connected = false;
-      this.#closeWanted = false;
-      this.#pipe = pipe;
-      this.forgetAddresses();
-      this.resetStream();
-      // deno-lint-ignore no-explicit-any
-      (this as any)._undestroy();
-      this.onread?.init();
-    }
-    this.#hasHandle = true;
-    this.idle.refresh();
+  /** Turn Nagle's algorithm off (`true`, the default) or on. */
+  setNoDelay(enable?: boolean): this {
+    setNoDelay(this, enable);
+    return this;
+  }
+
+  /** Enable or disable TCP keep-alive, with the initial delay in milliseconds. */
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    setKeepAlive(this, enable, initialDelay);
+    return this;
   }
 
   /**
-   * @internal Open a RawConn to a resolved target; the socket must be connecting. With
-   * `attempt.hooks` (Happy Eyeballs) a failure goes to the attempt's owner instead of
-   * destroying the socket.
+   * Emit `'timeout'` after `msecs` of inactivity (0 disables it). The timer never keeps the
+   * process alive and does not close the socket. Does nothing once destroyed.
    */
-  [kConnectTo](target: ConnectOptions, attempt: ConnectAttempt = {}): RawConn {
-    const live = this[kConn];
-    if (live && !this.handleClosed && !attempt.hooks && this.#connected) {
-      // connect() on a connected socket: Node's handle stays on its connection and
-      // reports 'connect' again; no second connection is opened.
-      attempt.announce?.();
-      queueMicrotask(() => {
-        if (this.connecting && this[kConn] === live) this.#afterConnect(live);
-      });
-      return live;
+  setTimeout(msecs: number, callback?: () => void): this {
+    if (this.destroyed) return this;
+    this.#timeout = msecs;
+    this[kState].idle.set(msecs);
+    if (callback !== undefined) {
+      validateFunction(callback, "callback");
+      if (msecs === 0) this.removeListener("timeout", callback);
+      else this.once("timeout", callback);
     }
-    const sink = new SocketSink(this, null, { target, ...attempt });
-    const conn = this[kAdapter].connect(target, sink);
-    sink.conn = conn;
-    this[kConn] = conn;
-    return conn;
+    return this;
   }
 
-  /** @internal Happy Eyeballs gave up on an attempt: close it without closing the socket. */
-  abandonAttempt(conn: RawConn): void {
-    conn.close();
+  /** Restart the idle timer (Node's name for it). */
+  _unrefTimer(): void {
+    this[kState].idle.refresh();
   }
 
-  /** @internal The adapter reports `conn` connected (it is still the current one). */
-  [kSinkConnect](conn: RawConn, connecting: Connecting | null): void {
-    connecting?.announce?.();
-    if (connecting?.hooks && !connecting.hooks.onConnect(conn)) {
-      this.abandonAttempt(conn);
-      return;
-    }
-    this.#afterConnect(conn);
+  /** Let this socket keep the process alive (the default). */
+  ref(): this {
+    this[kState].refed = true;
+    this[kConn]?.ref();
+    return this;
   }
 
-  /** @internal Connecting `conn` failed: Node's `'connectionAttemptFailed'`, or the attempt's owner decides. */
-  [kSinkConnectError](conn: RawConn, connecting: Connecting, error: Error): void {
-    const { target, announce, hooks } = connecting;
-    const err = withConnectDetails(error, target);
-    const bind = (err as { syscall?: string }).syscall === "bind";
-    if (!bind) announce?.();
-    if (hooks) {
-      this.abandonAttempt(conn);
-      hooks.onFail(err, bind);
-      return;
-    }
-    if (!bind) {
-      if ("path" in target) this.emit("connectionAttemptFailed", target.path, undefined, undefined, err);
-      else this.emit("connectionAttemptFailed", target.host, target.port, target.family, err);
-    }
-    if (!this.destroyed) this.destroy(err);
+  /** Let the process exit even while this socket is open. */
+  unref(): this {
+    this[kState].refed = false;
+    this[kConn]?.unref();
+    return this;
   }
 
-  /** @internal The current RawConn's handle closed. */
-  [kSinkClose](): void {
-    this.handleClosed = true;
-    if (!this.destroyed) this.destroy();
-    if (this.#closeWanted) {
-      this.#closeWanted = false;
-      setImmediate(() => this.emit("close", this.#hadError));
-    }
+  /** Pause `'data'` (with `onread`: stop reading at the socket). */
+  override pause(): this {
+    pauseUserBuffer(this);
+    return super.pause();
   }
 
-  #afterConnect(conn: RawConn): void {
-    this.connecting = false;
-    this.#connected = true;
-    this.forgetAddresses();
-    this.idle.refresh();
-    this.applyOptions(conn);
-    this.emit("connect");
-    this.emit("ready");
-    if (!this.isPaused()) this.read(0);
+  /** Resume `'data'` (with `onread`: read into the user buffer again). */
+  override resume(): this {
+    resumeUserBuffer(this, false);
+    return super.resume();
   }
 
-  /** @internal */
-  override _destroy(err: Error | null, cb: Callback): void {
-    this.connecting = false;
-    this.idle.clear();
-    const conn = this[kConn];
-    if (conn) {
-      this.#hadError = Boolean(err);
-      if (this.handleClosed) {
-        setImmediate(() => this.emit("close", this.#hadError));
-      } else {
-        this.#closeWanted = true;
-        if (this.#reset) conn.reset();
-        else conn.close();
-      }
-      this.#reset = false;
-      cb(err);
-    } else {
-      cb(err);
-      // Node creates the handle in connect(): a socket that tried to connect reports
-      // hadError; one that never did emits a bare 'close'.
-      if (this.#hasHandle) setImmediate(() => this.emit("close", Boolean(err)));
-      else setImmediate(() => this.emit("close"));
-    }
-    const hooks = this[kServerHooks];
-    if (hooks) {
-      this[kServerHooks] = null;
-      hooks.onDestroy(this);
-    }
+  /** Read from the buffer (with `onread`: restart reading into the user buffer). */
+  override read(size?: number): Buffer | string | null {
+    resumeUserBuffer(this, true);
+    return super.read(size);
   }
 
   /** Half-close now if writable, then destroy once the write side finished. */
@@ -239,24 +195,96 @@ export class Socket extends SocketStream {
    * throws ERR_INVALID_HANDLE_TYPE, as in Node).
    */
   resetAndDestroy(): this {
-    if (this.#hasHandle && !this.destroyed) {
-      if (this.#pipe) throw ERR_INVALID_HANDLE_TYPE();
-      // A runtime that cannot send RST says so, rather than closing with FIN silently.
-      const adapter = this[kAdapter];
-      if (!adapter.capabilities.reset) {
-        throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("socket.resetAndDestroy()", adapter.name);
-      }
-      if (this.connecting) this.once("connect", () => this.#resetNow());
-      else this.#resetNow();
-    } else {
-      this.destroy(ERR_SOCKET_CLOSED());
-    }
+    resetAndDestroy(this);
     return this;
   }
 
-  #resetNow(): void {
-    this.#reset = true;
-    this.destroy();
+  /** Our end's address: `{ address, family, port }`, or `{}` before connecting and after destroy. */
+  address(): InetAddress | Record<string, never> {
+    return localEndpoint(this) ?? {};
+  }
+
+  /** The peer's IP address. */
+  get remoteAddress(): string | undefined {
+    return peerEndpoint(this)?.address;
+  }
+  /** The peer's address family, `"IPv4"` or `"IPv6"`. */
+  get remoteFamily(): string | undefined {
+    return peerEndpoint(this)?.family;
+  }
+  /** The peer's port. */
+  get remotePort(): number | undefined {
+    return peerEndpoint(this)?.port;
+  }
+  /** Our IP address. */
+  get localAddress(): string | undefined {
+    return localEndpoint(this)?.address;
+  }
+  /** Our port. */
+  get localPort(): number | undefined {
+    return localEndpoint(this)?.port;
+  }
+  /** Our address family. */
+  get localFamily(): string | undefined {
+    return localEndpoint(this)?.family;
+  }
+
+  /** True until connected (no handle yet, or still connecting). */
+  get pending(): boolean {
+    // Node drops its handle on destroy (and makes a new one on reconnect).
+    return !this[kConn] || this.connecting || this.destroyed;
+  }
+
+  /** `'opening'`, `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`. */
+  get readyState(): "opening" | "open" | "readOnly" | "writeOnly" | "closed" {
+    if (this.connecting) return "opening";
+    if (this.readable && this.writable) return "open";
+    if (this.readable && !this.writable) return "readOnly";
+    if (!this.readable && this.writable) return "writeOnly";
+    return "closed";
+  }
+
+  /** The value last given to `setTimeout` (undefined before the first call). */
+  get timeout(): number | undefined {
+    return this.#timeout;
+  }
+  set timeout(value: number | undefined) {
+    this.#timeout = value;
+  }
+
+  /** Bytes received on the current connection. */
+  get bytesRead(): number {
+    return this[kState].bytesRead;
+  }
+
+  /** Bytes sent on the current connection, counting those still queued (as Node does). */
+  get bytesWritten(): number | undefined {
+    return bytesWritten(this);
+  }
+
+  /** @internal Reading on: from the RawConn, once connected. */
+  override _read(size: number): void {
+    readStart(this, size);
+  }
+
+  /** @internal One chunk to the RawConn. */
+  override _write(chunk: unknown, encoding: BufferEncoding, cb: Callback): void {
+    writeGeneric(this, [toBytes(chunk, encoding)], cb);
+  }
+
+  /** @internal Queued chunks to the RawConn at once. */
+  override _writev(chunks: { chunk: unknown; encoding: BufferEncoding }[], cb: Callback): void {
+    writeGeneric(this, chunks.map((c) => toBytes(c.chunk, c.encoding)), cb);
+  }
+
+  /** @internal Send FIN once every queued write is out. */
+  override _final(cb: Callback): void {
+    shutdown(this, cb);
+  }
+
+  /** @internal Close the RawConn; `'close'` follows. */
+  override _destroy(err: Error | null, cb: Callback): void {
+    destroy(this, err, cb);
   }
 }
 
@@ -264,40 +292,35 @@ function onReadableStreamEnd(this: Socket): void {
   if (!this.allowHalfOpen) this.write = writeAfterFIN;
 }
 
-function isPipeAddress(address: RawAddress | undefined): boolean {
-  return address !== undefined && "path" in address;
-}
-
 // Typed listeners for Socket's events (declaration merging with the class above).
-// deno-lint-ignore no-explicit-any
-type AnyListener = (...args: any[]) => void;
+/** Socket's event methods, typed for its own events ({@link SocketEventMap}). */
 export interface Socket {
-  /** Listen for `event` (typed for Socket's own events). */
+  /** Call `listener` on every `event`. */
   on<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Listen for any other event. */
+  /** Call `listener` on every `event` (an event of no declared type). */
   on(event: string | symbol, listener: AnyListener): this;
-  /** Listen for `event` (typed for Socket's own events). */
+  /** Call `listener` on the next `event` only. */
   once<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Listen for any other event. */
+  /** Call `listener` on the next `event` only (an event of no declared type). */
   once(event: string | symbol, listener: AnyListener): this;
-  /** Listen for `event` (typed for Socket's own events). */
+  /** Alias of `on`. */
   addListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Listen for any other event. */
+  /** Alias of `on` (an event of no declared type). */
   addListener(event: string | symbol, listener: AnyListener): this;
-  /** Listen for `event` (typed for Socket's own events). */
+  /** As `on`, but `listener` runs before the listeners added earlier. */
   prependListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Listen for any other event. */
+  /** As `on`, but `listener` runs before the listeners added earlier (an event of no declared type). */
   prependListener(event: string | symbol, listener: AnyListener): this;
-  /** Listen for `event` (typed for Socket's own events). */
+  /** As `once`, but `listener` runs before the listeners added earlier. */
   prependOnceListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Listen for any other event. */
+  /** As `once`, but `listener` runs before the listeners added earlier (an event of no declared type). */
   prependOnceListener(event: string | symbol, listener: AnyListener): this;
-  /** Listen for `event` (typed for Socket's own events). */
+  /** Stop calling `listener` on `event` (removes one registration). */
   off<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Listen for any other event. */
+  /** Stop calling `listener` on `event` (an event of no declared type). */
   off(event: string | symbol, listener: AnyListener): this;
-  /** Listen for `event` (typed for Socket's own events). */
+  /** Alias of `off`. */
   removeListener<K extends keyof SocketEventMap>(event: K, listener: (...args: SocketEventMap[K]) => void): this;
-  /** Listen for any other event. */
+  /** Alias of `off` (an event of no declared type). */
   removeListener(event: string | symbol, listener: AnyListener): this;
 }

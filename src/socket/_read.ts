@@ -1,0 +1,67 @@
+// The Socket's read side, as functions over the socket (Node's stream_base_commons.js
+// shape): bytes from the RawConn into the stream (or into an `onread` buffer), the
+// peer's FIN, and reading on and off with the stream's backpressure.
+import { kConn, kState } from "../_symbols.ts";
+import { asBuffer } from "./_util.ts";
+import type { SocketCore } from "./_types.ts";
+
+/** Bytes arrived from the current RawConn. */
+export function onStreamRead(socket: SocketCore, chunk: Uint8Array): void {
+  const state = socket[kState];
+  state.bytesRead += chunk.byteLength;
+  state.idle.refresh();
+  if (socket.destroyed) return;
+  const keepReading = state.onread ? state.onread.deliver(socket, chunk) : socket.push(asBuffer(chunk));
+  if (!keepReading) socket[kConn]?.readStop();
+}
+
+/** The peer sent FIN. */
+export function onStreamEnd(socket: SocketCore): void {
+  const state = socket[kState];
+  state.idle.refresh();
+  state.eof = true;
+  if (state.onread && !state.onread.end()) return;
+  socket.push(null);
+  socket.read(0);
+}
+
+/** Implements `_read`: start reading once connected. */
+export function readStart(socket: SocketCore, size: number): void {
+  const conn = socket[kConn];
+  if (socket.connecting || !conn) {
+    socket.once("connect", () => socket._read(size));
+    return;
+  }
+  if (socket[kState].onread) readIntoUserBuffer(socket);
+  else if (!socket[kState].eof) conn.readStart();
+}
+
+/** With `onread`, on `pause()`: stop reading at the socket. */
+export function pauseUserBuffer(socket: SocketCore): void {
+  const conn = socket[kConn];
+  const onread = socket[kState].onread;
+  if (onread && !socket.connecting && conn && !onread.stopped && !socket.destroyed) {
+    onread.stopped = true;
+    conn.readStop();
+  }
+}
+
+/** With `onread`, on `resume()` and `read()`: read into the user buffer again if stopped. */
+export function resumeUserBuffer(socket: SocketCore, unlessEnded: boolean): void {
+  const state = socket[kState];
+  if (state.onread && state.onread.stopped && !(unlessEnded && state.eof)) readIntoUserBuffer(socket);
+}
+
+/** With `onread`: deliver held bytes, then read again (or end, or stay stopped). */
+function readIntoUserBuffer(socket: SocketCore): void {
+  const conn = socket[kConn];
+  const state = socket[kState];
+  if (!state.onread || socket.connecting || !conn || socket.destroyed) return;
+  const next = state.onread.resume(socket);
+  if (next === "end") {
+    socket.push(null);
+    socket.read(0);
+  } else if (next === "read" && !state.eof) {
+    conn.readStart();
+  }
+}
