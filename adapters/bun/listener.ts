@@ -32,7 +32,7 @@ export class BunRawListener implements RawListener {
           return;
         }
         try {
-          this.#sink.onConnection(conn);
+          conn.setSink(this.#sink.onConnection(conn));
         } catch (err) {
           rethrow(err);
         }

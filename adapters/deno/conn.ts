@@ -2,7 +2,6 @@
 // pull-based: a read loop runs only between readStart and readStop, one read (into a
 // buffer of 1 to 64 KiB, sized by the recent reads) in flight. Writes go through one
 // queue that loops over partial writes.
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors/errors.ts";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { denoApi, type DenoConn } from "./_deno_api.ts";
 import { callDone, deliver, rethrow, toRawAddress } from "./_util.ts";
@@ -40,8 +39,6 @@ export class DenoRawConn implements RawConn {
   #connecting: Promise<void> | null = null;
   #abort: AbortController | null = null;
   #refed = true;
-  #noDelay: boolean | undefined;
-  #keepAlive: boolean | undefined;
   #local: RawAddress | undefined;
   #remote: RawAddress | undefined;
 
@@ -59,20 +56,16 @@ export class DenoRawConn implements RawConn {
       endpoint = { address: options.path };
       pending = denoApi().connect({ transport: "unix", path: options.path });
     } else {
+      // localAddress/localPort: the core refuses them first (capabilities.localBind).
       endpoint = { address: options.host, port: options.port };
-      if (options.localAddress !== undefined || options.localPort !== undefined) {
-        const option = options.localAddress !== undefined ? "options.localAddress" : "options.localPort";
-        pending = Promise.reject(ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(option, "deno"));
-      } else {
-        this.#abort = new AbortController();
-        pending = denoApi().connect({
-          transport: "tcp",
-          hostname: options.host,
-          port: options.port,
-          signal: this.#abort.signal,
-          autoSelectFamily: false,
-        });
-      }
+      this.#abort = new AbortController();
+      pending = denoApi().connect({
+        transport: "tcp",
+        hostname: options.host,
+        port: options.port,
+        signal: this.#abort.signal,
+        autoSelectFamily: false,
+      });
     }
     this.#connecting = pending.then(
       (conn) => this.#onConnected(conn),
@@ -89,8 +82,6 @@ export class DenoRawConn implements RawConn {
     }
     this.#conn = conn;
     if (!this.#refed) conn.unref();
-    if (this.#noDelay !== undefined) this.setNoDelay(this.#noDelay);
-    if (this.#keepAlive !== undefined) this.setKeepAlive(this.#keepAlive, 0);
     // Work the core queued while connecting starts now; neither reaches the sink before
     // onConnect (both wait for Deno first).
     if (this.#queue.length > 0) this.#startPump(conn);
@@ -105,7 +96,8 @@ export class DenoRawConn implements RawConn {
     this.#fail(fromDenoError(err, "connect", endpoint));
   }
 
-  attach(sink: ConnSink): void {
+  /** The core's callbacks for an accepted connection, once `onConnection` returned them. */
+  setSink(sink: ConnSink): void {
     this.#sink = sink;
   }
 
@@ -210,8 +202,7 @@ export class DenoRawConn implements RawConn {
 
   /**
    * The queue is idle: write one non-empty chunk (or shut down, `null`) at once, without
-   * queueing it; what is queued meanwhile runs after it. `done` comes after Deno's op
-   * settles, so never inside write().
+   * queueing it; what is queued meanwhile runs after it.
    */
   async #writeNow(conn: DenoConn, chunk: Uint8Array | null, done: (err?: Error | null) => void): Promise<void> {
     let error: Error | undefined;
@@ -224,7 +215,6 @@ export class DenoRawConn implements RawConn {
     } catch (err) {
       const syscall = chunk === null ? "shutdown" : "write";
       error = this.#closing ? canceledError(syscall) : fromDenoError(err, syscall);
-      await undefined; // in case Deno threw synchronously: done stays asynchronous
     }
     if (this.#queue.length === 0) {
       // Nothing waits: give the queue up before `done`, so a write made inside it goes
@@ -239,7 +229,7 @@ export class DenoRawConn implements RawConn {
 
   #enqueue(op: WriteOp, syscall: string): void {
     if (this.#closing) {
-      queueMicrotask(() => op.done(canceledError(syscall)));
+      callDone(op.done, canceledError(syscall));
       return;
     }
     this.#queue.push(op);
@@ -254,8 +244,6 @@ export class DenoRawConn implements RawConn {
   async #runPump(conn: DenoConn): Promise<void> {
     const queue = this.#queue;
     try {
-      // `done` is never called synchronously inside write(): yield once before the first.
-      await undefined;
       while (queue.length > 0) {
         const op = queue.shift()!;
         const syscall = op.chunks === null ? "shutdown" : "write";
@@ -323,13 +311,10 @@ export class DenoRawConn implements RawConn {
     this.close();
   }
 
+  // The core holds setNoDelay/setKeepAlive until connected.
   setNoDelay(enable: boolean): void {
     const conn = this.#conn;
-    if (conn === null) {
-      this.#noDelay = enable;
-      return;
-    }
-    if (this.#closing || conn.setNoDelay === undefined) return;
+    if (conn === null || this.#closing || conn.setNoDelay === undefined) return;
     try {
       conn.setNoDelay(enable);
     } catch {
@@ -340,11 +325,7 @@ export class DenoRawConn implements RawConn {
   setKeepAlive(enable: boolean, _initialDelayMs: number): void {
     // Deno cannot set the initial delay (TCP_KEEPIDLE): only SO_KEEPALIVE is set.
     const conn = this.#conn;
-    if (conn === null) {
-      this.#keepAlive = enable;
-      return;
-    }
-    if (this.#closing || conn.setKeepAlive === undefined) return;
+    if (conn === null || this.#closing || conn.setKeepAlive === undefined) return;
     try {
       conn.setKeepAlive(enable);
     } catch {

@@ -1,9 +1,8 @@
 // A Deno.Listener seen through the RawListener contract: bind synchronously (as Node
 // does for an IP address or a path), report listening or the bind error asynchronously,
 // then an accept loop handing each connection to the core, not yet reading.
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors/errors.ts";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
-import { denoApi, type DenoListener, hasUnstableNet } from "./_deno_api.ts";
+import { denoApi, type DenoListener } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
 import { deliver, rethrow, toRawAddress } from "./_util.ts";
 import { fromDenoError, listenError } from "./errors.ts";
@@ -64,7 +63,8 @@ export class DenoRawListener implements RawListener {
         return;
       }
       try {
-        this.#sink.onConnection(new DenoRawConn(conn));
+        const raw = new DenoRawConn(conn);
+        raw.setSink(this.#sink.onConnection(raw));
       } catch (err) {
         rethrow(err);
       }
@@ -114,7 +114,7 @@ export class DenoRawListener implements RawListener {
   }
 }
 
-/** `Deno.listen` for the contract's options; throws what Deno throws, or ERR_FEATURE_*. */
+/** `Deno.listen` for the contract's options; throws what Deno throws. */
 function bind(options: ListenOptions): DenoListener {
   const deno = denoApi();
   if ("path" in options) {
@@ -130,11 +130,8 @@ function bind(options: ListenOptions): DenoListener {
     }
     return listener;
   }
-  if (options.ipv6Only) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.ipv6Only", "deno");
-  if (options.reusePort && !hasUnstableNet()) {
-    // Without --unstable-net, Deno.listen({ reusePort: true }) exits the process.
-    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.reusePort (run Deno with --unstable-net)", "deno");
-  }
+  // ipv6Only, and reusePort without --unstable-net (where Deno.listen would exit the
+  // process), never get here: the core refuses them first (capabilities).
   return deno.listen({
     transport: "tcp",
     hostname: options.host,

@@ -31,7 +31,7 @@ function onClose(this: SinkSocket): void {
   this[kSink].onClose();
 }
 
-/** Wraps one node:net socket. `sink` may be attached later (accepted connections). */
+/** Wraps one node:net socket. An accepted one gets its sink from `onConnection` (`setSink`). */
 export class NodeConn implements RawConn {
   #socket: NodeSocket;
   /** Outgoing (connect passes the sink): needs `connect` and a pause of its own. */
@@ -45,11 +45,12 @@ export class NodeConn implements RawConn {
     this.#outgoing = sink !== undefined;
     if (sink) {
       socket.pause();
-      this.attach(sink);
+      this.setSink(sink);
     }
   }
 
-  attach(sink: ConnSink): void {
+  /** The core's callbacks: at construction (outgoing) or once `onConnection` returned them. */
+  setSink(sink: ConnSink): void {
     const s = this.#socket as SinkSocket;
     s[kSink] = sink;
     if (this.#attached) return;

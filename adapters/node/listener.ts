@@ -1,7 +1,10 @@
 // A node:net server seen through the RawListener contract. Accepted sockets arrive
 // paused (pauseOnConnect) and half-open capable; the core decides the rest.
 import type { Server as NodeServer } from "node:net";
+import { chmodSync } from "node:fs";
 import type { ListenerSink, RawAddress, RawListener } from "../../src/contract.ts";
+import { systemError } from "../../src/errors/system_errors.ts";
+import { NodeConn } from "./conn.ts";
 
 /** Wraps one listening node:net server. */
 export class NodeListener implements RawListener {
@@ -40,13 +43,36 @@ export class NodeListener implements RawListener {
   }
 }
 
-/** Forward the server's events to the core's sink. */
+/**
+ * Forward the server's events to the core's sink. `chmod`: a Unix socket's exact mode to
+ * set once listening (Node 24 sets it exactly; older libuv only adds bits); a failure is
+ * the listen's error, `uv_pipe_chmod` as Node reports it, and the server is closed.
+ */
 export function forwardListenerEvents(
   server: NodeServer,
   sink: ListenerSink,
-  wrap: (socket: import("node:net").Socket) => import("../../src/contract.ts").RawConn,
+  chmod?: { path: string; mode: number },
 ): void {
-  server.on("listening", () => sink.onListening());
-  server.on("connection", (socket) => sink.onConnection(wrap(socket)));
+  server.on("listening", () => {
+    if (chmod !== undefined) {
+      try {
+        chmodSync(chmod.path, chmod.mode);
+      } catch (err) {
+        server.close();
+        const code = (err as { code?: unknown }).code;
+        sink.onError(
+          typeof code === "string"
+            ? systemError(code, "uv_pipe_chmod")
+            : systemError("UNKNOWN", "uv_pipe_chmod", { cause: err }),
+        );
+        return;
+      }
+    }
+    sink.onListening();
+  });
+  server.on("connection", (socket) => {
+    const conn = new NodeConn(socket);
+    conn.setSink(sink.onConnection(conn));
+  });
   server.on("error", (err) => sink.onError(err));
 }

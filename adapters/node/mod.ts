@@ -5,7 +5,6 @@
  */
 import * as net from "node:net";
 import { lookup as dnsLookup } from "node:dns";
-import { chmodSync } from "node:fs";
 import process from "node:process";
 import type {
   Capabilities,
@@ -58,12 +57,12 @@ function connect(options: ConnectOptions, sink: ConnSink): RawConn {
 
 function listen(options: ListenOptions, sink: ListenerSink): RawListener {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  let chmod: { path: string; mode: number } | undefined;
   if ("path" in options && (options.readableAll || options.writableAll)) {
     // Node 24 sets the socket's mode exactly; older libuv only adds bits. Follow Node 24.
-    const mode = (options.readableAll ? 0o444 : 0) | (options.writableAll ? 0o222 : 0);
-    server.once("listening", () => chmodSync(options.path, mode));
+    chmod = { path: options.path, mode: (options.readableAll ? 0o444 : 0) | (options.writableAll ? 0o222 : 0) };
   }
-  forwardListenerEvents(server, sink, (socket) => new NodeConn(socket));
+  forwardListenerEvents(server, sink, chmod);
   if ("path" in options) {
     server.listen({
       path: options.path,

@@ -20,6 +20,7 @@ import {
   kSinkConnectError,
 } from "../_symbols.ts";
 import { type Connecting, SocketSink } from "./_sink.ts";
+import { GuardedConn } from "../_reentry.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_HANDLE_TYPE, ERR_SOCKET_CLOSED } from "../errors/errors.ts";
 import { withConnectDetails } from "../errors/system_errors.ts";
 import { destroyOnAbort, writeAfterFIN } from "./_util.ts";
@@ -137,7 +138,7 @@ export class Socket extends SocketStream {
       return live;
     }
     const sink = new SocketSink(this, null, { target, ...attempt });
-    const conn = this[kAdapter].connect(target, sink);
+    const conn = GuardedConn.connect(this[kAdapter], target, sink);
     sink.conn = conn;
     this[kConn] = conn;
     return conn;

@@ -9,6 +9,7 @@ import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_
 import { validateAbortSignal, validateNumber } from "../errors/validators.ts";
 import { BlockList } from "../address/blocklist.ts";
 import { OnRead, type OnReadOpts } from "./_onread.ts";
+import type { GuardedConn } from "../_reentry.ts";
 
 /** Options for `new Socket()`. */
 export interface SocketConstructorOpts {
@@ -35,7 +36,7 @@ export interface SocketConstructorOpts {
   /** Not available on this runtime layer: passing it throws. */
   fd?: number;
   /** @internal An accepted connection (used by Server). */
-  [kRawConn]?: RawConn;
+  [kRawConn]?: GuardedConn;
   /** @internal The accepted connection is a Unix socket (the server knows; no address call). */
   [kPipe]?: boolean;
   /** @internal Accepted connection starts paused (Server's pauseOnConnect). */
