@@ -39,9 +39,12 @@ export class NodeConn implements RawConn {
   #attached = false;
   #reading = false;
   #listening = false;
+  /** A Unix socket's ends, `{ path }` (node:net reports no address for them). */
+  #pipe: { local: RawAddress; remote: RawAddress } | null;
 
-  constructor(socket: NodeSocket, sink?: ConnSink) {
+  constructor(socket: NodeSocket, sink?: ConnSink, pipe: { local: string; remote: string } | null = null) {
     this.#socket = socket;
+    this.#pipe = pipe && { local: { path: pipe.local }, remote: { path: pipe.remote } };
     this.#outgoing = sink !== undefined;
     if (sink) {
       socket.pause();
@@ -123,6 +126,7 @@ export class NodeConn implements RawConn {
   }
 
   localAddress(): RawAddress | undefined {
+    if (this.#pipe !== null) return this.#pipe.local;
     const a = this.#socket.address();
     if (a && typeof a === "object" && "port" in a) {
       return { address: a.address, family: a.family as "IPv4" | "IPv6", port: a.port };
@@ -131,6 +135,7 @@ export class NodeConn implements RawConn {
   }
 
   remoteAddress(): RawAddress | undefined {
+    if (this.#pipe !== null) return this.#pipe.remote;
     const s = this.#socket;
     if (s.remoteAddress === undefined) return undefined;
     return { address: s.remoteAddress, family: s.remoteFamily as "IPv4" | "IPv6", port: s.remotePort! };

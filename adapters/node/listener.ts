@@ -2,6 +2,7 @@
 // paused (pauseOnConnect) and half-open capable; the core decides the rest.
 import type { Server as NodeServer } from "node:net";
 import { chmodSync } from "node:fs";
+import process from "node:process";
 import type { ListenerSink, RawAddress, RawListener } from "../../src/contract.ts";
 import { systemError } from "../../src/errors/system_errors.ts";
 import { NodeConn } from "./conn.ts";
@@ -29,9 +30,11 @@ export class NodeListener implements RawListener {
       return;
     }
     this.#closed = true;
-    // Also when not listening yet: close() voids a bind still waiting on its lookup
-    // (the callback then gets ERR_SERVER_NOT_RUNNING, which means the same: released).
-    this.#server.close(() => done());
+    // The socket is released inside close() (libuv closes the fd at once); node:net's own
+    // callback would also wait for every accepted connection, which the contract does not.
+    // Also when not listening yet: close() voids a bind still waiting on its lookup.
+    this.#server.close();
+    process.nextTick(done);
   }
 
   ref(): void {
@@ -44,15 +47,17 @@ export class NodeListener implements RawListener {
 }
 
 /**
- * Forward the server's events to the core's sink. `chmod`: a Unix socket's exact mode to
+ * Forward the server's events to the core's sink. `path`: a Unix socket's. `chmod`: a Unix socket's exact mode to
  * set once listening (Node 24 sets it exactly; older libuv only adds bits); a failure is
  * the listen's error, `uv_pipe_chmod` as Node reports it, and the server is closed.
  */
 export function forwardListenerEvents(
   server: NodeServer,
   sink: ListenerSink,
+  path: string | null,
   chmod?: { path: string; mode: number },
 ): void {
+  const pipe = path === null ? null : { local: path, remote: "" };
   server.on("listening", () => {
     if (chmod !== undefined) {
       try {
@@ -71,7 +76,7 @@ export function forwardListenerEvents(
     sink.onListening();
   });
   server.on("connection", (socket) => {
-    const conn = new NodeConn(socket);
+    const conn = new NodeConn(socket, undefined, pipe);
     conn.setSink(sink.onConnection(conn));
   });
   server.on("error", (err) => sink.onError(err));

@@ -39,7 +39,7 @@ const capabilities: Capabilities = {
 
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {
   const socket = new net.Socket({ allowHalfOpen: true });
-  const conn = new NodeConn(socket, sink);
+  const conn = new NodeConn(socket, sink, "path" in options ? { local: "", remote: options.path } : null);
   if ("path" in options) {
     socket.connect({ path: options.path });
   } else {
@@ -62,7 +62,7 @@ function listen(options: ListenOptions, sink: ListenerSink): RawListener {
     // Node 24 sets the socket's mode exactly; older libuv only adds bits. Follow Node 24.
     chmod = { path: options.path, mode: (options.readableAll ? 0o444 : 0) | (options.writableAll ? 0o222 : 0) };
   }
-  forwardListenerEvents(server, sink, chmod);
+  forwardListenerEvents(server, sink, "path" in options ? options.path : null, chmod);
   if ("path" in options) {
     server.listen({
       path: options.path,
