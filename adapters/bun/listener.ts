@@ -1,11 +1,12 @@
 // A Bun listener seen through the RawListener contract: bind synchronously (Bun.listen
-// throws a bind error at once), report listening or the error asynchronously, then hand
+// throws a bind error at once), report listening or the error at once (the core's guard
+// runs the sink after listen() returned), then hand
 // each accepted socket to the core, not yet read (what arrives first is held).
 import { chmodSync } from "node:fs";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { bunApi, type BunListener, type BunListenOptions, type BunSocket } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
-import { deliver, rethrow } from "./_util.ts";
+import { rethrow } from "./_util.ts";
 import { fromBunError, listenError } from "./errors.ts";
 
 /** Wraps one Bun listener. */
@@ -19,7 +20,7 @@ export class BunRawListener implements RawListener {
     this.#sink = sink;
   }
 
-  /** Bind now; `onListening` or `onError` follows asynchronously. */
+  /** Bind now; `onListening` or `onError` follows (inside this call). */
   listen(options: ListenOptions): void {
     const pipe = "path" in options;
     const path = pipe ? options.path : null;
@@ -56,10 +57,7 @@ export class BunRawListener implements RawListener {
     try {
       listener = bunApi().listen(bunOptions);
     } catch (err) {
-      const error = listenError(err, pipe ? options.path : options.host, pipe ? -1 : options.port);
-      queueMicrotask(() => {
-        if (!this.#closed) deliver(() => this.#sink.onError(error));
-      });
+      this.#sink.onError(listenError(err, pipe ? options.path : options.host, pipe ? -1 : options.port));
       return;
     }
     if (pipe && (options.readableAll || options.writableAll)) {
@@ -67,17 +65,12 @@ export class BunRawListener implements RawListener {
         chmodPipe(options.path, options.readableAll, options.writableAll);
       } catch (err) {
         listener.stop(true);
-        const error = fromBunError(err, "uv_pipe_chmod"); // Node: `uv_pipe_chmod EPERM`
-        queueMicrotask(() => {
-          if (!this.#closed) deliver(() => this.#sink.onError(error));
-        });
+        this.#sink.onError(fromBunError(err, "uv_pipe_chmod")); // Node: `uv_pipe_chmod EPERM`
         return;
       }
     }
     this.#listener = listener;
-    queueMicrotask(() => {
-      if (!this.#closed) deliver(() => this.#sink.onListening());
-    });
+    this.#sink.onListening();
   }
 
   address(): RawAddress | undefined {
@@ -96,7 +89,7 @@ export class BunRawListener implements RawListener {
       // accepted connections stay open, the core ends them.
       listener?.stop(false);
     }
-    queueMicrotask(done);
+    done();
   }
 
   ref(): void {

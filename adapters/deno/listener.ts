@@ -1,6 +1,7 @@
 // A Deno.Listener seen through the RawListener contract: bind synchronously (as Node
-// does for an IP address or a path), report listening or the bind error asynchronously,
-// then an accept loop handing each connection to the core, not yet reading.
+// does for an IP address or a path) and report listening or the bind error at once (the
+// core's guard runs the sink after listen() returned), then an accept loop handing each
+// connection to the core, not yet reading.
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { denoApi, type DenoListener } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
@@ -20,7 +21,7 @@ export class DenoRawListener implements RawListener {
     this.#sink = sink;
   }
 
-  /** Bind now; `onListening` or `onError` follows asynchronously. */
+  /** Bind now; `onListening` or `onError` follows (inside this call). */
   listen(options: ListenOptions): void {
     const pipe = "path" in options;
     const address = pipe ? options.path : options.host;
@@ -29,19 +30,13 @@ export class DenoRawListener implements RawListener {
     try {
       listener = bind(options);
     } catch (err) {
-      const error = listenError(err, address, port);
-      queueMicrotask(() => {
-        if (this.#closed === null) deliver(() => this.#sink.onError(error));
-      });
+      this.#sink.onError(listenError(err, address, port));
       return;
     }
     this.#listener = listener;
     if (!this.#refed) listener.unref();
-    queueMicrotask(() => {
-      if (this.#closed !== null) return;
-      this.#acceptLoop = this.#runAcceptLoop(listener);
-      deliver(() => this.#sink.onListening());
-    });
+    this.#acceptLoop = this.#runAcceptLoop(listener);
+    this.#sink.onListening();
   }
 
   async #runAcceptLoop(listener: DenoListener): Promise<void> {
