@@ -98,6 +98,9 @@ export class GuardedConn implements RawConn, ConnSink {
     const held: unknown[] = guard.#held = [];
     try {
       take(guard);
+    } catch (err) {
+      // A 'connection' listener threw: uncaught, as in Node; the adapter still gets its sink.
+      rethrow(err);
     } finally {
       if (held.length === 0) guard.#held = null;
       else queueMicrotask(() => guard.#release());

@@ -8,7 +8,8 @@
  * - Sink calls and `done`s may be made at any time, also synchronously inside a call the
  *   core made (`connect`, `listen`, any `RawConn` method, `RawListener.close`): the core
  *   guards itself (`src/_reentry.ts`) and runs such calls after its own call returned, in
- *   the order they were made. Adapters need no deferral of their own.
+ *   the order they were made. Adapters need no deferral of their own. Once the core called
+ *   `close()` or `reset()`, it takes nothing but `done`s and the one `onClose`.
  * - Accepting is one step: `ListenerSink.onConnection(conn)` returns the connection's
  *   sink. Until it has returned, the core calls nothing on `conn` but `localAddress()`
  *   and `remoteAddress()`.
