@@ -22,7 +22,8 @@ import { isIP } from "../address/ip.ts";
 import type { BlockList } from "../address/blocklist.ts";
 import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
-import { GuardedConn, guardedListen } from "../_reentry.ts";
+import { GuardedConn } from "../_reentry.ts";
+import { guardedListen } from "../_reentry_listener.ts";
 import {
   backlogFromArgs,
   type ListenOpts,
