@@ -5,8 +5,14 @@
  * validation, name resolution order, half-open handling. An adapter only moves bytes
  * and reports what its runtime's handle did. Rules every adapter keeps:
  *
- * - Never call a sink synchronously from inside a call the core made (defer with
- *   `queueMicrotask` or let the runtime's own callback arrive later).
+ * - Sink calls and `done`s may be made at any time, also synchronously inside a call the
+ *   core made (`connect`, `listen`, any `RawConn` method, `RawListener.close`): the core
+ *   guards itself (`src/_reentry.ts`) and runs such calls after its own call returned, in
+ *   the order they were made. Adapters need no deferral of their own. Once the core called
+ *   `close()` or `reset()`, it takes nothing but `done`s and the one `onClose`.
+ * - Accepting is one step: `ListenerSink.onConnection(conn)` returns the connection's
+ *   sink. Until it has returned, the core calls nothing on `conn` but `localAddress()`
+ *   and `remoteAddress()`.
  * - Hand the core owned bytes: a chunk given to `onData` is never reused by the adapter.
  * - `close()` is idempotent and leads to exactly one `onClose()`.
  * - Every connection, connected or accepted, starts with Node's socket defaults:
@@ -135,16 +141,14 @@ export interface ConnSink {
 
 /** One TCP or Unix connection as the adapter sees it. */
 export interface RawConn {
-  /** Attach the core's callbacks to an accepted connection (connect passes them directly). */
-  attach(sink: ConnSink): void;
   /** Start (or resume) delivering `onData`. Reading is off until the first call. */
   readStart(): void;
   /** Stop delivering `onData` soon: the core's backpressure. */
   readStop(): void;
   /**
    * Write the chunks in order, as one batch where the runtime can (writev).
-   * `done` is called once, asynchronously, when every byte was handed to the OS or an
-   * error stopped it.
+   * `done` is called once (possibly inside this call) when every byte was handed to the
+   * OS or an error stopped it.
    */
   write(chunks: Uint8Array[], done: (err?: Error | null) => void): void;
   /** Half-close: send FIN after all pending writes; `done` once sent (or failed). */
@@ -171,8 +175,11 @@ export interface RawConn {
 export interface ListenerSink {
   /** The listener is bound and accepting. */
   onListening(): void;
-  /** A connection was accepted; the core calls `conn.attach` before returning. */
-  onConnection(conn: RawConn): void;
+  /**
+   * A connection was accepted: returns the sink for its calls. The core calls no method
+   * of `conn` but the address getters before returning.
+   */
+  onConnection(conn: RawConn): ConnSink;
   /** Binding or accepting failed. After a bind error the listener is closed. */
   onError(err: Error): void;
 }

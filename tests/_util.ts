@@ -305,7 +305,6 @@ export function hangingConn(sink: ConnSink): RawConn {
   };
   const fail = (done: (err?: Error | null) => void) => setTimeout(() => done(new Error("not connected")), 0);
   return {
-    attach() {},
     readStart() {},
     readStop() {},
     write: (_chunks, done) => fail(done),
@@ -324,7 +323,6 @@ export function hangingConn(sink: ConnSink): RawConn {
 /** Forward every call to `inner`, logging it into `calls` (`write(3 chunks, 12 bytes)` …). */
 export function spyConn(inner: RawConn, calls: string[]): RawConn {
   return {
-    attach: (sink) => inner.attach(sink),
     readStart: () => (calls.push("readStart"), inner.readStart()),
     readStop: () => (calls.push("readStop"), inner.readStop()),
     write: (chunks, done) => {

@@ -34,7 +34,11 @@ test("64 MiB to a paused receiver: write() returns false and stalls, the receive
   const serverCalls: string[] = [];
   const api = netWith((base) => ({
     listen: (options, sink) =>
-      base.listen(options, { ...sink, onConnection: (conn) => sink.onConnection(spyConn(conn, serverCalls)) }),
+      base.listen(options, {
+        onListening: () => sink.onListening(),
+        onError: (err) => sink.onError(err),
+        onConnection: (conn) => sink.onConnection(spyConn(conn, serverCalls)),
+      }),
   }));
   let receiver!: Socket;
   let accept!: () => void;

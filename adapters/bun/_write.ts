@@ -1,17 +1,18 @@
 // The Bun adapter's write queue. Bun's `socket.write` does not buffer: it takes what the
 // kernel takes (maybe a part, maybe nothing) and reports the count; the rest is ours to
 // keep, in order, until Bun's `drain` handler says the socket is writable again. A chunk
-// written while nothing waits goes to Bun directly, unqueued. The queue is a base class
-// of the connection (between it and the SinkGate), so it costs a connection no objects
-// until something has to wait.
+// written while nothing waits goes to Bun directly, unqueued. The queue is the base class
+// of the connection, so it costs a connection no objects until something has to wait.
 import type { BunSocket } from "./_bun_types.ts";
-import { DONE, SinkGate } from "./_gate.ts";
 import { brokenPipeError, canceledError } from "./errors.ts";
 
 /** Chunks below this size are copied into one buffer (one syscall) with their neighbours. */
 const BATCH_BYTES = 64 * 1024;
 
 type Done = (err?: Error | null) => void;
+
+/** The kind of sink call that is a write's or shutdown's `done` (see WriteQueue.emit). */
+export const DONE = 0;
 
 /** A queued write (`bufs`) or shutdown (`bufs === null`). */
 interface WriteOp {
@@ -63,9 +64,9 @@ function pack(chunks: Uint8Array[]): Uint8Array[] {
 
 /**
  * Writes and shutdowns in the order the core asked for them. Each finished operation's
- * `done` goes through the gate (deferred when it finishes inside a core call).
+ * `done` goes through `emit` (maybe inside the core's write(): the core's guard defers it).
  */
-export abstract class WriteQueue extends SinkGate {
+export abstract class WriteQueue {
   /** What waits; null until something has to. */
   #ops: WriteOp[] | null = null;
   #flushing = false;
@@ -74,6 +75,9 @@ export abstract class WriteQueue extends SinkGate {
   /** The `done` of a write or shutdown handed to Bun directly, while inside that call. */
   #inflight: Done | null = null;
   #inflightSyscall = "write";
+
+  /** Make one sink call (`kind` as the subclass defines it; DONE: `a(b)`). */
+  protected abstract emit(kind: number, a?: unknown, b?: unknown): void;
 
   /** Whether writes wait (made while connecting). */
   protected get writesWaiting(): boolean {

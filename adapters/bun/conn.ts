@@ -1,41 +1,26 @@
 // A Bun socket seen through the RawConn contract. Bun pushes reads through handlers; the
-// socket runs with allowHalfOpen. Bytes that arrive while the core is not reading are held
-// and the socket is paused (`socket.pause()`: no polling for readable, unread bytes stay in
-// the kernel) on readStop or once the held bytes pass HOLD_LIMIT; so a connection whose
-// core starts reading at once (the usual case) never pauses. Writes go through the
-// WriteQueue and every sink call through the SinkGate (the base classes: a connection is
-// one object), which defers those made inside a core call.
+// socket runs with allowHalfOpen. Reads go through HeldReads (_read.ts: what arrives while
+// the core is not reading waits there), writes through WriteQueue (_write.ts): both are
+// base classes, so a connection is one object. Bun runs some handlers inside
+// the calls made for the core (`close` inside `end()`), so sink calls may come inside a
+// core call: the core's guard defers those (src/_reentry.ts).
 import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
 import { type ConnectPlan, connectPlan } from "./_connect.ts";
-import { DONE } from "./_gate.ts";
 import { inetAddress, rethrow } from "./_util.ts";
-import { WriteQueue } from "./_write.ts";
+import { DONE } from "./_write.ts";
+import { DATA, END, HeldReads } from "./_read.ts";
 import { canceledError, closeError, connectError } from "./errors.ts";
 
-/** Held bytes past which the socket is paused until the core reads again. */
-const HOLD_LIMIT = 64 * 1024;
-
-// Sink calls, as the gate queues them (DONE, a write's `done`, is the gate's own).
+// Sink calls (DONE is the WriteQueue's, DATA and END are HeldReads').
 const CONNECT = 1;
-const DATA = 2;
-const END = 3;
 const ERROR = 4;
 const CLOSE = 5;
-/** Deliver the held bytes (and a held FIN). */
-const RELEASE = 6;
 
 type Done = (err?: Error | null) => void;
 
-/** What the core asked for before the socket opened, applied at open. */
-interface EarlyOptions {
-  unref?: boolean;
-  noDelay?: boolean;
-  keepAlive?: [boolean, number];
-}
-
 /** Wraps one Bun socket, outgoing (connecting) or accepted. */
-export class BunRawConn extends WriteQueue implements RawConn {
+export class BunRawConn extends HeldReads implements RawConn {
   #socket: BunSocket<BunRawConn> | null = null;
   #sink: ConnSink | null;
   /** close()/reset() was called or the connection failed: nothing but onClose follows. */
@@ -44,23 +29,12 @@ export class BunRawConn extends WriteQueue implements RawConn {
   #gone = false;
   #closeSent = false;
   #reset = false;
-  #reading = false;
   /** A failure Bun reported while the core neither read nor wrote (see #onClose). */
   #heldFailure: Error | null = null;
-  /** We paused the socket (readStop, or too many held bytes). */
-  #paused = false;
-  /** Bytes Bun delivered while the core was not reading, and their total. */
-  #held: Uint8Array[] | null = null;
-  #heldBytes = 0;
-  /** The peer's FIN arrived (onEnd sent, or waiting behind held bytes). */
-  #peerEnded = false;
-  #endHeld = false;
-  /** A clean close waiting behind held bytes. */
-  #closeHeld = false;
   /** Connecting: what Bun got, and the endpoints a connect error names. */
   #connecting: ConnectPlan<BunRawConn> | null = null;
-  /** unref/setNoDelay/setKeepAlive asked for before the socket opened. */
-  #early: EarlyOptions | null = null;
+  /** unref() asked for before the socket opened (the core holds the other options). */
+  #unrefEarly = false;
   /** The addresses, once known (set at once for Unix sockets: `{ path }`). */
   #local: RawAddress | undefined;
   #remote: RawAddress | undefined;
@@ -73,12 +47,7 @@ export class BunRawConn extends WriteQueue implements RawConn {
   /** Start an outgoing connection; `onConnect`, or `onError` then `onClose`, follow. */
   static connect(options: ConnectOptions, sink: ConnSink): BunRawConn {
     const conn = new BunRawConn(sink);
-    conn.enter();
-    try {
-      conn.#connect(options);
-    } finally {
-      conn.leave();
-    }
+    conn.#connect(options);
     return conn;
   }
 
@@ -100,8 +69,8 @@ export class BunRawConn extends WriteQueue implements RawConn {
   /** Bun's handlers for every socket of the adapter; `socket.data` is the connection. */
   static readonly handlers: BunSocketHandlers<BunRawConn> = {
     open: (socket) => socket.data.#onOpen(socket),
-    data: (socket, chunk) => socket.data.#onData(chunk),
-    end: (socket) => socket.data.#onEnd(),
+    data: (socket, chunk) => socket.data.received(chunk),
+    end: (socket) => socket.data.peerEnd(),
     drain: (socket) => socket.data.#onDrain(socket),
     close: (socket, error) => socket.data.#onClose(error),
     connectError: (socket, error) => socket.data.#onConnectError(error),
@@ -134,14 +103,9 @@ export class BunRawConn extends WriteQueue implements RawConn {
       else socket.end();
       return;
     }
-    const early = this.#early;
     // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
-    if (!this.#remote || !("path" in this.#remote)) socket.setNoDelay(early?.noDelay ?? false);
-    if (early !== null) {
-      this.#early = null;
-      if (early.unref) socket.unref();
-      if (early.keepAlive !== undefined) socket.setKeepAlive(...early.keepAlive);
-    }
+    if (!this.#remote || !("path" in this.#remote)) socket.setNoDelay(false);
+    if (this.#unrefEarly) socket.unref();
     this.emit(CONNECT);
     if (this.writesWaiting && !this.#closing) this.flushWrites(socket);
   }
@@ -152,28 +116,6 @@ export class BunRawConn extends WriteQueue implements RawConn {
     const plan = this.#connecting;
     this.#connecting = null;
     this.#fail(connectError(err, plan?.target ?? {}, plan?.bindTo));
-  }
-
-  #onData(chunk: Uint8Array): void {
-    if (this.#closing) return;
-    // Bun hands each `data` call a fresh buffer (checked on 1.4.5): owned, no copy needed.
-    if (this.#reading && this.#held === null) {
-      this.emit(DATA, chunk);
-      return;
-    }
-    (this.#held ??= []).push(chunk);
-    this.#heldBytes += chunk.byteLength;
-    if (this.#heldBytes >= HOLD_LIMIT && !this.#paused && !this.#gone) {
-      this.#paused = true;
-      this.#socket?.pause();
-    }
-  }
-
-  #onEnd(): void {
-    if (this.#closing || this.#peerEnded) return;
-    this.#peerEnded = true;
-    if (this.#reading && this.#held === null) this.emit(END);
-    else this.#endHeld = true;
   }
 
   #onDrain(socket: BunSocket<BunRawConn>): void {
@@ -188,15 +130,11 @@ export class BunRawConn extends WriteQueue implements RawConn {
       // Bun reports a peer's reset at once; libuv learns of it only on the next write or
       // read. While neither can surface it (not reading, or the peer already ended, and no
       // write pending), hold it for whichever comes first, as Node does.
-      if ((!this.#reading || this.#peerEnded) && !this.writesWaiting) this.#heldFailure = err;
+      if ((!this.reading || this.peerEnded) && !this.writesWaiting) this.#heldFailure = err;
       else this.#fail(err);
       return;
     }
-    // A clean close: both sides sent FIN. When our FIN went first Bun skips the `end`
-    // handler and only closes; the core still needs its onEnd.
-    this.#onEnd();
-    if (this.#endHeld) this.#closeHeld = true;
-    else this.#closeSoon();
+    this.cleanClose();
   }
 
   /**
@@ -205,7 +143,7 @@ export class BunRawConn extends WriteQueue implements RawConn {
    * socket, having emitted 'end', closes it: the core gets the same turn to emit 'end'
    * on a live socket (or to call close() itself, which sends the one onClose instead).
    */
-  #closeSoon(): void {
+  protected override closeSoon(): void {
     setTimeout(() => {
       if (!this.#closing) this.#finishClose();
     }, 0);
@@ -232,14 +170,21 @@ export class BunRawConn extends WriteQueue implements RawConn {
   /** Everything pending is cancelled and one onClose follows. */
   #finishClose(): void {
     this.#closing = true;
-    this.#reading = false;
-    this.#held = null;
-    this.#heldBytes = 0;
+    this.dropReads();
     this.failWrites();
     this.emit(CLOSE);
   }
 
-  protected override dispatch(kind: number, a: unknown, b: unknown): void {
+  /** Make one sink call; a user's listener that throws is an uncaught error, as in Node. */
+  protected override emit(kind: number, a?: unknown, b?: unknown): void {
+    try {
+      this.#dispatch(kind, a, b);
+    } catch (err) {
+      rethrow(err);
+    }
+  }
+
+  #dispatch(kind: number, a: unknown, b: unknown): void {
     switch (kind) {
       case DATA:
         this.#sink!.onData(a as Uint8Array);
@@ -261,99 +206,43 @@ export class BunRawConn extends WriteQueue implements RawConn {
         this.#closeSent = true;
         this.#sink?.onClose();
         return;
-      case RELEASE:
-        this.#releaseHeld();
-        return;
     }
   }
 
-  attach(sink: ConnSink): void {
+  protected override get closing(): boolean {
+    return this.#closing;
+  }
+
+  protected override get pausable(): BunSocket<BunRawConn> | null {
+    return this.#gone ? null : this.#socket;
+  }
+
+  /** readStart() with a failure held (see #onClose): report it instead of reading. */
+  protected override heldFailure(): boolean {
+    if (this.#heldFailure === null) return false;
+    this.#failHeld(null);
+    return true;
+  }
+
+  /** The core's callbacks for an accepted connection, once `onConnection` returned them. */
+  setSink(sink: ConnSink): void {
     this.#sink = sink;
   }
 
-  readStart(): void {
-    if (this.#reading || this.#closing) return;
-    this.#reading = true;
-    if (this.#heldFailure !== null) {
-      this.#failHeld(null);
-      return;
-    }
-    const release = this.#held !== null || this.#endHeld;
-    const socket = this.#socket;
-    const resume = this.#paused && socket !== null && !this.#gone;
-    if (!release && !resume) return;
-    this.enter();
-    try {
-      if (release) this.emit(RELEASE);
-      if (resume) {
-        this.#paused = false;
-        socket!.resume();
-      }
-    } finally {
-      this.leave();
-    }
-  }
-
-  readStop(): void {
-    if (!this.#reading) return;
-    this.#reading = false;
-    const socket = this.#socket;
-    if (socket === null || this.#gone || this.#paused) return;
-    this.#paused = true;
-    this.enter();
-    try {
-      socket.pause();
-    } finally {
-      this.leave();
-    }
-  }
-
-  /** Deliver what arrived while not reading, as long as the core keeps reading. */
-  #releaseHeld(): void {
-    const held = this.#held;
-    if (held !== null) {
-      while (this.#reading && held.length > 0 && !this.#closing) {
-        const chunk = held.shift()!;
-        this.#heldBytes -= chunk.byteLength;
-        try {
-          this.#sink!.onData(chunk);
-        } catch (err) {
-          rethrow(err);
-        }
-      }
-      if (held.length > 0 || this.#held !== held) return;
-      this.#held = null;
-    }
-    if (!this.#reading || this.#closing || !this.#endHeld) return;
-    this.#endHeld = false;
-    if (this.#closeHeld) this.#closeSoon();
-    this.#sink!.onEnd();
-  }
-
   write(chunks: Uint8Array[], done: Done): void {
-    this.enter();
-    try {
-      const socket = this.#socket;
-      if (this.#closing) this.emit(DONE, done, canceledError("write"));
-      else if (this.#heldFailure !== null) this.#failHeld(done);
-      else if (socket === null || chunks.length !== 1) this.queueWrite(socket, chunks, done);
-      else this.writeOne(socket, chunks[0], done);
-    } finally {
-      this.leave();
-    }
+    const socket = this.#socket;
+    if (this.#closing) this.emit(DONE, done, canceledError("write"));
+    else if (this.#heldFailure !== null) this.#failHeld(done);
+    else if (socket === null || chunks.length !== 1) this.queueWrite(socket, chunks, done);
+    else this.writeOne(socket, chunks[0], done);
   }
 
   shutdown(done: Done): void {
-    this.enter();
-    try {
-      const socket = this.#socket;
-      if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
-      else if (this.#heldFailure !== null) this.#failHeld(done);
-      else if (socket === null) this.queueWrite(null, null, done);
-      else this.writeOne(socket, null, done);
-    } finally {
-      this.leave();
-    }
+    const socket = this.#socket;
+    if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
+    else if (this.#heldFailure !== null) this.#failHeld(done);
+    else if (socket === null) this.queueWrite(null, null, done);
+    else this.writeOne(socket, null, done);
   }
 
   close(): void {
@@ -368,28 +257,21 @@ export class BunRawConn extends WriteQueue implements RawConn {
     this.#shut();
   }
 
-  /** close() and reset(): drop what waits for the core, close the socket, one onClose. */
+  /** close() and reset(): close the socket, one onClose. */
   #shut(): void {
-    this.enter();
-    try {
-      this.dropSinkCalls();
-      this.#finishClose();
-      const socket = this.#socket;
-      if (socket !== null && !this.#gone) {
-        if (this.#reset) socket.terminate();
-        else socket.end();
-      }
-      // else still connecting: #onOpen closes it when it opens
-    } finally {
-      this.leave();
+    this.#finishClose();
+    const socket = this.#socket;
+    if (socket !== null && !this.#gone) {
+      if (this.#reset) socket.terminate();
+      else socket.end();
     }
+    // else still connecting: #onOpen closes it when it opens
   }
 
+  // The core holds setNoDelay/setKeepAlive until connected; only ref/unref come earlier.
   setNoDelay(enable: boolean): void {
-    if (this.#isUnix()) return;
     const socket = this.#socket;
-    if (socket === null) (this.#early ??= {}).noDelay = enable;
-    else if (!this.#gone) this.#call(socket, socket.setNoDelay, enable);
+    if (socket !== null && !this.#gone && !this.#isUnix()) socket.setNoDelay(enable);
   }
 
   setKeepAlive(enable: boolean, initialDelayMs: number): void {
@@ -398,35 +280,24 @@ export class BunRawConn extends WriteQueue implements RawConn {
     // anything not an integer in [0, 2 ** 31).
     const delay = Math.min(Math.max(Math.trunc(initialDelayMs) || 0, 0), 0x7fffffff);
     const socket = this.#socket;
-    if (socket === null) (this.#early ??= {}).keepAlive = [enable, delay];
-    else if (!this.#gone) this.#call(socket, socket.setKeepAlive, enable, delay);
+    if (socket !== null && !this.#gone) socket.setKeepAlive(enable, delay);
   }
 
   ref(): void {
     const socket = this.#socket;
-    if (socket === null) (this.#early ??= {}).unref = false;
-    else if (!this.#gone) this.#call(socket, socket.ref);
+    if (socket === null) this.#unrefEarly = false;
+    else if (!this.#gone) socket.ref();
   }
 
   unref(): void {
     const socket = this.#socket;
-    if (socket === null) (this.#early ??= {}).unref = true;
-    else if (!this.#gone) this.#call(socket, socket.unref);
+    if (socket === null) this.#unrefEarly = true;
+    else if (!this.#gone) socket.unref();
   }
 
   #isUnix(): boolean {
     const remote = this.#remote;
     return remote !== undefined && "path" in remote;
-  }
-
-  /** A socket method called for the core: handlers Bun runs inside it reach the sink later. */
-  #call<A extends unknown[]>(socket: BunSocket<BunRawConn>, method: (...args: A) => unknown, ...args: A): void {
-    this.enter();
-    try {
-      method.apply(socket, args);
-    } finally {
-      this.leave();
-    }
   }
 
   localAddress(): RawAddress | undefined {

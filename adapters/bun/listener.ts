@@ -1,5 +1,6 @@
 // A Bun listener seen through the RawListener contract: bind synchronously (Bun.listen
-// throws a bind error at once), report listening or the error asynchronously, then hand
+// throws a bind error at once), report listening or the error at once (the core's guard
+// runs the sink after listen() returned), then hand
 // each accepted socket to the core, not yet read (what arrives first is held).
 import { chmodSync } from "node:fs";
 import { familyOf } from "../_shared/address.ts";
@@ -7,7 +8,7 @@ import { pipeMode } from "../_shared/pipe.ts";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { bunApi, type BunListener, type BunListenOptions, type BunSocket } from "./_bun_types.ts";
 import { BunRawConn } from "./conn.ts";
-import { deliver, rethrow } from "./_util.ts";
+import { rethrow } from "./_util.ts";
 import { fromBunError } from "./errors.ts";
 
 /** Wraps one Bun listener. */
@@ -21,7 +22,7 @@ export class BunRawListener implements RawListener {
     this.#sink = sink;
   }
 
-  /** Bind now; `onListening` or `onError` follows asynchronously. */
+  /** Bind now; `onListening` or `onError` follows (inside this call). */
   listen(options: ListenOptions): void {
     const pipe = "path" in options;
     const path = pipe ? options.path : null;
@@ -34,7 +35,7 @@ export class BunRawListener implements RawListener {
           return;
         }
         try {
-          this.#sink.onConnection(conn);
+          conn.setSink(this.#sink.onConnection(conn));
         } catch (err) {
           rethrow(err);
         }
@@ -59,10 +60,7 @@ export class BunRawListener implements RawListener {
       listener = bunApi().listen(bunOptions);
     } catch (err) {
       // The core gives it Node's listen form (src/errors/system_errors.ts, listenError).
-      const error = fromBunError(err, "listen");
-      queueMicrotask(() => {
-        if (!this.#closed) deliver(() => this.#sink.onError(error));
-      });
+      this.#sink.onError(fromBunError(err, "listen"));
       return;
     }
     if (pipe && (options.readableAll || options.writableAll)) {
@@ -70,17 +68,12 @@ export class BunRawListener implements RawListener {
         chmodSync(options.path, pipeMode(options.readableAll, options.writableAll));
       } catch (err) {
         listener.stop(true);
-        const error = fromBunError(err, "uv_pipe_chmod"); // Node: `uv_pipe_chmod EPERM`
-        queueMicrotask(() => {
-          if (!this.#closed) deliver(() => this.#sink.onError(error));
-        });
+        this.#sink.onError(fromBunError(err, "uv_pipe_chmod")); // Node: `uv_pipe_chmod EPERM`
         return;
       }
     }
     this.#listener = listener;
-    queueMicrotask(() => {
-      if (!this.#closed) deliver(() => this.#sink.onListening());
-    });
+    this.#sink.onListening();
   }
 
   address(): RawAddress | undefined {
@@ -99,7 +92,7 @@ export class BunRawListener implements RawListener {
       // accepted connections stay open, the core ends them.
       listener?.stop(false);
     }
-    queueMicrotask(done);
+    done();
   }
 
   ref(): void {

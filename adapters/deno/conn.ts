@@ -1,13 +1,12 @@
 // A Deno.TcpConn / Deno.UnixConn seen through the RawConn contract. Deno's reads are
 // pull-based: a read loop runs only between readStart and readStop, one read (into a
-// buffer of 1 to 64 KiB, sized by the recent reads) in flight. Writes go through one
-// queue that loops over partial writes.
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors/errors.ts";
+// buffer of 1 to 64 KiB, sized by the recent reads) in flight. Writes go through the
+// WriteQueue (the base class, _write_queue.ts), which loops over partial writes.
 import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { denoApi, type DenoConn } from "./_deno_api.ts";
-import { callDone, deliver, rethrow, toRawAddress } from "./_util.ts";
-import { canceledError, fromDenoError } from "./errors.ts";
-import { writeChunks, writeRest } from "./_write.ts";
+import { deliver, rethrow, toRawAddress } from "./_util.ts";
+import { fromDenoError } from "./errors.ts";
+import { WriteQueue } from "./_write_queue.ts";
 
 /** The largest read buffer (one read of at most this much is in flight). */
 const READ_SIZE = 64 * 1024;
@@ -18,14 +17,8 @@ const READ_SIZE = 64 * 1024;
  */
 const MIN_READ_SIZE = 1024;
 
-/** A queued write (`chunks`) or shutdown (`chunks === null`). */
-interface WriteOp {
-  chunks: Uint8Array[] | null;
-  done: (err?: Error | null) => void;
-}
-
 /** Wraps one Deno connection, outgoing (connecting) or accepted. */
-export class DenoRawConn implements RawConn {
+export class DenoRawConn extends WriteQueue implements RawConn {
   #conn: DenoConn | null;
   #sink: ConnSink | null = null;
   /** close() was called or the connection failed: nothing but onClose follows. */
@@ -34,19 +27,15 @@ export class DenoRawConn implements RawConn {
   #reading = false;
   #resume: (() => void) | null = null;
   #readLoop: Promise<void> | null = null;
-  #queue: WriteOp[] = [];
-  #pump: Promise<void> | null = null;
-  #pumping = false;
   #connecting: Promise<void> | null = null;
   #abort: AbortController | null = null;
   #refed = true;
-  #noDelay: boolean | undefined;
-  #keepAlive: boolean | undefined;
   #local: RawAddress | undefined;
   #remote: RawAddress | undefined;
 
   /** Wrap an accepted connection (`conn`) or prepare an outgoing one (`null`). */
   constructor(conn: DenoConn | null, sink?: ConnSink) {
+    super();
     this.#conn = conn;
     if (sink) this.#sink = sink;
   }
@@ -59,20 +48,16 @@ export class DenoRawConn implements RawConn {
       endpoint = { address: options.path };
       pending = denoApi().connect({ transport: "unix", path: options.path });
     } else {
+      // localAddress/localPort: the core refuses them first (capabilities.localBind).
       endpoint = { address: options.host, port: options.port };
-      if (options.localAddress !== undefined || options.localPort !== undefined) {
-        const option = options.localAddress !== undefined ? "options.localAddress" : "options.localPort";
-        pending = Promise.reject(ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(option, "deno"));
-      } else {
-        this.#abort = new AbortController();
-        pending = denoApi().connect({
-          transport: "tcp",
-          hostname: options.host,
-          port: options.port,
-          signal: this.#abort.signal,
-          autoSelectFamily: false,
-        });
-      }
+      this.#abort = new AbortController();
+      pending = denoApi().connect({
+        transport: "tcp",
+        hostname: options.host,
+        port: options.port,
+        signal: this.#abort.signal,
+        autoSelectFamily: false,
+      });
     }
     this.#connecting = pending.then(
       (conn) => this.#onConnected(conn),
@@ -89,11 +74,9 @@ export class DenoRawConn implements RawConn {
     }
     this.#conn = conn;
     if (!this.#refed) conn.unref();
-    if (this.#noDelay !== undefined) this.setNoDelay(this.#noDelay);
-    if (this.#keepAlive !== undefined) this.setKeepAlive(this.#keepAlive, 0);
     // Work the core queued while connecting starts now; neither reaches the sink before
     // onConnect (both wait for Deno first).
-    if (this.#queue.length > 0) this.#startPump(conn);
+    this.startWrites(conn);
     if (this.#reading) this.#readLoop = this.#runReadLoop(conn);
     deliver(() => this.#sink!.onConnect());
   }
@@ -105,7 +88,8 @@ export class DenoRawConn implements RawConn {
     this.#fail(fromDenoError(err, "connect", endpoint));
   }
 
-  attach(sink: ConnSink): void {
+  /** The core's callbacks for an accepted connection, once `onConnection` returned them. */
+  setSink(sink: ConnSink): void {
     this.#sink = sink;
   }
 
@@ -188,95 +172,12 @@ export class DenoRawConn implements RawConn {
     }
   }
 
-  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void {
-    const conn = this.#conn;
-    if (chunks.length === 1 && chunks[0].byteLength > 0 && conn !== null && !this.#pumping && !this.#closing) {
-      this.#pumping = true;
-      this.#pump = this.#writeNow(conn, chunks[0], done);
-    } else {
-      this.#enqueue({ chunks, done }, "write");
-    }
+  protected override get writeTarget(): DenoConn | null {
+    return this.#conn;
   }
 
-  shutdown(done: (err?: Error | null) => void): void {
-    const conn = this.#conn;
-    if (conn !== null && !this.#pumping && !this.#closing) {
-      this.#pumping = true;
-      this.#pump = this.#writeNow(conn, null, done);
-    } else {
-      this.#enqueue({ chunks: null, done }, "shutdown");
-    }
-  }
-
-  /**
-   * The queue is idle: write one non-empty chunk (or shut down, `null`) at once, without
-   * queueing it; what is queued meanwhile runs after it. `done` comes after Deno's op
-   * settles, so never inside write().
-   */
-  async #writeNow(conn: DenoConn, chunk: Uint8Array | null, done: (err?: Error | null) => void): Promise<void> {
-    let error: Error | undefined;
-    try {
-      if (chunk === null) await conn.closeWrite();
-      else {
-        const n = await conn.write(chunk);
-        if (n !== chunk.byteLength) await writeRest(conn, chunk, n);
-      }
-    } catch (err) {
-      const syscall = chunk === null ? "shutdown" : "write";
-      error = this.#closing ? canceledError(syscall) : fromDenoError(err, syscall);
-      await undefined; // in case Deno threw synchronously: done stays asynchronous
-    }
-    if (this.#queue.length === 0) {
-      // Nothing waits: give the queue up before `done`, so a write made inside it goes
-      // straight to Deno too. This call touches nothing after `done`.
-      this.#pumping = false;
-      callDone(done, error);
-      return;
-    }
-    callDone(done, error);
-    await this.#runPump(conn);
-  }
-
-  #enqueue(op: WriteOp, syscall: string): void {
-    if (this.#closing) {
-      queueMicrotask(() => op.done(canceledError(syscall)));
-      return;
-    }
-    this.#queue.push(op);
-    if (!this.#pumping && this.#conn !== null) this.#startPump(this.#conn);
-  }
-
-  #startPump(conn: DenoConn): void {
-    this.#pumping = true;
-    this.#pump = this.#runPump(conn);
-  }
-
-  async #runPump(conn: DenoConn): Promise<void> {
-    const queue = this.#queue;
-    try {
-      // `done` is never called synchronously inside write(): yield once before the first.
-      await undefined;
-      while (queue.length > 0) {
-        const op = queue.shift()!;
-        const syscall = op.chunks === null ? "shutdown" : "write";
-        if (this.#closing) {
-          callDone(op.done, canceledError(syscall));
-          continue;
-        }
-        let error: Error | undefined;
-        try {
-          if (op.chunks === null) await conn.closeWrite();
-          else await writeChunks(conn, op.chunks);
-        } catch (err) {
-          error = this.#closing ? canceledError(syscall) : fromDenoError(err, syscall);
-        }
-        callDone(op.done, error);
-      }
-    } finally {
-      // Cleared in the same turn the queue was found empty, so a write() right after
-      // the last done() starts a new pump.
-      this.#pumping = false;
-    }
+  protected override get closing(): boolean {
+    return this.#closing;
   }
 
   close(): void {
@@ -311,7 +212,7 @@ export class DenoRawConn implements RawConn {
       this.#resume = null;
       resume();
     }
-    Promise.all([this.#connecting, this.#readLoop, this.#pump]).then(() => {
+    Promise.all([this.#connecting, this.#readLoop, this.writesSettled]).then(() => {
       if (this.#closeSent) return;
       this.#closeSent = true;
       deliver(() => this.#sink?.onClose());
@@ -323,13 +224,10 @@ export class DenoRawConn implements RawConn {
     this.close();
   }
 
+  // The core holds setNoDelay/setKeepAlive until connected.
   setNoDelay(enable: boolean): void {
     const conn = this.#conn;
-    if (conn === null) {
-      this.#noDelay = enable;
-      return;
-    }
-    if (this.#closing || conn.setNoDelay === undefined) return;
+    if (conn === null || this.#closing || conn.setNoDelay === undefined) return;
     try {
       conn.setNoDelay(enable);
     } catch {
@@ -340,11 +238,7 @@ export class DenoRawConn implements RawConn {
   setKeepAlive(enable: boolean, _initialDelayMs: number): void {
     // Deno cannot set the initial delay (TCP_KEEPIDLE): only SO_KEEPALIVE is set.
     const conn = this.#conn;
-    if (conn === null) {
-      this.#keepAlive = enable;
-      return;
-    }
-    if (this.#closing || conn.setKeepAlive === undefined) return;
+    if (conn === null || this.#closing || conn.setKeepAlive === undefined) return;
     try {
       conn.setKeepAlive(enable);
     } catch {

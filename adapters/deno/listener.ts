@@ -1,9 +1,9 @@
 // A Deno.Listener seen through the RawListener contract: bind synchronously (as Node
-// does for an IP address or a path), report listening or the bind error asynchronously,
-// then an accept loop handing each connection to the core, not yet reading.
-import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../../src/errors/errors.ts";
+// does for an IP address or a path) and report listening or the bind error at once (the
+// core's guard runs the sink after listen() returned), then an accept loop handing each
+// connection to the core, not yet reading.
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
-import { denoApi, type DenoListener, hasUnstableNet } from "./_deno_api.ts";
+import { denoApi, type DenoListener } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
 import { pipeMode } from "../_shared/pipe.ts";
 import { deliver, rethrow, toRawAddress } from "./_util.ts";
@@ -22,26 +22,20 @@ export class DenoRawListener implements RawListener {
     this.#sink = sink;
   }
 
-  /** Bind now; `onListening` or `onError` follows asynchronously. */
+  /** Bind now; `onListening` or `onError` follows (inside this call). */
   listen(options: ListenOptions): void {
     let listener: DenoListener;
     try {
       listener = bind(options);
     } catch (err) {
       // The core gives it Node's listen form (src/errors/system_errors.ts, listenError).
-      const error = fromDenoError(err, "listen");
-      queueMicrotask(() => {
-        if (this.#closed === null) deliver(() => this.#sink.onError(error));
-      });
+      this.#sink.onError(fromDenoError(err, "listen"));
       return;
     }
     this.#listener = listener;
     if (!this.#refed) listener.unref();
-    queueMicrotask(() => {
-      if (this.#closed !== null) return;
-      this.#acceptLoop = this.#runAcceptLoop(listener);
-      deliver(() => this.#sink.onListening());
-    });
+    this.#acceptLoop = this.#runAcceptLoop(listener);
+    this.#sink.onListening();
   }
 
   async #runAcceptLoop(listener: DenoListener): Promise<void> {
@@ -63,7 +57,8 @@ export class DenoRawListener implements RawListener {
         return;
       }
       try {
-        this.#sink.onConnection(new DenoRawConn(conn));
+        const raw = new DenoRawConn(conn);
+        raw.setSink(this.#sink.onConnection(raw));
       } catch (err) {
         rethrow(err);
       }
@@ -113,7 +108,7 @@ export class DenoRawListener implements RawListener {
   }
 }
 
-/** `Deno.listen` for the contract's options; throws what Deno throws, or ERR_FEATURE_*. */
+/** `Deno.listen` for the contract's options; throws what Deno throws. */
 function bind(options: ListenOptions): DenoListener {
   const deno = denoApi();
   if ("path" in options) {
@@ -129,11 +124,8 @@ function bind(options: ListenOptions): DenoListener {
     }
     return listener;
   }
-  if (options.ipv6Only) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.ipv6Only", "deno");
-  if (options.reusePort && !hasUnstableNet()) {
-    // Without --unstable-net, Deno.listen({ reusePort: true }) exits the process.
-    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.reusePort (run Deno with --unstable-net)", "deno");
-  }
+  // ipv6Only, and reusePort without --unstable-net (where Deno.listen would exit the
+  // process), never get here: the core refuses them first (capabilities).
   return deno.listen({
     transport: "tcp",
     hostname: options.host,

@@ -2,8 +2,9 @@
  * One end of an in-process connection. Each end owns an inbox: the bytes its peer wrote
  * that it has not delivered yet, standing for both kernel socket buffers. A write moves
  * bytes into the peer's inbox while it holds less than {@link KERNEL_BUFFER}; the rest
- * waits in the writer's queue (libuv's write queue) and its `done` waits with it. Every
- * callback into the core runs from a turn of the event loop of its own (`setImmediate`).
+ * waits in the writer's queue (libuv's write queue) and its `done` waits with it. The
+ * network moves bytes in turns of the event loop of their own (`setImmediate`), as a
+ * kernel's work arrives in later I/O callbacks; re-entrancy is the core's guard's job.
  *
  * Closing mirrors Linux: `close()` sends FIN after the data in flight, but RST when our
  * inbox still holds unread bytes; after a FIN from a closed peer our first write is
@@ -62,12 +63,9 @@ export class MemoryConn implements RawConn {
   #closed = false;
   #closeSent = false;
   #scheduled = false;
-  #refed = true;
-  #noDelay = false;
-  #keepAlive = false;
   readonly #run = () => this.#tick();
 
-  /** An outgoing end gets its sink now; an accepted one through `attach`. */
+  /** An outgoing end gets its sink now; an accepted one from `onConnection` (`setSink`). */
   constructor(sink: ConnSink | null = null) {
     this.#sink = sink;
   }
@@ -98,7 +96,8 @@ export class MemoryConn implements RawConn {
     if (sink !== null && !this.#closed) deliver(() => sink.onError(err));
   }
 
-  attach(sink: ConnSink): void {
+  /** The core's callbacks for an accepted end. */
+  setSink(sink: ConnSink): void {
     this.#sink = sink;
   }
 
@@ -262,21 +261,19 @@ export class MemoryConn implements RawConn {
     }
   }
 
-  setNoDelay(enable: boolean): void {
-    this.#noDelay = enable; // remembered; there is no Nagle delay in memory
+  setNoDelay(_enable: boolean): void {
+    // there is no Nagle delay in memory
   }
 
-  setKeepAlive(enable: boolean, _initialDelayMs: number): void {
-    this.#keepAlive = enable; // remembered; a memory peer never vanishes silently
+  setKeepAlive(_enable: boolean, _initialDelayMs: number): void {
+    // a memory peer never vanishes silently
   }
 
   ref(): void {
-    this.#refed = true; // remembered; nothing here holds the event loop open
+    // nothing here holds the event loop open
   }
 
-  unref(): void {
-    this.#refed = false;
-  }
+  unref(): void {}
 
   localAddress(): RawAddress | undefined {
     return this.#ends?.local;

@@ -10,7 +10,8 @@
  */
 import { setImmediate } from "node:timers";
 import { formatIPv6, parseInetAddress } from "../../src/address/ip.ts";
-import type { ListenerSink, ListenOptions, RawAddress, RawConn, RawListener } from "../../src/contract.ts";
+import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
+import type { MemoryConn } from "./conn.ts";
 import { bindInUse, deliver, listenInUse } from "./errors.ts";
 
 const EPHEMERAL_FIRST = 32768;
@@ -161,8 +162,8 @@ export class MemoryListener implements RawListener {
   }
 
   /** Hand an accepted connection to the core (called from the network's own turn). */
-  accept(conn: RawConn): void {
-    deliver(() => this.#sink.onConnection(conn));
+  accept(conn: MemoryConn): void {
+    deliver(() => conn.setSink(this.#sink.onConnection(conn)));
   }
 
   /** Whether `ref()` (the default) or `unref()` was called last; it has no effect here. */

@@ -31,7 +31,7 @@ function onClose(this: SinkSocket): void {
   this[kSink].onClose();
 }
 
-/** Wraps one node:net socket. `sink` may be attached later (accepted connections). */
+/** Wraps one node:net socket. An accepted one gets its sink from `onConnection` (`setSink`). */
 export class NodeConn implements RawConn {
   #socket: NodeSocket;
   /** Outgoing (connect passes the sink): needs `connect` and a pause of its own. */
@@ -39,17 +39,21 @@ export class NodeConn implements RawConn {
   #attached = false;
   #reading = false;
   #listening = false;
+  /** A Unix socket's ends, `{ path }` (node:net reports no address for them). */
+  #pipe: { local: RawAddress; remote: RawAddress } | null;
 
-  constructor(socket: NodeSocket, sink?: ConnSink) {
+  constructor(socket: NodeSocket, sink?: ConnSink, pipe: { local: string; remote: string } | null = null) {
     this.#socket = socket;
+    this.#pipe = pipe && { local: { path: pipe.local }, remote: { path: pipe.remote } };
     this.#outgoing = sink !== undefined;
     if (sink) {
       socket.pause();
-      this.attach(sink);
+      this.setSink(sink);
     }
   }
 
-  attach(sink: ConnSink): void {
+  /** The core's callbacks: at construction (outgoing) or once `onConnection` returned them. */
+  setSink(sink: ConnSink): void {
     const s = this.#socket as SinkSocket;
     s[kSink] = sink;
     if (this.#attached) return;
@@ -122,6 +126,7 @@ export class NodeConn implements RawConn {
   }
 
   localAddress(): RawAddress | undefined {
+    if (this.#pipe !== null) return this.#pipe.local;
     const a = this.#socket.address();
     if (a && typeof a === "object" && "port" in a) {
       return { address: a.address, family: a.family as "IPv4" | "IPv6", port: a.port };
@@ -130,6 +135,7 @@ export class NodeConn implements RawConn {
   }
 
   remoteAddress(): RawAddress | undefined {
+    if (this.#pipe !== null) return this.#pipe.remote;
     const s = this.#socket;
     if (s.remoteAddress === undefined) return undefined;
     return { address: s.remoteAddress, family: s.remoteFamily as "IPv4" | "IPv6", port: s.remotePort! };

@@ -5,7 +5,6 @@
  */
 import * as net from "node:net";
 import { lookup as dnsLookup } from "node:dns";
-import { chmodSync } from "node:fs";
 import process from "node:process";
 import type {
   Capabilities,
@@ -42,7 +41,7 @@ const capabilities: Capabilities = {
 
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {
   const socket = new net.Socket({ allowHalfOpen: true });
-  const conn = new NodeConn(socket, sink);
+  const conn = new NodeConn(socket, sink, "path" in options ? { local: "", remote: options.path } : null);
   if ("path" in options) {
     socket.connect({ path: options.path });
   } else {
@@ -60,12 +59,12 @@ function connect(options: ConnectOptions, sink: ConnSink): RawConn {
 
 function listen(options: ListenOptions, sink: ListenerSink): RawListener {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  let chmod: { path: string; mode: number } | undefined;
   if ("path" in options && (options.readableAll || options.writableAll)) {
     // Node 24 sets the socket's mode exactly; older libuv only adds bits. Follow Node 24.
-    const mode = pipeMode(options.readableAll, options.writableAll);
-    server.once("listening", () => chmodSync(options.path, mode));
+    chmod = { path: options.path, mode: pipeMode(options.readableAll, options.writableAll) };
   }
-  forwardListenerEvents(server, sink, (socket) => new NodeConn(socket));
+  forwardListenerEvents(server, sink, "path" in options ? options.path : null, chmod);
   if ("path" in options) {
     server.listen({
       path: options.path,

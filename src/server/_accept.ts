@@ -2,6 +2,7 @@
 // `maxConnections` (dropped, with the `'drop'` event's data) and `blockList` (dropped
 // silently) checks, in Node's order.
 import type { RawConn } from "../contract.ts";
+import type { GuardedConn } from "../_reentry.ts";
 import type { BlockList } from "../address/blocklist.ts";
 import { isIP } from "../address/ip.ts";
 
@@ -77,7 +78,7 @@ const ignoreSink = {
 };
 
 /** Close a connection the server will not take (over the limit, blocked, or too late). */
-export function refuse(conn: RawConn): void {
+export function refuse(conn: GuardedConn): void {
   conn.attach(ignoreSink);
   conn.close();
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { EventEmitter } from "node:events";
-import type { InetAddress, ListenOptions, RawConn, RawListener, RuntimeAdapter } from "../contract.ts";
+import type { InetAddress, ListenOptions, RawListener, RuntimeAdapter } from "../contract.ts";
 import { kAdapter, kPipe, kRawConn, kServerHooks } from "../_symbols.ts";
 import type { Socket, SocketConstructorOpts } from "../socket/socket.ts";
 import { normalizeArgs } from "../normalize_args.ts";
@@ -22,6 +22,8 @@ import { isIP } from "../address/ip.ts";
 import type { BlockList } from "../address/blocklist.ts";
 import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
+import { GuardedConn } from "../_reentry.ts";
+import { guardedListen } from "../_reentry_listener.ts";
 import {
   backlogFromArgs,
   type ListenOpts,
@@ -187,16 +189,17 @@ export class Server extends EventEmitter {
 
   #bind(options: ListenOptions, fallback?: () => void): void {
     let announced = false;
-    const listener: RawListener = this[kAdapter].listen(options, {
+    const listener: RawListener = guardedListen(this[kAdapter], options, {
       onListening: () => {
         if (this.#listener !== listener) return;
         announced = this.#bound = true;
         this.emit("listening");
       },
-      onConnection: (conn) => {
-        if (this.#listener === listener) this.#onConnection(conn);
-        else refuse(conn);
-      },
+      onConnection: (raw) =>
+        GuardedConn.accept(raw, (conn) => {
+          if (this.#listener === listener) this.#onConnection(conn);
+          else refuse(conn);
+        }),
       onError: (err) => {
         if (this.#listener !== listener) return;
         if (announced) {
@@ -232,7 +235,7 @@ export class Server extends EventEmitter {
     this.#released = Promise.all([this.#released, released]).then(() => {});
   }
 
-  #onConnection(conn: RawConn): void {
+  #onConnection(conn: GuardedConn): void {
     const verdict = admit(conn, this.#connections, this.maxConnections, this.blockList);
     if (verdict.kind !== "accept") {
       refuse(conn);

@@ -3,12 +3,18 @@
 import type { ConnectOptions, RawAddress, RawConn } from "../contract.ts";
 import { kAdapter, kConn, kState } from "../_symbols.ts";
 import { SocketSink } from "./_sink.ts";
+import { GuardedConn } from "../_reentry.ts";
 import { applyOptions } from "./_options.ts";
 import { afterConnect } from "./_attempt.ts";
 import type { ConnectAttempt, SocketCore } from "./_types.ts";
 
 /** Take over a connection a Server accepted: it is connected from the start. */
-export function adopt(socket: SocketCore, conn: RawConn, pipe: boolean | undefined, paused: boolean | undefined): void {
+export function adopt(
+  socket: SocketCore,
+  conn: GuardedConn,
+  pipe: boolean | undefined,
+  paused: boolean | undefined,
+): void {
   const state = socket[kState];
   socket[kConn] = conn;
   state.hasHandle = true;
@@ -47,7 +53,7 @@ export function connectTo(socket: SocketCore, target: ConnectOptions, attempt: C
     return live;
   }
   const sink = new SocketSink(socket, null, { target, ...attempt });
-  const conn = socket[kAdapter].connect(target, sink);
+  const conn = GuardedConn.connect(socket[kAdapter], target, sink);
   sink.conn = conn;
   socket[kConn] = conn;
   return conn;

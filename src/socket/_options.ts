@@ -9,6 +9,7 @@ import { validateAbortSignal, validateNumber } from "../errors/validators.ts";
 import type { BlockList } from "../address/blocklist.ts";
 import { OnRead, type OnReadOpts } from "./_onread.ts";
 import { IdleTimer } from "./_idle_timer.ts";
+import type { GuardedConn } from "../_reentry.ts";
 import type { SocketCore, SocketState } from "./_types.ts";
 
 /** Options for `new Socket()`. */
@@ -36,7 +37,7 @@ export interface SocketConstructorOpts {
   /** Not available on this runtime layer: passing it throws. */
   fd?: number;
   /** @internal An accepted connection (used by Server). */
-  [kRawConn]?: RawConn;
+  [kRawConn]?: GuardedConn;
   /** @internal The accepted connection is a Unix socket (the server knows; no address call). */
   [kPipe]?: boolean;
   /** @internal Accepted connection starts paused (Server's pauseOnConnect). */

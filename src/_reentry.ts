@@ -1,0 +1,331 @@
+// The one owner of the contract's re-entrancy rule: the core never runs a sink call (or a
+// write's `done`) while one of its own calls into the adapter is on the stack. Adapters
+// may call a sink, or `done`, synchronously inside `connect()`, `listen()` or any RawConn
+// method; the guard sits between the core and the adapter and defers such a call to a
+// microtask. Once one call waits, every later one queues behind it, so the order the
+// adapter made them in is kept. A call the adapter makes from its runtime's own callback
+// (nothing of the core's on the stack, nothing waiting) runs at once: no cost on the path
+// bytes take.
+//
+// One guard object per connection: it is the RawConn the core holds and the ConnSink the
+// adapter calls. A waiting call is three slots of one array (kind, two arguments), not a
+// closure. After the core's close() or reset(), only `done`s and the one onClose reach it.
+//
+// Accepting: until `onConnection` has returned the sink, the adapter has nothing to call,
+// so the core's calls on the new connection made meanwhile (the Socket's options, its
+// first readStart, the user's writes in 'connection') wait too and reach the adapter at
+// the next microtask, in order. Only the address getters pass through at once.
+//
+// Listeners have their guard in _reentry_listener.ts.
+import type { ConnectOptions, ConnSink, RawAddress, RawConn, RuntimeAdapter } from "./contract.ts";
+
+type Done = (err?: Error | null) => void;
+
+// Sink calls (the adapter into the core).
+const CONNECT = 0;
+const DATA = 1;
+const END = 2;
+const ERROR = 3;
+const CLOSE = 4;
+const DONE = 5;
+
+// Core calls held while accepting (the core into the adapter).
+const READ_START = 0;
+const READ_STOP = 1;
+const WRITE = 2;
+const SHUTDOWN = 3;
+const CLOSE_CALL = 4;
+const RESET = 5;
+const NO_DELAY = 6;
+const KEEP_ALIVE = 7;
+const REF = 8;
+const UNREF = 9;
+
+/** Throw from a fresh microtask: a user's listener threw, an uncaught error as in Node. */
+export function rethrow(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
+/** A connection as the core holds it: the adapter's RawConn behind the guard. */
+export class GuardedConn implements RawConn, ConnSink {
+  #conn: RawConn = null!;
+  #sink: ConnSink | null;
+  /** Core calls into the adapter on the stack. */
+  #depth = 0;
+  /** Sink calls waiting, three slots each from `#head` on; null when none wait. */
+  #waiting: unknown[] | null = null;
+  #head = 0;
+  #flushQueued = false;
+  /** Core calls made before the adapter got its sink (accepting); null once released. */
+  #held: unknown[] | null = null;
+  /** The core called close() or reset(). */
+  #closed = false;
+  #closeSent = false;
+  readonly #flush = () => this.#flushWaiting();
+
+  private constructor(sink: ConnSink | null) {
+    this.#sink = sink;
+  }
+
+  /** `adapter.connect` behind a guard: what the adapter calls inside it waits. */
+  static connect(adapter: RuntimeAdapter, options: ConnectOptions, sink: ConnSink): GuardedConn {
+    const guard = new GuardedConn(sink);
+    guard.#depth++;
+    try {
+      guard.#conn = adapter.connect(options, guard);
+    } finally {
+      guard.#leave();
+    }
+    return guard;
+  }
+
+  /**
+   * An accepted `conn`: `take` gets the guard (and attaches the core's sink) at once; the
+   * guard is the ConnSink `onConnection` returns to the adapter.
+   */
+  static accept(conn: RawConn, take: (conn: GuardedConn) => void): ConnSink {
+    const guard = new GuardedConn(null);
+    guard.#conn = conn;
+    const held: unknown[] = guard.#held = [];
+    try {
+      take(guard);
+    } catch (err) {
+      // A 'connection' listener threw: uncaught, as in Node; the adapter still gets its sink.
+      rethrow(err);
+    } finally {
+      if (held.length === 0) guard.#held = null;
+      else queueMicrotask(() => guard.#release());
+    }
+    return guard;
+  }
+
+  /** The core's sink for an accepted connection. */
+  attach(sink: ConnSink): void {
+    this.#sink = sink;
+  }
+
+  // ---- the core's calls, into the adapter
+
+  readStart(): void {
+    if (this.#held !== null) this.#hold(READ_START);
+    else this.#call(READ_START, undefined, undefined);
+  }
+
+  readStop(): void {
+    if (this.#held !== null) this.#hold(READ_STOP);
+    else this.#call(READ_STOP, undefined, undefined);
+  }
+
+  write(chunks: Uint8Array[], done: Done): void {
+    if (this.#held !== null) this.#hold(WRITE, chunks, done);
+    else this.#call(WRITE, chunks, done);
+  }
+
+  shutdown(done: Done): void {
+    if (this.#held !== null) this.#hold(SHUTDOWN, done);
+    else this.#call(SHUTDOWN, done, undefined);
+  }
+
+  close(): void {
+    this.#closing();
+    if (this.#held !== null) this.#hold(CLOSE_CALL);
+    else this.#call(CLOSE_CALL, undefined, undefined);
+  }
+
+  reset(): void {
+    this.#closing();
+    if (this.#held !== null) this.#hold(RESET);
+    else this.#call(RESET, undefined, undefined);
+  }
+
+  setNoDelay(enable: boolean): void {
+    if (this.#held !== null) this.#hold(NO_DELAY, enable);
+    else this.#call(NO_DELAY, enable, undefined);
+  }
+
+  setKeepAlive(enable: boolean, initialDelayMs: number): void {
+    if (this.#held !== null) this.#hold(KEEP_ALIVE, enable, initialDelayMs);
+    else this.#call(KEEP_ALIVE, enable, initialDelayMs);
+  }
+
+  ref(): void {
+    if (this.#held !== null) this.#hold(REF);
+    else this.#call(REF, undefined, undefined);
+  }
+
+  unref(): void {
+    if (this.#held !== null) this.#hold(UNREF);
+    else this.#call(UNREF, undefined, undefined);
+  }
+
+  localAddress(): RawAddress | undefined {
+    return this.#conn.localAddress();
+  }
+
+  remoteAddress(): RawAddress | undefined {
+    return this.#conn.remoteAddress();
+  }
+
+  /** One core call into the adapter; sink calls made inside it wait. */
+  #call(kind: number, a: unknown, b: unknown): void {
+    const conn = this.#conn;
+    this.#depth++;
+    try {
+      switch (kind) {
+        case READ_START:
+          return conn.readStart();
+        case READ_STOP:
+          return conn.readStop();
+        case WRITE:
+          return conn.write(a as Uint8Array[], (err) => this.#done(b as Done, err));
+        case SHUTDOWN:
+          return conn.shutdown((err) => this.#done(a as Done, err));
+        case CLOSE_CALL:
+          return conn.close();
+        case RESET:
+          return conn.reset();
+        case NO_DELAY:
+          return conn.setNoDelay(a as boolean);
+        case KEEP_ALIVE:
+          return conn.setKeepAlive(a as boolean, b as number);
+        case REF:
+          return conn.ref();
+        case UNREF:
+          return conn.unref();
+      }
+    } finally {
+      this.#leave();
+    }
+  }
+
+  #hold(kind: number, a?: unknown, b?: unknown): void {
+    this.#held!.push(kind, a, b);
+  }
+
+  /** Accepting is over (the adapter has its sink): the held calls reach it, in order. */
+  #release(): void {
+    const held = this.#held!;
+    for (let i = 0; i < held.length; i += 3) {
+      try {
+        this.#call(held[i] as number, held[i + 1], held[i + 2]);
+      } catch (err) {
+        rethrow(err);
+      }
+    }
+    this.#held = null;
+  }
+
+  #closing(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // What waits for the core, other than `done`s and onClose, is dropped.
+    const waiting = this.#waiting;
+    if (waiting === null) return;
+    const kept: unknown[] = [];
+    for (let i = this.#head; i < waiting.length; i += 3) {
+      const kind = waiting[i];
+      if (kind === DONE || kind === CLOSE) kept.push(kind, waiting[i + 1], waiting[i + 2]);
+    }
+    this.#waiting = kept;
+    this.#head = 0;
+  }
+
+  #leave(): void {
+    if (--this.#depth === 0 && this.#waiting !== null && !this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  // ---- the adapter's calls, into the core
+
+  onConnect(): void {
+    if (this.#closed) return;
+    if (this.#depth === 0 && this.#waiting === null) this.#sink!.onConnect();
+    else this.#wait(CONNECT, undefined, undefined);
+  }
+
+  onData(chunk: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#depth === 0 && this.#waiting === null) this.#sink!.onData(chunk);
+    else this.#wait(DATA, chunk, undefined);
+  }
+
+  onEnd(): void {
+    if (this.#closed) return;
+    if (this.#depth === 0 && this.#waiting === null) this.#sink!.onEnd();
+    else this.#wait(END, undefined, undefined);
+  }
+
+  onError(err: Error): void {
+    if (this.#closed) return;
+    if (this.#depth === 0 && this.#waiting === null) this.#sink!.onError(err);
+    else this.#wait(ERROR, err, undefined);
+  }
+
+  onClose(): void {
+    if (this.#closeSent) return;
+    this.#closeSent = true;
+    if (this.#depth === 0 && this.#waiting === null) this.#sink!.onClose();
+    else this.#wait(CLOSE, undefined, undefined);
+  }
+
+  #done(done: Done, err: Error | null | undefined): void {
+    if (this.#depth === 0 && this.#waiting === null) done(err);
+    else this.#wait(DONE, done, err);
+  }
+
+  #wait(kind: number, a: unknown, b: unknown): void {
+    (this.#waiting ??= []).push(kind, a, b);
+    if (this.#depth === 0 && !this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  #flushWaiting(): void {
+    this.#flushQueued = false;
+    for (;;) {
+      const waiting = this.#waiting;
+      if (waiting === null || this.#depth !== 0) return;
+      const i = this.#head;
+      if (i >= waiting.length) {
+        this.#waiting = null;
+        this.#head = 0;
+        return;
+      }
+      this.#head = i + 3;
+      try {
+        this.#dispatch(waiting[i] as number, waiting[i + 1], waiting[i + 2]);
+      } catch (err) {
+        rethrow(err);
+      }
+    }
+  }
+
+  #dispatch(kind: number, a: unknown, b: unknown): void {
+    const sink = this.#sink!;
+    switch (kind) {
+      case CONNECT:
+        if (!this.#closed) sink.onConnect();
+        return;
+      case DATA:
+        if (!this.#closed) sink.onData(a as Uint8Array);
+        return;
+      case END:
+        if (!this.#closed) sink.onEnd();
+        return;
+      case ERROR:
+        if (!this.#closed) sink.onError(a as Error);
+        return;
+      case CLOSE:
+        sink.onClose();
+        return;
+      case DONE:
+        (a as Done)(b as Error | null | undefined);
+        return;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// The adapter contract suite (tests/_contract_suite.ts) on the running runtime's own
+// adapter and on the memory adapter; then the core's re-entrancy guard on an adapter that
+// calls every sink and done synchronously.
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { detectAdapter } from "../mod.ts";
+import { createMemoryAdapter } from "../adapters/memory/mod.ts";
+import type { ConnSink, RawConn, RuntimeAdapter } from "../src/contract.ts";
+import { GuardedConn } from "../src/_reentry.ts";
+import { adapterContractSuite } from "./_contract_suite.ts";
+
+const own = detectAdapter();
+const memoryPlatform = createMemoryAdapter().platform;
+adapterContractSuite(`adapter contract: ${own.name}`, own);
+adapterContractSuite("adapter contract: memory", createMemoryAdapter());
+
+const test = suite("re-entrancy guard (src/_reentry.ts)");
+
+/** An adapter whose connection calls its sink synchronously inside every call. */
+function eagerAdapter(log: string[]): RuntimeAdapter {
+  return {
+    name: "eager",
+    capabilities: {
+      unix: false,
+      halfOpen: true,
+      noDelay: true,
+      keepAlive: true,
+      keepAliveDelay: true,
+      reusePort: false,
+      ipv6Only: false,
+      reset: true,
+      localBind: false,
+    },
+    platform: memoryPlatform,
+    emitWarning: () => {},
+    connect(_options, sink: ConnSink): RawConn {
+      sink.onConnect(); // inside connect()
+      const enc = new TextEncoder();
+      const conn: RawConn = {
+        readStart: () => sink.onData(enc.encode("x")),
+        readStop: () => {},
+        write: (_chunks, done) => (done(), sink.onData(enc.encode("echo"))),
+        shutdown: (done) => (done(), sink.onEnd()),
+        close: () => sink.onClose(),
+        reset: () => sink.onClose(),
+        setNoDelay: () => {},
+        setKeepAlive: () => {},
+        ref: () => {},
+        unref: () => {},
+        localAddress: () => undefined,
+        remoteAddress: () => undefined,
+      };
+      log.push("connect returns");
+      return conn;
+    },
+    listen: () => {
+      throw new Error("not used");
+    },
+    lookup: () => Promise.resolve([]),
+  };
+}
+
+test("sink calls made inside core calls run after them, in the order made; after close only dones and onClose", async () => {
+  const log: string[] = [];
+  let depth = 0;
+  const sink: ConnSink = {
+    onConnect: () => log.push(`connect${depth ? " INSIDE" : ""}`),
+    onData: (c) => log.push(`data ${new TextDecoder().decode(c)}${depth ? " INSIDE" : ""}`),
+    onEnd: () => log.push(`end${depth ? " INSIDE" : ""}`),
+    onError: (e) => log.push(`error ${e.message}`),
+    onClose: () => log.push(`close${depth ? " INSIDE" : ""}`),
+  };
+  const inside = (fn: () => void) => {
+    depth++;
+    try {
+      fn();
+    } finally {
+      depth--;
+    }
+  };
+  let conn!: GuardedConn;
+  inside(() => conn = GuardedConn.connect(eagerAdapter(log), { host: "127.0.0.1", port: 1, family: 4 }, sink));
+  inside(() => conn.readStart());
+  inside(() => conn.write([new Uint8Array(1)], () => log.push(`done${depth ? " INSIDE" : ""}`)));
+  log.push("sync end");
+  await Promise.resolve();
+  inside(() => conn.shutdown(() => log.push("shutdown done")));
+  inside(() => conn.close()); // the onEnd waiting is dropped; the done and onClose are not
+  inside(() => conn.close());
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(log, [
+    "connect returns",
+    "sync end",
+    "connect",
+    "data x",
+    "done",
+    "data echo",
+    "shutdown done",
+    "close",
+  ]);
+});
+
+test.run();
