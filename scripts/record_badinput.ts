@@ -54,7 +54,7 @@ for (const set of [SLICE, SOAK] as CaseSet[]) {
   }
   if (leaked.size > 0) throw new Error(`cases reached DNS: ${[...leaked].join(", ")}`);
   const target = new URL(`../tests/badinput/${set.file}`, import.meta.url);
-  writeFileSync(target, JSON.stringify(out, null, 1) + "\n");
+  writeFileSync(target, JSON.stringify(out, null, 2) + "\n");
   console.log(
     `${set.name}: wrote ${Object.keys(out.cases).length} cases (${dropped} unstable dropped) to ${target.pathname}`,
   );

@@ -43,7 +43,7 @@ for (const set of [SLICE, SOAK]) {
       const want = expected.cases[c.id]?.outcome;
       if (!want || JSON.stringify(want) === JSON.stringify(actual[c.id])) continue;
       n++;
-      const k = (known[c.id] ??= { desc: c.desc, group: "", expected: want, actual: {} });
+      const k = (known[c.id] ??= { desc: c.desc, expected: want, actual: {}, group: {} });
       k.actual[rt.name] = actual[c.id];
     }
     console.log(
@@ -53,7 +53,17 @@ for (const set of [SLICE, SOAK]) {
     );
   }
 }
-for (const k of Object.values(known)) k.group = groupOf(k);
+const summary = new Map<string, Record<string, number>>();
+for (const k of Object.values(known)) {
+  k.group = {};
+  for (const [runtime, actual] of Object.entries(k.actual)) {
+    const group = groupOf({ desc: k.desc, runtime, expected: k.expected.join("\n"), actual: actual.join("\n") });
+    k.group[runtime] = group;
+    const counts = summary.get(group) ?? {};
+    counts[runtime] = (counts[runtime] ?? 0) + 1;
+    summary.set(group, counts);
+  }
+}
 const sorted = Object.fromEntries(
   Object.entries(known).sort(([a], [b]) => {
     const [sa, ia] = a.split("-").map(Number);
@@ -61,5 +71,13 @@ const sorted = Object.fromEntries(
     return sa - sb || ia - ib;
   }),
 );
-await Deno.writeTextFile(knownPath, JSON.stringify(sorted, null, 1) + "\n");
-console.log(`wrote ${Object.keys(sorted).length} known differences`);
+await Deno.writeTextFile(knownPath, JSON.stringify(sorted, null, 2) + "\n");
+console.log(`wrote ${Object.keys(sorted).length} known differences; by group (cases per runtime, slice + soak):`);
+for (const [group, counts] of [...summary].sort((a, b) => sum(b[1]) - sum(a[1]))) {
+  const per = runtimes().map((rt) => `${rt.name} ${counts[rt.name] ?? 0}`).join(", ");
+  console.log(`- ${group}: ${per}`);
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}

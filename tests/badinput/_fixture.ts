@@ -43,10 +43,11 @@ export interface Expected {
 /** One known difference: node:net's outcome and omninet's, per runtime that differs. */
 export interface KnownDifference {
   desc: string;
-  /** Cause group (tests/badinput/README.md). */
-  group: string;
   expected: string[];
+  /** omninet's outcome on each runtime where it differs. */
   actual: Record<string, string[]>;
+  /** The cause group on each of those runtimes (tests/badinput/_groups.ts, README.md). */
+  group: Record<string, string>;
 }
 
 export function readExpected(set: CaseSet): Expected {
