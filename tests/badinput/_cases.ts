@@ -102,12 +102,12 @@ const ports: Val[] = [
   fresh("{}", () => ({})),
   fresh("[]", () => []),
   lit("2**53", 2 ** 53),
-  lit('"0x50"', "0x50"),
+  fresh('"0x" + PORT.toString(16)', (ctx) => `0x${ctx.port.toString(16)}`),
   lit("Infinity", Infinity),
   lit("-0", -0),
   lit('"-1"', "-1"),
-  lit('"1e3"', "1e3"),
-  lit("65535.0", 65535),
+  fresh('PORT + "e0"', (ctx) => `${ctx.port}e0`),
+  fresh('PORT + ".0"', (ctx) => `${ctx.port}.0`),
   lit("Symbol()", Symbol("p")),
   lit("1n", 1n),
 ];
@@ -137,7 +137,7 @@ const safeHosts: Val[] = hosts.filter((h) => dnsFree.has(h.show) || !h.show.star
 
 const paths: Val[] = [
   fresh("PATH", (ctx) => `${ctx.dir}/c${ctx.index}.sock`),
-  lit("1", 1),
+  fresh("PORT", (ctx) => ctx.port),
   fresh("{}", () => ({})),
   fresh("[]", () => []),
   lit("null", null),

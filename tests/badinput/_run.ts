@@ -33,16 +33,26 @@ function returned(value: unknown): string {
 
 const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** A fresh closed loopback port: a server of ours listened there, then closed. */
+/**
+ * A closed loopback port below the ephemeral range (so no `listen(0)` or outgoing connect
+ * anywhere on the machine is given it while the cases run): one of our servers listens
+ * there, then closes. Cases use only this port and port 0 (no fixed port such as 80, which
+ * two runtimes running the suite at once would both listen on).
+ */
 async function closedPort(net: NetAny): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (let attempt = 0;; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const server = net.createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (ok) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+    if (attempt > 50) throw new Error("no free port in 20000-29999");
+  }
 }
 
 /** Run `cases` in order on `net`; the process's cwd is a temp dir meanwhile (relative socket paths). */
@@ -51,7 +61,7 @@ export async function runCases(net: NetAny, cases: Generated[]): Promise<Outcome
   const cwd = process.cwd();
   process.chdir(dir);
   const port = await closedPort(net);
-  const portRe = new RegExp(`\\b${port}\\b`, "g");
+  const portRe = new RegExp(`\\b(${port}|0x${port.toString(16)})\\b`, "g");
   const mask = (s: string): string => s.split(dir).join("<dir>").replace(portRe, "<port>");
   let current: string[] | null = null;
   const onUncaught = (err: unknown): void => {
