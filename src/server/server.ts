@@ -83,6 +83,11 @@ export class Server extends EventEmitter {
   #hooks = { onDestroy: (): void => this.#onSocketDestroyed() };
   #unref = false;
   #listeningId = 1;
+  #connectionKey: string | undefined = undefined;
+  /** @internal Node's cluster bookkeeping: always false here (no cluster handles). */
+  _usingWorkers = false;
+  /** @internal Node's cluster bookkeeping: always empty here. */
+  _workers: unknown[] = [];
   // Settles once every listener given up so far has released its port or path.
   #released: Promise<void> = Promise.resolve();
 
@@ -138,6 +143,7 @@ export class Server extends EventEmitter {
     if ("path" in target) {
       if (!caps.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
       this.#pipeName = target.path;
+      this.#connectionKey = `-1:${target.path}:-1`;
       this.#bind(target);
       return this;
     }
@@ -184,6 +190,7 @@ export class Server extends EventEmitter {
       return;
     }
     const { port, backlog, reusePort } = target;
+    this.#connectionKey = `${family}:${host}:${port}`;
     this.#bind({ host, port, family, backlog, ipv6Only, reusePort }, fallback);
   }
 
@@ -340,6 +347,52 @@ export class Server extends EventEmitter {
     this.#unref = true;
     this.#listener?.unref();
     return this;
+  }
+
+  /** @internal Node's legacy field: the open connections (use `getConnections()`). */
+  get _connections(): number {
+    return this.#connections;
+  }
+  set _connections(value: number) {
+    this.#connections = value;
+  }
+
+  /** @internal Node's legacy field: the listening handle while bound, else null. */
+  get _handle(): RawListener | null {
+    return this.#listener && this.#bound ? this.#listener : null;
+  }
+
+  /** @internal Node's legacy field: `unref()` was called last (not `ref()`). */
+  get _unref(): boolean {
+    return this.#unref;
+  }
+
+  /** @internal Node's legacy field: counts listen() and close() calls. */
+  get _listeningId(): number {
+    return this.#listeningId;
+  }
+
+  /**
+   * @internal Node's legacy field: `"<family>:<address>:<port>"` as the server was asked to
+   * bind (`"6::::0"`, `"4:127.0.0.1:8080"`), `"-1:<path>:-1"` for a pipe; undefined before.
+   */
+  get _connectionKey(): string | undefined {
+    return this.#connectionKey;
+  }
+
+  /** @internal Node's internal: emit `'close'` if no listener and no connection is left. */
+  _emitCloseIfDrained(): void {
+    this.#emitCloseIfDrained();
+  }
+
+  /** @internal Node's internal listen step over a native handle: not available here. */
+  _listen2(): never {
+    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("server._listen2()", this[kAdapter].name);
+  }
+
+  /** @internal Node's cluster hook: cluster handles cannot exist here. */
+  _setupWorker(): never {
+    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("server._setupWorker()", this[kAdapter].name);
   }
 
   /** `await using server = …`: closes the server and waits for `'close'`. */
