@@ -19,6 +19,8 @@ import {
 import { isIP, isIPv4, isIPv6 } from "./address/ip.ts";
 import { BlockList } from "./address/blocklist.ts";
 import { SocketAddress } from "./address/socket_address.ts";
+import { normalizeArgs } from "./normalize_args.ts";
+import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "./errors/errors.ts";
 
 /**
  * The adapter for the runtime this code runs on: Bun, then Deno, then Node (from the
@@ -77,6 +79,47 @@ export const connect: Net["connect"] = net.connect;
 export const createConnection: Net["createConnection"] = net.createConnection;
 
 export { createNet, Server, Socket };
+/**
+ * Node's old name of `net.Socket`: the same class.
+ *
+ * @example
+ * ```ts
+ * import { Socket, Stream } from "@omninet/net";
+ * console.log(Stream === Socket); // true
+ * ```
+ */
+export const Stream: typeof Socket = Socket;
+
+/**
+ * Node's internal argument normalizer behind `connect()` and `listen()`: `(port[, host][,
+ * cb])`, `(path[, cb])` or `(options[, cb])` to `[options, cb]`. Exported as Node exports it.
+ *
+ * @example
+ * ```ts
+ * import { _normalizeArgs } from "@omninet/net";
+ * console.log(_normalizeArgs([8080, "localhost"])); // [ { port: 8080, host: "localhost" }, null ]
+ * ```
+ */
+export const _normalizeArgs: (args: unknown[]) => [Record<string, unknown>, ((...a: unknown[]) => void) | null] =
+  normalizeArgs;
+
+/**
+ * Node's internal maker of a native listening handle: there are no native handles here, so
+ * it throws `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`.
+ *
+ * @example
+ * ```ts
+ * import { _createServerHandle } from "@omninet/net";
+ * try {
+ *   _createServerHandle();
+ * } catch (err) {
+ *   console.log((err as { code?: string }).code); // "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM"
+ * }
+ * ```
+ */
+export function _createServerHandle(): never {
+  throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("net._createServerHandle()", runtimeAdapter().name);
+}
 export { isIP, isIPv4, isIPv6 };
 export { BlockList, SocketAddress };
 export type { IPVersion, SocketAddressInitOptions, SocketAddressJSON } from "./address/socket_address.ts";
@@ -108,6 +151,7 @@ export type * from "./contract.ts";
 const defaultExport: {
   Socket: Net["Socket"];
   Server: Net["Server"];
+  Stream: Net["Stream"];
   createServer: Net["createServer"];
   connect: Net["connect"];
   createConnection: Net["createConnection"];
@@ -121,9 +165,15 @@ const defaultExport: {
   isIPv6: typeof isIPv6;
   BlockList: typeof BlockList;
   SocketAddress: typeof SocketAddress;
+  _normalizeArgs: typeof _normalizeArgs;
+  _createServerHandle: typeof _createServerHandle;
 } = {
-  Socket,
-  Server,
+  // Callable without `new`, as node:net's default export's constructors are.
+  Socket: net.Socket,
+  Server: net.Server,
+  Stream: net.Stream,
+  _normalizeArgs,
+  _createServerHandle,
   createServer,
   connect,
   createConnection,

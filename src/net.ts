@@ -18,6 +18,8 @@ export interface Net {
   Socket: typeof CoreSocket;
   /** `net.Server` bound to the adapter. */
   Server: typeof CoreServer;
+  /** Node's old name of `net.Socket`. */
+  Stream: typeof CoreSocket;
   /** `net.createServer([options][, connectionListener])`. */
   createServer(
     options?: ServerOpts | ((socket: CoreSocket) => void),
@@ -84,7 +86,28 @@ export function bindNet(adapter: RuntimeAdapter, Socket: typeof CoreSocket, Serv
     return (socket.connect as any)(normalized);
   } as ConnectFunction;
 
-  return { adapter, Socket, Server, createServer, connect, createConnection: connect };
+  const SocketCallable = callable(Socket);
+  return {
+    adapter,
+    Socket: SocketCallable,
+    Server: callable(Server),
+    Stream: SocketCallable,
+    createServer,
+    connect,
+    createConnection: connect,
+  };
+}
+
+/**
+ * The class, also callable without `new` as Node's constructors are (`net.Socket()`,
+ * `net.Server()`): a proxy whose call makes an instance. `instanceof`, `extends`, the
+ * prototype and static members all reach the class itself.
+ */
+// deno-lint-ignore no-explicit-any
+function callable<T extends new (...args: any[]) => object>(Class: T): T {
+  return new Proxy(Class, {
+    apply: (target, _thisArg, args) => Reflect.construct(target, args),
+  });
 }
 
 export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts };

@@ -97,5 +97,7 @@ export interface SocketCore extends Duplex {
   connecting: boolean;
   autoSelectFamilyAttemptedAddresses: string[] | undefined;
   blockList: BlockList | undefined;
+  /** Node's `_host`: the host name of the last connect() that needed a lookup. */
+  _host: string | null;
   _unrefTimer(): void;
 }

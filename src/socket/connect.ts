@@ -131,6 +131,7 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
     hints: options.hints || 0,
   };
   if (dnsopts.family !== 4 && dnsopts.family !== 6 && dnsopts.hints === 0) dnsopts.hints = defaultLookupHints(adapter);
+  socket._host = host;
   const lookup = (options.lookup ?? adapterLookup(socket)) as LookupFunction;
   const invalidFamily = (family: unknown) =>
     ERR_INVALID_ADDRESS_FAMILY(String(family), options.host as string, options.port as number);

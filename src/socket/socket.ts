@@ -35,6 +35,7 @@ import { bytesWritten, shutdown, writeGeneric } from "./_write.ts";
 import { adopt } from "./_open.ts";
 import { destroy, resetAndDestroy } from "./_close.ts";
 import { connectSocket, type SocketConnectOpts } from "./connect.ts";
+import { defineLegacySocketMembers, hasHandle } from "./_legacy.ts";
 
 export type { SocketConstructorOpts } from "./_options.ts";
 export type { ServerHooks } from "./_types.ts";
@@ -66,6 +67,8 @@ export class Socket extends Duplex {
   server: EventEmitter | null = null;
   /** Alias of `server` (Node keeps both). */
   _server: EventEmitter | null = null;
+  /** @internal Node's legacy field: the host name of the last connect() that needed a lookup. */
+  _host: string | null = null;
   /** @internal The current RawConn. */
   [kConn]: RawConn | null = null;
   /** @internal Set by a Server on the sockets it accepted. */
@@ -183,6 +186,20 @@ export class Socket extends Duplex {
     return super.read(size);
   }
 
+  /**
+   * Half-close: send `data` (if given), then FIN once everything queued is written. The
+   * socket stays readable until the peer ends too (or closes at once without
+   * `allowHalfOpen`). Returns the socket, as Node's does.
+   */
+  override end(cb?: () => void): this;
+  override end(chunk: unknown, cb?: () => void): this;
+  override end(chunk: unknown, encoding?: BufferEncoding, cb?: () => void): this;
+  override end(...args: unknown[]): this {
+    // deno-lint-ignore no-explicit-any
+    (Duplex.prototype.end as any).apply(this, args);
+    return this;
+  }
+
   /** Half-close now if writable, then destroy once the write side finished. */
   destroySoon(): void {
     if (this.writable) this.end();
@@ -252,6 +269,14 @@ export class Socket extends Duplex {
     this.#timeout = value;
   }
 
+  /**
+   * Bytes waiting in the write buffer (`writableLength`) while the socket has a connection,
+   * undefined otherwise. Prefer `writableLength`.
+   */
+  get bufferSize(): number | undefined {
+    return hasHandle(this) ? this.writableLength : undefined;
+  }
+
   /** Bytes received on the current connection. */
   get bytesRead(): number {
     return this[kState].bytesRead;
@@ -287,6 +312,8 @@ export class Socket extends Duplex {
     destroy(this, err, cb);
   }
 }
+
+defineLegacySocketMembers(Socket.prototype);
 
 function onReadableStreamEnd(this: Socket): void {
   if (!this.allowHalfOpen) this.write = writeAfterFIN;

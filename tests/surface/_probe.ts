@@ -30,23 +30,28 @@ function symbolName(key: symbol): string | undefined {
   return undefined;
 }
 
-/** Every property reachable on `object` above `stop` in its prototype chain, with value kinds. */
+/**
+ * Every property reachable on `object` above `stop` in its prototype chain, with value
+ * kinds. Values are read in name order (a getter may cache what another name shows), so
+ * where a name is defined (instance or prototype) does not change the result.
+ */
 export function shapeOf(object: object, stop: object): Shape {
-  const shape: Shape = {};
+  const keys = new Map<string, PropertyKey>();
   for (let o: object | null = object; o !== null && o !== stop; o = Object.getPrototypeOf(o)) {
     for (const key of Reflect.ownKeys(o)) {
       const name = typeof key === "string" ? key : symbolName(key);
-      if (name === undefined || name in shape || name === "constructor") continue;
-      let kind: string;
-      try {
-        kind = kindOf((object as Any)[key]);
-      } catch {
-        kind = "throws";
-      }
-      shape[name] = kind;
+      if (name !== undefined && name !== "constructor" && !keys.has(name)) keys.set(name, key);
     }
   }
-  return Object.fromEntries(Object.entries(shape).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+  const shape: Shape = {};
+  for (const name of [...keys.keys()].sort()) {
+    try {
+      shape[name] = kindOf((object as Any)[keys.get(name)!]);
+    } catch {
+      shape[name] = "throws";
+    }
+  }
+  return shape;
 }
 
 /** The parts of the API a probe needs. */
@@ -78,7 +83,9 @@ function exportsShape(net: Any): Shape {
   const callable = (name: string, f: () => unknown) => {
     try {
       const made = f();
-      shape[`${name}() without new`] = made instanceof net.Socket || made instanceof net.Server ? "instance" : kindOf(made);
+      shape[`${name}() without new`] = made instanceof net.Socket || made instanceof net.Server
+        ? "instance"
+        : kindOf(made);
       (made as Any)?.destroy?.();
     } catch (err) {
       shape[`${name}() without new`] = `throws ${(err as Error).name}`;
