@@ -258,3 +258,18 @@ export class BlockList {
     return `BlockList ${inspect({ rules: this.rules }, opts)}`;
   }
 }
+
+/**
+ * What the `blockList` options take: an omninet {@link BlockList}, or any object that
+ * checks addresses the same way (such as `node:net`'s own BlockList on Node).
+ */
+export interface BlockListLike {
+  /** True when `address` (of `type` `"ipv4"` or `"ipv6"`) is blocked. */
+  check(address: string, type?: string): boolean;
+}
+
+/** Whether `value` can serve as a `blockList` option. */
+export function isBlockListLike(value: unknown): value is BlockListLike {
+  return BlockList.isBlockList(value) ||
+    (typeof value === "object" && value !== null && typeof (value as { check?: unknown }).check === "function");
+}

@@ -3,7 +3,7 @@
 // silently) checks, in Node's order.
 import type { RawConn } from "../contract.ts";
 import type { GuardedConn } from "../_reentry.ts";
-import type { BlockList } from "../address/blocklist.ts";
+import type { BlockListLike } from "../address/blocklist.ts";
 import { isIP } from "../address/ip.ts";
 
 /** The `'drop'` event's argument, as Node builds it (a null-prototype object). */
@@ -40,7 +40,7 @@ export function admit(
   conn: RawConn,
   connections: number,
   maxConnections: number | null | undefined,
-  blockList: BlockList | undefined,
+  blockList: BlockListLike | undefined,
 ): Admission {
   if (maxConnections != null && connections >= maxConnections) {
     const local = conn.localAddress();

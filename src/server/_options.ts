@@ -4,7 +4,7 @@
 import { getDefaultHighWaterMark } from "node:stream";
 import { ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
 import { validateNumber } from "../errors/validators.ts";
-import { BlockList } from "../address/blocklist.ts";
+import { type BlockListLike, isBlockListLike } from "../address/blocklist.ts";
 
 /** Options for `createServer()` / `new Server()`. */
 export interface ServerOpts {
@@ -21,7 +21,7 @@ export interface ServerOpts {
   /** Buffer size of accepted sockets (negative: the default). @default stream.getDefaultHighWaterMark(false) */
   highWaterMark?: number;
   /** Close connections from peers this list blocks before `'connection'`, without any event. */
-  blockList?: BlockList;
+  blockList?: BlockListLike;
 }
 
 /** The options as a Server stores them. */
@@ -33,7 +33,7 @@ export interface ServerSettings {
   /** In seconds, as Node stores it. */
   keepAliveInitialDelay: number;
   highWaterMark: number;
-  blockList: BlockList | undefined;
+  blockList: BlockListLike | undefined;
 }
 
 /**
@@ -62,7 +62,7 @@ export function serverSettings<L>(options: unknown, connectionListener: unknown)
     validateNumber(highWaterMark, "options.highWaterMark");
     if (highWaterMark < 0) highWaterMark = getDefaultHighWaterMark(false);
   }
-  if (opts.blockList && !BlockList.isBlockList(opts.blockList)) {
+  if (opts.blockList && !isBlockListLike(opts.blockList)) {
     throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", opts.blockList);
   }
   const settings: ServerSettings = {

@@ -28,8 +28,6 @@ export interface ListenOpts {
   writableAll?: boolean;
   /** Close the server when this signal aborts. */
   signal?: AbortSignal;
-  /** Other options are accepted and ignored, as Node does. */
-  [key: string]: unknown;
 }
 
 /** A TCP listen request: `host` undefined means Node's default (`::`, else `0.0.0.0`). */

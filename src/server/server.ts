@@ -19,7 +19,7 @@ import {
 import { listenError, systemError } from "../errors/system_errors.ts";
 import { validateAbortSignal, validateFunction } from "../errors/validators.ts";
 import { isIP } from "../address/ip.ts";
-import type { BlockList } from "../address/blocklist.ts";
+import type { BlockListLike } from "../address/blocklist.ts";
 import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
 import { GuardedConn } from "../_reentry.ts";
@@ -58,9 +58,9 @@ export class Server extends EventEmitter {
   /** @internal The Socket class of the same net (set by createNet). */
   declare socketClass: SocketClass;
   /** Refuse connections beyond this many (they are closed, with a `'drop'` event). @default undefined */
-  declare maxConnections: number | null | undefined;
+  declare maxConnections: number;
   /** The `blockList` option: its blocked peers are closed before `'connection'`. */
-  declare blockList: BlockList | undefined;
+  declare blockList: BlockListLike | undefined;
   /** Accepted sockets allow half-open. */
   allowHalfOpen: boolean;
   /** Accepted sockets start paused. */
@@ -347,6 +347,14 @@ export class Server extends EventEmitter {
     this.#unref = true;
     this.#listener?.unref();
     return this;
+  }
+
+  /**
+   * The number of open connections.
+   * @deprecated Node removed it; use `getConnections()`.
+   */
+  get connections(): number {
+    return this.#connections;
   }
 
   /** @internal Node's legacy field: the open connections (use `getConnections()`). */

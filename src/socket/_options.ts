@@ -6,7 +6,7 @@ import type { InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
 import { kAdapter, kConn, type kPipe, type kRawConn, kState } from "../_symbols.ts";
 import { ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
 import { validateAbortSignal, validateNumber } from "../errors/validators.ts";
-import type { BlockList } from "../address/blocklist.ts";
+import type { BlockListLike } from "../address/blocklist.ts";
 import { OnRead, type OnReadOpts } from "./_onread.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import type { GuardedConn } from "../_reentry.ts";
@@ -33,7 +33,7 @@ export interface SocketConstructorOpts {
   /** Deliver incoming bytes into a user buffer instead of `'data'` events. */
   onread?: OnReadOpts;
   /** Refuse to connect to addresses this list blocks (`ERR_IP_BLOCKED`). */
-  blockList?: BlockList;
+  blockList?: BlockListLike;
   /** Not available on this runtime layer: passing it throws. */
   fd?: number;
   /** @internal An accepted connection (used by Server). */
@@ -169,6 +169,30 @@ function applyKeepAlive(socket: SocketCore, conn: RawConn, on: boolean, delaySec
   const adapter = socket[kAdapter];
   if (on && delaySeconds > 0 && !adapter.capabilities.keepAliveDelay) warnKeepAliveDelay(adapter);
   conn.setKeepAlive(on, delaySeconds * 1000);
+}
+
+/** `socket.setKeepAlive(options)`, as newer Node takes it. */
+export interface SetKeepAliveOptions {
+  /** Keep-alive on or off. @default false */
+  enable?: boolean;
+  /** Milliseconds of idleness before the first probe. @default 0 */
+  initialDelay?: number;
+  /** Milliseconds between probes (the system's here). @default 1000 */
+  interval?: number;
+  /** Probes before the connection is dropped (the system's here). @default 10 */
+  count?: number;
+}
+
+let keepAliveProbesWarned = false;
+
+/** Keep-alive probe spacing and count cannot be set through any runtime here: say so once. */
+export function warnKeepAliveProbes(adapter: RuntimeAdapter): void {
+  if (keepAliveProbesWarned) return;
+  keepAliveProbesWarned = true;
+  adapter.emitWarning(
+    `socket.setKeepAlive(): the probe interval and count cannot be set on ${adapter.name}; the system's apply`,
+    { type: "UnsupportedWarning", code: "OMNINET_KEEPALIVE_PROBES" },
+  );
 }
 
 let keepAliveDelayWarned = false;

@@ -2,18 +2,36 @@
 // leaves, so the socket's files can name one another's shapes without importing one
 // another in a circle (scripts/check_cycles.ts).
 import type { Duplex } from "node:stream";
-import type { ConnectOptions, InetAddress, LookupAddress, RawConn, RuntimeAdapter } from "../contract.ts";
+import type { ConnectOptions, InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
 import type { kAdapter, kConn, kServerHooks, kState } from "../_symbols.ts";
-import type { BlockList } from "../address/blocklist.ts";
+import type { BlockListLike } from "../address/blocklist.ts";
 import type { IdleTimer } from "./_idle_timer.ts";
 import type { OnRead } from "./_onread.ts";
 
 /** A user lookup function with the shape of `dns.lookup`. */
 export type LookupFunction = (
   hostname: string,
-  options: { family?: number | string; hints: number; all?: boolean },
-  callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+  options: LookupFunctionOptions,
+  callback: (err: Error | null, address: string | LookupResult[], family?: number) => void,
 ) => void;
+
+/** What `connect()` passes to a `lookup` function, as to `dns.lookup`. */
+export interface LookupFunctionOptions {
+  /** 0, 4 or 6 (or `"IPv4"`/`"IPv6"`, as given to connect). */
+  family?: number | "IPv4" | "IPv6";
+  /** getaddrinfo flags, in the runtime's `dns` constants. */
+  hints?: number;
+  /** Ask for every address (Happy Eyeballs). */
+  all?: boolean;
+}
+
+/** One address a `lookup` function gives back with `all: true`. */
+export interface LookupResult {
+  /** The IP address. */
+  address: string;
+  /** 4 or 6. */
+  family: number;
+}
 
 /** What the socket tells a Happy Eyeballs attempt's owner. */
 export interface AttemptHooks {
@@ -96,7 +114,7 @@ export interface SocketCore extends Duplex {
   [kServerHooks]: ServerHooks | null;
   connecting: boolean;
   autoSelectFamilyAttemptedAddresses: string[] | undefined;
-  blockList: BlockList | undefined;
+  blockList: BlockListLike | undefined;
   /** Node's `_host`: the host name of the last connect() that needed a lookup. */
   _host: string | null;
   _unrefTimer(): void;

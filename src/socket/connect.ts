@@ -51,8 +51,6 @@ export interface SocketConnectOpts {
   autoSelectFamilyAttemptTimeout?: number;
   /** Idle timeout, as `socket.setTimeout()`. */
   timeout?: number;
-  /** Other options are accepted and ignored, as Node does. */
-  [key: string]: unknown;
 }
 
 /** Implements `socket.connect(...args)`. */

@@ -16,8 +16,8 @@ import { Duplex } from "node:stream";
 import type { InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
 import { kAdapter, kConn, kPipe, kRawConn, kServerHooks, kState } from "../_symbols.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
-import { validateFunction } from "../errors/validators.ts";
-import { BlockList } from "../address/blocklist.ts";
+import { validateFunction, validateInt32 } from "../errors/validators.ts";
+import { type BlockListLike, isBlockListLike } from "../address/blocklist.ts";
 import type { AnyListener, SocketEventMap } from "../events.ts";
 import { destroyOnAbort, toBytes, writeAfterFIN } from "./_util.ts";
 import type { ServerHooks, SocketState } from "./_types.ts";
@@ -27,8 +27,10 @@ import {
   localEndpoint,
   peerEndpoint,
   setKeepAlive,
+  type SetKeepAliveOptions,
   setNoDelay,
   type SocketConstructorOpts,
+  warnKeepAliveProbes,
 } from "./_options.ts";
 import { pauseUserBuffer, readStart, resumeUserBuffer } from "./_read.ts";
 import { bytesWritten, shutdown, writeGeneric } from "./_write.ts";
@@ -60,9 +62,10 @@ export class Socket extends Duplex {
   /** True from `connect()` until `'connect'` or failure. */
   connecting = false;
   /** The addresses Happy Eyeballs tried, as `"address:port"`. */
-  autoSelectFamilyAttemptedAddresses: string[] | undefined = undefined;
+  // Typed as @types/node types it; undefined until a Happy Eyeballs connect starts.
+  autoSelectFamilyAttemptedAddresses: string[] = undefined as unknown as string[];
   /** The BlockList given as `options.blockList`. */
-  blockList: BlockList | undefined = undefined;
+  blockList: BlockListLike | undefined = undefined;
   /** The server that accepted this socket (null for client sockets), as Node's `socket.server`. */
   server: EventEmitter | null = null;
   /** Alias of `server` (Node keeps both). */
@@ -88,7 +91,7 @@ export class Socket extends Duplex {
     }
     this[kState] = initialState(this, opts, keepAliveDelay);
     if (opts.blockList) {
-      if (!BlockList.isBlockList(opts.blockList)) {
+      if (!isBlockListLike(opts.blockList)) {
         throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", opts.blockList);
       }
       this.blockList = opts.blockList;
@@ -127,9 +130,26 @@ export class Socket extends Duplex {
     return this;
   }
 
-  /** Enable or disable TCP keep-alive, with the initial delay in milliseconds. */
-  setKeepAlive(enable?: boolean, initialDelay?: number): this {
-    setKeepAlive(this, enable, initialDelay);
+  /**
+   * Enable or disable TCP keep-alive, with the initial delay in milliseconds. `interval`
+   * and `count` (newer Node's probe spacing and number) are the system's: a value other
+   * than Node's defaults (1000 ms, 10) warns once that it cannot be set here.
+   */
+  setKeepAlive(options: SetKeepAliveOptions): this;
+  setKeepAlive(enable?: boolean, initialDelay?: number, interval?: number, count?: number): this;
+  setKeepAlive(
+    enable?: boolean | SetKeepAliveOptions,
+    initialDelay?: number,
+    interval?: number,
+    count?: number,
+  ): this {
+    if (typeof enable === "object" && enable !== null) {
+      ({ enable, initialDelay, interval, count } = enable);
+    }
+    if ((interval !== undefined && interval !== 1000) || (count !== undefined && count !== 10)) {
+      warnKeepAliveProbes(this[kAdapter]);
+    }
+    setKeepAlive(this, enable as boolean | undefined, initialDelay);
     return this;
   }
 
@@ -152,6 +172,21 @@ export class Socket extends Duplex {
   /** Restart the idle timer (Node's name for it). */
   _unrefTimer(): void {
     this[kState].idle.refresh();
+  }
+
+  /**
+   * Set the IP Type of Service (Traffic Class on IPv6) of outgoing packets, 0–255. No
+   * runtime's socket API here can set IP_TOS, so a valid value throws
+   * `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` (an invalid one Node's argument error first).
+   */
+  setTypeOfService(tos: number): this {
+    validateInt32(tos, "tos", 0, 255);
+    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("socket.setTypeOfService()", this[kAdapter].name);
+  }
+
+  /** The IP Type of Service of outgoing packets: the system default, 0 (it cannot be changed here). */
+  getTypeOfService(): number {
+    return 0;
   }
 
   /** Let this socket keep the process alive (the default). */
@@ -273,8 +308,9 @@ export class Socket extends Duplex {
    * Bytes waiting in the write buffer (`writableLength`) while the socket has a connection,
    * undefined otherwise. Prefer `writableLength`.
    */
-  get bufferSize(): number | undefined {
-    return hasHandle(this) ? this.writableLength : undefined;
+  get bufferSize(): number {
+    // Typed as @types/node types it; undefined without a connection, as in Node.
+    return (hasHandle(this) ? this.writableLength : undefined) as number;
   }
 
   /** Bytes received on the current connection. */
@@ -283,8 +319,8 @@ export class Socket extends Duplex {
   }
 
   /** Bytes sent on the current connection, counting those still queued (as Node does). */
-  get bytesWritten(): number | undefined {
-    return bytesWritten(this);
+  get bytesWritten(): number {
+    return bytesWritten(this) as number;
   }
 
   /** @internal Reading on: from the RawConn, once connected. */
