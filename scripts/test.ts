@@ -83,6 +83,12 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
   return results;
 }
 
+/** The files deno.json exports: the package's public entry points. */
+async function publicEntryPoints(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))) as { exports: Record<string, string> };
+  return Object.values(config.exports);
+}
+
 async function main(): Promise<number> {
   const deno = join(root, "node_modules/.bin/deno");
   const tsc = join(root, "node_modules/.bin/tsc");
@@ -93,6 +99,8 @@ async function main(): Promise<number> {
     await run(deno, ["check", "mod.ts", "src/", "adapters/", "tests/", "scripts/"]);
     console.log("# deno lint");
     await run(deno, ["lint"]);
+    console.log("# deno doc --lint (every public entry point)");
+    await run(deno, ["doc", "--lint", ...await publicEntryPoints()]);
     console.log("# check_neutral");
     await run(deno, ["run", "--allow-read", "scripts/check_neutral.ts"]);
     console.log("# check_cycles");

@@ -136,7 +136,10 @@ export type { AnyListener, ServerEventMap, SocketEventMap } from "./events.ts";
 export type { DropData } from "./server/_accept.ts";
 export type { ListenOpts, ServerOpts, SocketConnectOpts, SocketConstructorOpts } from "./net.ts";
 export type { InetAddress as AddressInfo } from "./contract.ts";
-export type * from "./contract.ts";
+export type { RuntimeAdapter } from "./contract.ts";
+export type { BlockListLike } from "./address/blocklist.ts";
+export type { SetKeepAliveOptions } from "./socket/_options.ts";
+export type { LookupFunctionOptions, LookupResult } from "./socket/_types.ts";
 
 /**
  * The whole API as one object, shaped like `node:net`'s default export.

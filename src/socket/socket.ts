@@ -136,6 +136,7 @@ export class Socket extends Duplex {
    * than Node's defaults (1000 ms, 10) warns once that it cannot be set here.
    */
   setKeepAlive(options: SetKeepAliveOptions): this;
+  /** Enable or disable TCP keep-alive: the positional form of `setKeepAlive(options)`. */
   setKeepAlive(enable?: boolean, initialDelay?: number, interval?: number, count?: number): this;
   setKeepAlive(
     enable?: boolean | SetKeepAliveOptions,
@@ -227,7 +228,9 @@ export class Socket extends Duplex {
    * `allowHalfOpen`). Returns the socket, as Node's does.
    */
   override end(cb?: () => void): this;
+  /** Half-close after writing `chunk` (a string, Buffer or Uint8Array). */
   override end(chunk: unknown, cb?: () => void): this;
+  /** Half-close after writing the string `chunk` in `encoding`. */
   override end(chunk: unknown, encoding?: BufferEncoding, cb?: () => void): this;
   override end(...args: unknown[]): this {
     // deno-lint-ignore no-explicit-any
