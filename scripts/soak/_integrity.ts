@@ -16,6 +16,8 @@ export interface SideResult {
   good: number;
   firstBad: number;
   closes: number;
+  /** Whether 'end' came before 'close' (a 'close' without 'end' drops what was unread). */
+  ended: boolean;
   error?: string;
 }
 
@@ -39,7 +41,8 @@ const KiB = 1024;
 export function pump(socket: SocketLike, o: PumpOptions): Promise<SideResult> {
   const rand = prng(o.rngSeed);
   const verifier = new Verifier(o.recvSeed);
-  const result: SideResult = { sent: 0, received: 0, good: 0, firstBad: -1, closes: 0 };
+  const result: SideResult = { sent: 0, received: 0, good: 0, firstBad: -1, closes: 0, ended: false };
+  socket.on("end", () => (result.ended = result.closes === 0));
   let resumeTimer: ReturnType<typeof setTimeout> | undefined;
   let pauses = 0;
   const maxPauses = 64 + Math.floor(o.bytes / (256 * KiB));
@@ -146,7 +149,7 @@ export function serveOne(server: ServerLike, seed: number, bytes: number, timeou
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       server.close();
-      resolve({ sent: 0, received: 0, good: 0, firstBad: -1, closes: 0, error: "no connection" });
+      resolve({ sent: 0, received: 0, good: 0, firstBad: -1, closes: 0, ended: false, error: "no connection" });
     }, timeoutMs);
     server.once("connection", (socket: SocketLike) => {
       clearTimeout(timer);

@@ -57,20 +57,37 @@ export interface ScaleServer {
   open: number;
   /** Most connections open at once. */
   peakOpen: number;
+  /** RSS when the held connections were released (0 if never held). */
+  rssHeld: number;
   errors: Record<string, number>;
 }
 
-/** Start an echo server on 127.0.0.1 with `net`. */
-export function startScaleServer(net: NetLike): Promise<ScaleServer> {
+/**
+ * Start an echo server on 127.0.0.1 with `net`. It holds every echo until `holdFor`
+ * connections are open at once (or `holdMs` after the first one), so all of them are
+ * provably held together, whatever the accept order; `rssHeld` is read at that moment.
+ */
+export function startScaleServer(net: NetLike, holdFor = 0, holdMs = 30_000): Promise<ScaleServer> {
   const ledger = new CloseLedger();
-  const state = { ledger, open: 0, peakOpen: 0, errors: {} as Record<string, number> } as ScaleServer;
+  const state = { ledger, open: 0, peakOpen: 0, rssHeld: 0, errors: {} as Record<string, number> } as ScaleServer;
+  let held: [SocketLike, Uint8Array][] | undefined = holdFor > 0 ? [] : undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const release = () => {
+    if (timer) clearTimeout(timer);
+    state.rssHeld = rss();
+    const queued = held ?? [];
+    held = undefined;
+    for (const [socket, d] of queued) if (!socket.destroyed) socket.write(d);
+  };
   state.server = net.createServer((socket: SocketLike) => {
     ledger.add(socket);
     state.open++;
     if (state.open > state.peakOpen) state.peakOpen = state.open;
-    socket.on("data", (d: Uint8Array) => socket.write(d));
+    socket.on("data", (d: Uint8Array) => (held ? held.push([socket, d]) : socket.write(d)));
     socket.on("error", (e: Error & { code?: string }) => tally(state.errors, e.code ?? e.message));
     socket.on("close", () => state.open--);
+    if (held && !timer) timer = setTimeout(release, holdMs);
+    if (held && state.open >= holdFor) release();
   });
   return new Promise((resolve, reject) => {
     state.server.once("error", reject);

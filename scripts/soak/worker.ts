@@ -52,7 +52,13 @@ async function main(role: string, p: Params): Promise<void> {
   const timeoutMs = Number(p.timeoutMs ?? 60_000);
   switch (role) {
     case "integrity": {
-      const [c, s] = p.pairing === "omni-node" ? [omni, node] : p.pairing === "node-omni" ? [node, omni] : [omni, omni];
+      const [c, s] = p.pairing === "omni-node"
+        ? [omni, node]
+        : p.pairing === "node-omni"
+        ? [node, omni]
+        : p.pairing === "node-node"
+        ? [node, node]
+        : [omni, omni];
       emit("RESULT", await runCase(c, s, p.transport as Transport, Number(p.bytes), Number(p.seed), timeoutMs));
       return;
     }
@@ -73,7 +79,7 @@ async function main(role: string, p: Params): Promise<void> {
     case "scale": {
       const count = Number(p.count);
       const base = rss();
-      const s = await startScaleServer(omni);
+      const s = await startScaleServer(omni, count);
       const r = await runScaleClients(omni, s.port, count, timeoutMs, async () => {
         const end = Date.now() + 10_000;
         while (s.open < count && Date.now() < end) await sleep(10);
@@ -97,7 +103,7 @@ async function main(role: string, p: Params): Promise<void> {
     case "scale-server": {
       const base = rss();
       let peak = base;
-      const s = await startScaleServer(omni);
+      const s = await startScaleServer(omni, Number(p.count));
       const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
       emit("READY", { port: s.port });
       await new Promise<void>((resolve) => onStdinLine((line) => line === "report" && resolve(), resolve));
@@ -112,7 +118,8 @@ async function main(role: string, p: Params): Promise<void> {
         doubleClose: s.ledger.doubled,
         errors: s.errors,
         rssBase: base,
-        rssPeak: Math.max(peak, rss()),
+        rssHeld: s.rssHeld,
+        rssPeak: Math.max(peak, s.rssHeld, rss()),
       });
       process.exit(0);
       return;
