@@ -33,6 +33,8 @@ export interface PumpOptions {
   rngSeed: number;
   /** Reject after this long. */
   timeoutMs: number;
+  /** Random pause()/resume() on the reader. @default true */
+  pauses?: boolean;
 }
 
 const KiB = 1024;
@@ -49,7 +51,7 @@ export function pump(socket: SocketLike, o: PumpOptions): Promise<SideResult> {
   socket.on("data", (chunk: Uint8Array) => {
     verifier.push(chunk);
     // Random pauses on the reader: about one chunk in 48, for 0–3 ms, bounded in count.
-    if (pauses < maxPauses && rand() < 1 / 48 && !resumeTimer) {
+    if (o.pauses !== false && pauses < maxPauses && rand() < 1 / 48 && !resumeTimer) {
       pauses++;
       socket.pause();
       resumeTimer = setTimeout(() => {
@@ -145,7 +147,13 @@ export function seeds(
 }
 
 /** Serve exactly one connection on `server` with pump(); resolves with the server end's result. */
-export function serveOne(server: ServerLike, seed: number, bytes: number, timeoutMs: number): Promise<SideResult> {
+export function serveOne(
+  server: ServerLike,
+  seed: number,
+  bytes: number,
+  timeoutMs: number,
+  pauses = true,
+): Promise<SideResult> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       server.close();
@@ -154,7 +162,7 @@ export function serveOne(server: ServerLike, seed: number, bytes: number, timeou
     server.once("connection", (socket: SocketLike) => {
       clearTimeout(timer);
       server.close();
-      resolve(pump(socket, { ...seeds(seed).server, bytes, timeoutMs }));
+      resolve(pump(socket, { ...seeds(seed).server, bytes, timeoutMs, pauses }));
     });
   });
 }
@@ -194,14 +202,15 @@ export async function runCase(
   bytes: number,
   seed: number,
   timeoutMs: number,
+  pauses = true,
 ): Promise<CaseResult> {
   const t = target(transport);
   const started = performance.now();
   try {
     const server = await listenOn(serverNet, t.listenArgs);
-    const served = serveOne(server, seed, bytes, timeoutMs);
+    const served = serveOne(server, seed, bytes, timeoutMs, pauses);
     const client = clientNet.connect(connectOptions(server));
-    const [c, s] = await Promise.all([pump(client, { ...seeds(seed).client, bytes, timeoutMs }), served]);
+    const [c, s] = await Promise.all([pump(client, { ...seeds(seed).client, bytes, timeoutMs, pauses }), served]);
     return { client: c, server: s, bytes, ms: performance.now() - started, lost: lostBytes(bytes, c, s) };
   } finally {
     t.cleanup();
