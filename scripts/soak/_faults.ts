@@ -79,6 +79,20 @@ export function faultScenarios(ports: PeerPorts): Scenario[] {
       },
     },
     {
+      name: "listen on a Unix socket path in use: EADDRINUSE",
+      async run(net, rec) {
+        const path = rec.socketPath();
+        const a = net.createServer();
+        await rec.listenPath(a, path);
+        const b = net.createServer();
+        rec.watch("second", b, ["listening", "error", "close"]);
+        b.listen(path);
+        await rec.next(b, "error");
+        rec.log("second", `listening ${b.listening}`);
+        await rec.closeServer(a);
+      },
+    },
+    {
       name: "connect timeout: setTimeout(300) on a connect to a loopback listener whose backlog is full",
       async run(net, rec) {
         rec.addMask(ports.blackhole, "<port>");

@@ -4,6 +4,7 @@
 //
 //   --quick            64 MiB each way, 1,000 connections (a smoke test of this script)
 //   --bytes=MiB        integrity: bytes each way per case (default 1024)
+//   --rounds=N         integrity: short rounds (16 MiB each way) per transport (default 60)
 //   --conns=N          scale: concurrent connections per runtime (default 10000)
 //   --runtimes=a,b     node20,node24,deno,bun (default all)
 //
@@ -11,7 +12,8 @@
 //   integrity  TCP and Unix; omninet↔omninet in one process, omninet client ↔ node:net
 //              server and node:net client ↔ omninet server with node:net in a separate
 //              Node 24 process (client and server pinned to different CPUs). Every byte
-//              checked against a seeded pattern.
+//              checked against a seeded pattern. Then many 16 MiB rounds in one process,
+//              the pairings in turn, so stream ends (where close races live) come often.
 //   scale      N connections held at once (server and clients in two processes, so each
 //              needs N descriptors), each an echo then an orderly close; 'close' exactly once.
 //   faults     RST, peer FIN with 1 MiB queued, refused, EADDRINUSE, connect timeout;
@@ -21,7 +23,7 @@ import { root, run, type Runtime, runtimes } from "../_runtimes.ts";
 import { join } from "node:path";
 import { spawnWorker } from "./_spawn.ts";
 import { closeProblems, traceDiff } from "./_faults.ts";
-import type { SideResult } from "./_integrity.ts";
+import type { CaseResult, SideResult } from "./_integrity.ts";
 
 const MiB = 1 << 20;
 const args = Deno.args;
@@ -29,6 +31,8 @@ const get = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.spli
 const quick = args.includes("--quick");
 const bytes = Number(get("bytes") ?? (quick ? 64 : 1024)) * MiB;
 const conns = Number(get("conns") ?? (quick ? 1000 : 10_000));
+const ROUNDS = Number(get("rounds") ?? (quick ? 6 : 60));
+const ROUND_BYTES = 16 * MiB;
 const wanted = get("runtimes")?.split(",");
 const all = runtimes();
 const node24 = all.find((r) => r.name === "node24")!;
@@ -130,6 +134,47 @@ async function integrity(rt: Runtime, fig: Figures): Promise<void> {
         log(`  ${detail}`);
         if (lost || closesBad) problems.push(`${name}: ${detail}`);
       }
+    }
+  }
+}
+
+/** Many short in-process cases: the end of a stream, where close races live, comes often. */
+async function rounds(rt: Runtime, fig: Figures): Promise<void> {
+  for (const transport of ["tcp", "unix"]) {
+    const name = `${rt.name} integrity ${transport} ${ROUNDS} rounds of ${ROUND_BYTES / MiB} MiB`;
+    const t0 = performance.now();
+    const w = spawnWorker(rt, "integrity-rounds", {
+      transport,
+      rounds: ROUNDS,
+      bytes: ROUND_BYTES,
+      seed: 1000,
+      timeoutMs: 60_000,
+    }, { timeoutMs: ROUNDS * 60_000 });
+    let results: (CaseResult & { pairing: string; seed: number })[];
+    try {
+      results = (await w.result).results as typeof results;
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`);
+      fig.closeProblems++;
+      log(`${name}: ${(err as Error).message}`);
+      continue;
+    }
+    const bad = results.filter((r) => r.lost || r.client.closes !== 1 || r.server.closes !== 1);
+    const lost = results.reduce((n, r) => n + r.lost, 0);
+    fig.lost += lost;
+    fig.cases += results.length;
+    fig.closeProblems += results.filter((r) => r.client.closes !== 1 || r.server.closes !== 1).length;
+    log(
+      `${name} (pairings in turn): ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s, lost ${lost}, ${bad.length} bad rounds`,
+    );
+    for (const r of bad) {
+      const detail = `seed ${r.seed} ${r.pairing}: ${sideLine("client", r.client, r.bytes)}; ${
+        sideLine("server", r.server, r.bytes)
+      }`;
+      log(`  ${detail}`);
+      problems.push(`${name}: ${detail}`);
     }
   }
 }
@@ -247,6 +292,7 @@ async function main(): Promise<number> {
       figures.set(rt.name, fig);
       log(`\n## ${rt.name}`);
       await integrity(rt, fig);
+      await rounds(rt, fig);
       await scale(rt, fig);
       await faults(rt, ports, reference, fig);
       fig.seconds = (performance.now() - t0) / 1000;

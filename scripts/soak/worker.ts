@@ -4,6 +4,7 @@
 //
 // roles:  integrity         one in-process case (pairing omni-omni, omni-node, node-omni;
 //                           "node" is this runtime's node:net); prints @@RESULT
+//         integrity-rounds  params.rounds short in-process cases, the pairings in turn
 //         integrity-server  listen (variant omninet | node_net), print @@READY, serve one
 //                           connection, print @@RESULT
 //         integrity-client  connect to params.address, print @@RESULT
@@ -60,6 +61,26 @@ async function main(role: string, p: Params): Promise<void> {
         ? [node, node]
         : [omni, omni];
       emit("RESULT", await runCase(c, s, p.transport as Transport, Number(p.bytes), Number(p.seed), timeoutMs));
+      return;
+    }
+    case "integrity-rounds": {
+      // Many short cases in one process: the end of a stream is where close races live.
+      const results = [];
+      for (let i = 0; i < Number(p.rounds); i++) {
+        const pairing = ["omni-omni", "omni-node", "node-omni"][i % 3];
+        const [c, s] = pairing === "omni-node" ? [omni, node] : pairing === "node-omni" ? [node, omni] : [omni, omni];
+        const r = await runCase(
+          c,
+          s,
+          p.transport as Transport,
+          Number(p.bytes),
+          Number(p.seed) + i,
+          timeoutMs,
+          p.pauses !== false,
+        );
+        results.push({ pairing, seed: Number(p.seed) + i, ...r });
+      }
+      emit("RESULT", { results });
       return;
     }
     case "integrity-server": {
