@@ -10,6 +10,13 @@ import { lifecycleScenarios } from "./scenarios_lifecycle.ts";
 import { ioScenarios } from "./scenarios_io.ts";
 import { miscScenarios } from "./scenarios_misc.ts";
 import { serverScenarios } from "./server_scenarios.ts";
+import { errorScenarios } from "./scenarios_errors.ts";
+import { socketApiScenarios } from "./scenarios_socket_api.ts";
+import { eventScenarios } from "./scenarios_events.ts";
+import { serverApiScenarios } from "./scenarios_server_api.ts";
+import { pipeScenarios } from "./scenarios_pipe.ts";
+import { edgeScenarios } from "./scenarios_edges.ts";
+import { flowScenarios } from "./scenarios_flows.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -21,4 +28,11 @@ export const scenarios: Scenario[] = [
   ...ioScenarios,
   ...miscScenarios,
   ...serverScenarios,
+  ...errorScenarios,
+  ...socketApiScenarios,
+  ...eventScenarios,
+  ...serverApiScenarios,
+  ...pipeScenarios,
+  ...edgeScenarios,
+  ...flowScenarios,
 ];
