@@ -17,6 +17,7 @@ import { serverApiScenarios } from "./scenarios_server_api.ts";
 import { pipeScenarios } from "./scenarios_pipe.ts";
 import { edgeScenarios } from "./scenarios_edges.ts";
 import { flowScenarios } from "./scenarios_flows.ts";
+import { formScenarios } from "./scenarios_forms.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -35,4 +36,5 @@ export const scenarios: Scenario[] = [
   ...pipeScenarios,
   ...edgeScenarios,
   ...flowScenarios,
+  ...formScenarios,
 ];
