@@ -18,6 +18,7 @@ import { pipeScenarios } from "./scenarios_pipe.ts";
 import { edgeScenarios } from "./scenarios_edges.ts";
 import { flowScenarios } from "./scenarios_flows.ts";
 import { formScenarios } from "./scenarios_forms.ts";
+import { optionScenarios } from "./scenarios_options.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -37,4 +38,5 @@ export const scenarios: Scenario[] = [
   ...edgeScenarios,
   ...flowScenarios,
   ...formScenarios,
+  ...optionScenarios,
 ];
