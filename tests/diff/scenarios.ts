@@ -19,6 +19,7 @@ import { edgeScenarios } from "./scenarios_edges.ts";
 import { flowScenarios } from "./scenarios_flows.ts";
 import { formScenarios } from "./scenarios_forms.ts";
 import { optionScenarios } from "./scenarios_options.ts";
+import { streamScenarios } from "./scenarios_stream.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -39,4 +40,5 @@ export const scenarios: Scenario[] = [
   ...flowScenarios,
   ...formScenarios,
   ...optionScenarios,
+  ...streamScenarios,
 ];
