@@ -20,6 +20,7 @@ import { flowScenarios } from "./scenarios_flows.ts";
 import { formScenarios } from "./scenarios_forms.ts";
 import { optionScenarios } from "./scenarios_options.ts";
 import { streamScenarios } from "./scenarios_stream.ts";
+import { messageScenarios } from "./scenarios_messages.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -41,4 +42,5 @@ export const scenarios: Scenario[] = [
   ...formScenarios,
   ...optionScenarios,
   ...streamScenarios,
+  ...messageScenarios,
 ];
