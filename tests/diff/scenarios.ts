@@ -21,6 +21,7 @@ import { formScenarios } from "./scenarios_forms.ts";
 import { optionScenarios } from "./scenarios_options.ts";
 import { streamScenarios } from "./scenarios_stream.ts";
 import { messageScenarios } from "./scenarios_messages.ts";
+import { familyScenarios } from "./scenarios_families.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -43,4 +44,5 @@ export const scenarios: Scenario[] = [
   ...optionScenarios,
   ...streamScenarios,
   ...messageScenarios,
+  ...familyScenarios,
 ];
