@@ -1,4 +1,4 @@
-// deno-lint-ignore-file no-unused-vars verbatim-module-syntax
+// deno-lint-ignore-file no-unused-vars
 // PENDING (not registered, not run): scenarios of scenarios_forms.ts where omninet differs from
 // node:net; each one is listed with its difference in README.md. Once fixed, move it back.
 // Scenarios: every calling form of connect() and listen() that Node's

@@ -1,4 +1,4 @@
-// deno-lint-ignore-file no-unused-vars verbatim-module-syntax
+// deno-lint-ignore-file no-unused-vars
 // PENDING (not registered, not run): scenarios of scenarios_messages.ts where omninet differs from
 // node:net; each one is listed with its difference in README.md. Once fixed, move it back.
 // Scenarios: how Node's error messages show the value they received (type names, long
