@@ -22,6 +22,7 @@ import { optionScenarios } from "./scenarios_options.ts";
 import { streamScenarios } from "./scenarios_stream.ts";
 import { messageScenarios } from "./scenarios_messages.ts";
 import { familyScenarios } from "./scenarios_families.ts";
+import { readingScenarios } from "./scenarios_reading.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -45,4 +46,5 @@ export const scenarios: Scenario[] = [
   ...streamScenarios,
   ...messageScenarios,
   ...familyScenarios,
+  ...readingScenarios,
 ];
