@@ -10,6 +10,19 @@ import { lifecycleScenarios } from "./scenarios_lifecycle.ts";
 import { ioScenarios } from "./scenarios_io.ts";
 import { miscScenarios } from "./scenarios_misc.ts";
 import { serverScenarios } from "./server_scenarios.ts";
+import { errorScenarios } from "./scenarios_errors.ts";
+import { socketApiScenarios } from "./scenarios_socket_api.ts";
+import { eventScenarios } from "./scenarios_events.ts";
+import { serverApiScenarios } from "./scenarios_server_api.ts";
+import { pipeScenarios } from "./scenarios_pipe.ts";
+import { edgeScenarios } from "./scenarios_edges.ts";
+import { flowScenarios } from "./scenarios_flows.ts";
+import { formScenarios } from "./scenarios_forms.ts";
+import { optionScenarios } from "./scenarios_options.ts";
+import { streamScenarios } from "./scenarios_stream.ts";
+import { messageScenarios } from "./scenarios_messages.ts";
+import { familyScenarios } from "./scenarios_families.ts";
+import { readingScenarios } from "./scenarios_reading.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -21,4 +34,17 @@ export const scenarios: Scenario[] = [
   ...ioScenarios,
   ...miscScenarios,
   ...serverScenarios,
+  ...errorScenarios,
+  ...socketApiScenarios,
+  ...eventScenarios,
+  ...serverApiScenarios,
+  ...pipeScenarios,
+  ...edgeScenarios,
+  ...flowScenarios,
+  ...formScenarios,
+  ...optionScenarios,
+  ...streamScenarios,
+  ...messageScenarios,
+  ...familyScenarios,
+  ...readingScenarios,
 ];
