@@ -350,12 +350,10 @@ export class Server extends EventEmitter {
   }
 
   /**
-   * The number of open connections.
-   * @deprecated Node removed it; use `getConnections()`.
+   * Typed as @types/node still types it; Node 24 has no such property (undefined).
+   * @deprecated Use `getConnections()`.
    */
-  get connections(): number {
-    return this.#connections;
-  }
+  declare readonly connections: number;
 
   /** @internal Node's legacy field: the open connections (use `getConnections()`). */
   get _connections(): number {
