@@ -58,6 +58,8 @@ import { FaultTable, type MemoryFaults, type Side, type Wire } from "./faults.ts
 import { canonicalIP, MemoryListener, MemoryNetwork } from "./listener.ts";
 
 export { KERNEL_BUFFER } from "./conn.ts";
+/** The adapter contract's types, which this module's signatures name. */
+export type * from "../../src/contract.ts";
 export type {
   DirectionFaultOptions,
   Fault,
