@@ -324,12 +324,38 @@ test("latency: FIN arrives after the bytes before it; clear() removes every faul
   assert.ok(Date.now() - start < 20);
 });
 
-test("without faults a memory network is unchanged: no fault is active, a connect is routed on the next turn", async () => {
-  const { memory, connect, port } = await serve((s) => s.end("x"));
-  assert.type(memory.faults.refuse, "function");
-  const client = connect(port, "127.0.0.1");
-  assert.equal(chunks(client), []);
-  await closed(client);
+test("a fault scoped elsewhere changes nothing: the same trace and bytes as a network without faults", async () => {
+  const run = async (fault: (memory: MemoryAdapter, port: number) => void) => {
+    const { memory, connect, port } = await serve((s) => s.end("x".repeat(100_000)));
+    fault(memory, port);
+    const client = connect(port, "127.0.0.1");
+    const log = trace(client, EVENTS);
+    let bytes = 0;
+    client.on("data", (d: Buffer) => bytes += d.length);
+    await closed(client);
+    return { log, bytes };
+  };
+  const plain = await run(() => {});
+  const scoped = await run((memory, port) => {
+    memory.faults.refuse({ port: port + 1 });
+    memory.faults.resetAfter(0, { port: port + 1 });
+    memory.faults.latency(50, { port: port + 1 });
+  });
+  assert.equal(scoped, plain);
+  assert.is(plain.bytes, 100_000);
+});
+
+test("fault arguments are checked: a negative byte count or count throws a RangeError", () => {
+  const memory = createMemoryAdapter();
+  assert.throws(() => memory.faults.resetAfter(-1), (e: Error) => e instanceof RangeError && /bytes/.test(e.message));
+  assert.throws(
+    () => memory.faults.refuse({ count: -2 }),
+    (e: Error) => e instanceof RangeError && /count/.test(e.message),
+  );
+  assert.throws(
+    () => memory.faults.slowReader(0),
+    (e: Error) => e instanceof RangeError && /bytesPerTick/.test(e.message),
+  );
 });
 
 // --- The README's example: a reconnecting client, driven by faults. ---

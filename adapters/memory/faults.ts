@@ -269,7 +269,7 @@ class Rule implements Fault {
     readonly side: Side | undefined = undefined,
     readonly extra: { seed?: number; maxPiece?: number; intervalMs?: number; buffer?: number } = {},
   ) {
-    this.#left = scope.count ?? Infinity;
+    this.#left = nonNegative("count", scope.count ?? Infinity);
     this.#state = (extra.seed ?? 1) >>> 0;
   }
 

@@ -16,6 +16,10 @@
  * accepted and remembered, with no other effect. `backlog`, `readableAll` and
  * `writableAll` are ignored; `reusePort` is not supported.
  *
+ * Faults on demand ({@link MemoryAdapter.faults}): refused or hanging connects, a full
+ * backlog, resets and FINs mid-stream, slow readers, fragmentation and latency, each
+ * scoped to a host, port, path or one connection, and removable. None by default.
+ *
  * @example
  * ```ts
  * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
