@@ -287,7 +287,7 @@ test("fragment({ seed }): every chunk arrives cut at the same pseudo-random poin
   assert.ok(c.every((p) => p.length <= 4) && c.length >= 9, `pieces ${JSON.stringify(c)}`);
 });
 
-test("latency(30, { from: 'server' }): the connect takes a round trip, the echo 30 ms, the client's bytes none", async () => {
+test("latency(100, { from: 'server' }): the connect takes a round trip, the echo 100 ms, the client's bytes none", async () => {
   let arrivedAt = 0;
   const { memory, connect, port } = await serve((s) => {
     s.on("data", (d: Buffer) => {
@@ -295,7 +295,7 @@ test("latency(30, { from: 'server' }): the connect takes a round trip, the echo 
       s.write(d);
     });
   });
-  memory.faults.latency(30, { from: "server" });
+  memory.faults.latency(100, { from: "server" });
   const start = Date.now();
   const client = connect(port, "127.0.0.1");
   await once(client, "connect");
@@ -304,9 +304,9 @@ test("latency(30, { from: 'server' }): the connect takes a round trip, the echo 
   const [echo] = await once<[Buffer]>(client, "data");
   const back = Date.now();
   assert.is(String(echo), "ping");
-  assert.ok(connected - start >= 25, `connect took ${connected - start} ms`);
-  assert.ok(arrivedAt - connected < 25, `to the server: ${arrivedAt - connected} ms`);
-  assert.ok(back - arrivedAt >= 25 && back - arrivedAt < 1000, `back: ${back - arrivedAt} ms`);
+  assert.ok(connected - start >= 95, `connect took ${connected - start} ms`);
+  assert.ok(arrivedAt - connected < 60, `to the server: ${arrivedAt - connected} ms`);
+  assert.ok(back - arrivedAt >= 95 && back - arrivedAt < 2000, `back: ${back - arrivedAt} ms`);
 });
 
 test("latency: FIN arrives after the bytes before it; clear() removes every fault", async () => {
