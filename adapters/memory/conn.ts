@@ -14,10 +14,12 @@
  *
  * @module
  */
-import { setImmediate, setTimeout } from "node:timers";
+import { setImmediate } from "node:timers";
 import type { ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { brokenPipe, canceledError, connectionReset, deliver } from "./errors.ts";
-import type { FaultTable, Side, Wire } from "./faults.ts";
+import type { FaultTable, Wire } from "./fault_table.ts";
+import type { Side } from "./faults.ts";
+import { Arrivals, ReadPacer } from "./pacing.ts";
 
 /** Bytes one direction holds (unread by the receiver) before writes wait: 256 KiB. */
 export const KERNEL_BUFFER = 256 * 1024;
@@ -75,10 +77,9 @@ export class MemoryConn implements RawConn {
   /** A fault sent FIN for us (`endAfter`): what we write now is accepted and lost. */
   #blackhole = false;
   /** What arrives late (`latency`), in order: bytes, FIN, RST. */
-  #arrivals: { at: number; fn: () => void }[] = [];
-  /** When a slow reader on a timer may read next. */
-  #nextRead = 0;
-  #readTimer = false;
+  #arrivals: Arrivals | null = null;
+  /** A slow reader's clock, when it reads on a timer. */
+  #pacer: ReadPacer | null = null;
 
   /** An outgoing end gets its sink now; an accepted one from `onConnection` (`setSink`). */
   constructor(sink: ConnSink | null = null) {
@@ -299,22 +300,8 @@ export class MemoryConn implements RawConn {
 
   /** Run `fn` (an arrival from the peer) after `delay` ms, behind those already on the way. */
   #later(delay: number, fn: () => void): void {
-    const arrivals = this.#arrivals;
-    if (arrivals.length === 0 && delay <= 0) return fn();
-    const at = Math.max(Date.now() + delay, arrivals.length > 0 ? arrivals[arrivals.length - 1].at : 0);
-    arrivals.push({ at, fn });
-    if (arrivals.length === 1) this.#arm();
-  }
-
-  #arm(): void {
-    setTimeout(() => {
-      const arrivals = this.#arrivals;
-      const now = Date.now();
-      // The head is due (its timer fired); the rest as the clock says.
-      do arrivals.shift()!.fn(); while (arrivals.length > 0 && arrivals[0].at <= now);
-      if (arrivals.length > 0) this.#arm();
-      this.#schedule();
-    }, Math.max(0, this.#arrivals[0].at - Date.now()));
+    if (this.#arrivals === null && delay <= 0) return fn();
+    (this.#arrivals ??= new Arrivals(() => this.#schedule())).add(delay, fn);
   }
 
   /** A write after the peer closed: what the kernel answers, in Linux's sequence. */
@@ -365,17 +352,7 @@ export class MemoryConn implements RawConn {
       this.#schedule(); // the next tick is the next turn
       return slow.bytes;
     }
-    const now = Date.now();
-    const granted = now >= this.#nextRead;
-    if (granted) this.#nextRead = now + slow.intervalMs;
-    if (!this.#readTimer) {
-      this.#readTimer = true;
-      setTimeout(() => {
-        this.#readTimer = false;
-        this.#schedule();
-      }, this.#nextRead - now);
-    }
-    return granted ? slow.bytes : 0;
+    return (this.#pacer ??= new ReadPacer(() => this.#schedule())).take(slow.bytes, slow.intervalMs);
   }
 
   setNoDelay(_enable: boolean): void {

@@ -58,7 +58,8 @@ import type {
 import { linuxPlatform } from "../_shared/linux_platform.ts";
 import { MemoryConn } from "./conn.ts";
 import { connectionRefused, hostNotFound, noFreePort, noSuchPath, pathRefused } from "./errors.ts";
-import { FaultTable, type MemoryFaults, type Side, type Wire } from "./faults.ts";
+import { FaultTable, type Wire } from "./fault_table.ts";
+import type { MemoryFaults, Side } from "./faults.ts";
 import { canonicalIP, MemoryListener, MemoryNetwork } from "./listener.ts";
 
 export { KERNEL_BUFFER } from "./conn.ts";
