@@ -156,6 +156,45 @@ test("endAfter(4): the client reads 4 bytes then 'end' (FIN mid-stream); the res
   assert.equal(serverLog, ["written", "end"]);
 });
 
+test("endAfter(2) with allowHalfOpen: the client reads 'end' after 2 bytes and still writes to the server", async () => {
+  const got: string[] = [];
+  const { memory, net, port } = await serve((s) => {
+    s.on("data", (d: Buffer) => got.push(String(d)));
+    s.write("xyz");
+  });
+  memory.faults.endAfter(2, { port });
+  const client = track(net.connect({ port, host: "127.0.0.1", allowHalfOpen: true }));
+  const data = chunks(client);
+  await once(client, "end");
+  assert.equal(data, ["xy"]);
+  client.end("after end");
+  await closed(client);
+  assert.equal(got, ["after end"]);
+});
+
+test("latency removed mid-flight: bytes sent later wait behind those on the way, in order", async () => {
+  const got: string[] = [];
+  const { memory, connect, port } = await serve((s) => s.on("data", (d: Buffer) => got.push(String(d))));
+  const client = connect(port, "127.0.0.1");
+  await once(client, "connect");
+  const fault = memory.faults.latency(50, { from: "client" });
+  client.write("a");
+  await new Promise((r) => setTimeout(r, 5));
+  fault.remove();
+  client.write("b");
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(got, []);
+  await within(
+    (async () => {
+      while (got.join("").length < 2) await new Promise((r) => setTimeout(r, 5));
+    })(),
+    2000,
+    "both bytes",
+  );
+  assert.equal(got.join(""), "ab");
+  assert.is(got[0][0], "a");
+});
+
 test("hang(): the connect never completes, the 'timeout' option fires; remove() lets a waiting connect through", async () => {
   const { memory, net, server, port } = await serve();
   const fault = memory.faults.hang({ port });
