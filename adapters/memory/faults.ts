@@ -11,12 +11,29 @@
  * @module
  */
 
-/** One end of a connection: the side that connected (`"client"`) or the one that accepted. */
+/**
+ * One end of a connection: the side that connected (`"client"`) or the one that accepted.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+ * const memory = createMemoryAdapter();
+ * memory.faults.latency(10, { from: "client" }); // only what clients send is late
+ * ```
+ */
 export type Side = "client" | "server";
 
 /**
  * Which connections a fault applies to. Every field left out matches every connection;
  * `localPort` (a connected client's `socket.localPort`) singles out one connection.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+ * const memory = createMemoryAdapter();
+ * memory.faults.refuse({ host: "127.0.0.1", port: 5432, count: 1 }); // the next connect to :5432
+ * memory.faults.resetAfter(0, { localPort: 40123, from: "client" }); // one live connection
+ * ```
  */
 export interface FaultScope {
   /** The IP address the client connected to (`"127.0.0.1"`, `"::1"`). */
@@ -35,7 +52,16 @@ export interface FaultScope {
   count?: number;
 }
 
-/** A stream fault's scope and the direction of the bytes it counts. */
+/**
+ * A stream fault's scope and the direction of the bytes it counts.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+ * const memory = createMemoryAdapter();
+ * memory.faults.endAfter(16, { port: 1883, from: "client" }); // the server reads 16 bytes, then FIN
+ * ```
+ */
 export interface StreamFaultOptions extends FaultScope {
   /**
    * Whose bytes: those the server sends (the client receives them) or the client's.
@@ -44,7 +70,17 @@ export interface StreamFaultOptions extends FaultScope {
   from?: Side;
 }
 
-/** A fault that acts on both directions unless `from` names one. */
+/**
+ * A fault that acts on both directions unless `from` names one.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+ * const memory = createMemoryAdapter();
+ * memory.faults.latency(5); // both directions
+ * memory.faults.latency(20, { from: "server" }); // and the replies 20 ms more
+ * ```
+ */
 export interface DirectionFaultOptions extends FaultScope {
   /**
    * Only the bytes this side sends.
@@ -53,7 +89,16 @@ export interface DirectionFaultOptions extends FaultScope {
   from?: Side;
 }
 
-/** Options of {@link MemoryFaults.fragment}. */
+/**
+ * Options of {@link MemoryFaults.fragment}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+ * const memory = createMemoryAdapter();
+ * memory.faults.fragment({ seed: 3, maxPiece: 8, from: "server" });
+ * ```
+ */
 export interface FragmentOptions extends DirectionFaultOptions {
   /**
    * The seed of the pseudo-random cuts: the same seed cuts the same bytes the same way.
@@ -67,7 +112,16 @@ export interface FragmentOptions extends DirectionFaultOptions {
   maxPiece?: number;
 }
 
-/** Options of {@link MemoryFaults.slowReader}. */
+/**
+ * Options of {@link MemoryFaults.slowReader}.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+ * const memory = createMemoryAdapter();
+ * memory.faults.slowReader(512, { reader: "client", intervalMs: 10, buffer: 4096 });
+ * ```
+ */
 export interface SlowReaderOptions extends FaultScope {
   /**
    * Which side reads slowly.
@@ -87,7 +141,18 @@ export interface SlowReaderOptions extends FaultScope {
   buffer?: number;
 }
 
-/** A fault added to a memory network; `remove()` takes it away. */
+/**
+ * A fault added to a memory network; `remove()` takes it away.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+ * const memory = createMemoryAdapter();
+ * const fault = memory.faults.refuse({ port: 6379, count: 2 });
+ * // … two connects later: fault.hits === 2
+ * fault.remove();
+ * ```
+ */
 export interface Fault {
   /** How many connects or connections it has applied to. */
   readonly hits: number;
