@@ -17,6 +17,9 @@
 import { setImmediate } from "node:timers";
 import type { ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { brokenPipe, canceledError, connectionReset, deliver } from "./errors.ts";
+import type { FaultTable, Wire } from "./fault_table.ts";
+import type { Side } from "./faults.ts";
+import { Arrivals, ReadPacer } from "./pacing.ts";
 
 /** Bytes one direction holds (unread by the receiver) before writes wait: 256 KiB. */
 export const KERNEL_BUFFER = 256 * 1024;
@@ -43,6 +46,8 @@ export interface Endpoints {
   remote: RawAddress;
   /** Called once when this end closes (frees an ephemeral port). */
   release?: () => void;
+  /** The network's faults, the connection they match by, and which end this is. */
+  faults?: { table: FaultTable; wire: Wire; side: Side };
 }
 
 /** One end of an in-process connection, outgoing or accepted. */
@@ -64,6 +69,17 @@ export class MemoryConn implements RawConn {
   #closeSent = false;
   #scheduled = false;
   readonly #run = () => this.#tick();
+  // Faults (faults.ts): none of these moves while the network has no stream fault.
+  /** Bytes this end has sent (what `resetAfter`/`endAfter` count). */
+  #sent = 0;
+  /** A fault reset the connection: the ends no longer tell each other of their close. */
+  #severed = false;
+  /** A fault sent FIN for us (`endAfter`): what we write now is accepted and lost. */
+  #blackhole = false;
+  /** What arrives late (`latency`), in order: bytes, FIN, RST. */
+  #arrivals: Arrivals | null = null;
+  /** A slow reader's clock, when it reads on a timer. */
+  #pacer: ReadPacer | null = null;
 
   /** An outgoing end gets its sink now; an accepted one from `onConnection` (`setSink`). */
   constructor(sink: ConnSink | null = null) {
@@ -150,7 +166,10 @@ export class MemoryConn implements RawConn {
     this.#outbox = [];
     const peer = this.#peer;
     // Linux sends RST instead of FIN when unread bytes are left behind.
-    if (peer !== null && !peer.#closed) peer.#hangUp(rst || this.#inboxBytes > 0);
+    if (peer !== null && !peer.#closed && !this.#severed) {
+      const hard = rst || this.#inboxBytes > 0;
+      peer.#later(this.#delay(), () => peer.#hangUp(hard));
+    }
     this.#inbox = [];
     this.#inboxBytes = 0;
     this.#ends?.release?.();
@@ -205,24 +224,84 @@ export class MemoryConn implements RawConn {
       }
       if (op.data === null) {
         this.#finSent = true;
-        peer.#inEnd ||= "fin";
+        peer.#later(this.#delay(), () => peer.#inEnd ||= "fin");
         peer.#schedule();
         outbox.shift();
         this.#completions.push([op.done, undefined]);
         continue;
       }
-      const room = KERNEL_BUFFER - peer.#inboxBytes;
-      const n = Math.min(room, op.data.byteLength - op.offset);
-      if (n > 0) {
-        peer.#inbox.push(op.data.subarray(op.offset, op.offset + n));
-        peer.#inboxBytes += n;
-        op.offset += n;
-        peer.#schedule();
+      if (this.#blackhole) {
+        outbox.shift();
+        this.#completions.push([op.done, undefined]);
+        continue;
       }
-      if (op.offset < op.data.byteLength) break;
+      let n = Math.min(peer.#room(), op.data.byteLength - op.offset);
+      const f = this.#faults();
+      let cut = f ? f.table.cut(f.wire, f.side, this.#sent) : undefined;
+      if (cut !== undefined && cut.bytes <= n) n = cut.bytes;
+      else cut = undefined;
+      if (n > 0) {
+        peer.#receive(op.data.subarray(op.offset, op.offset + n), this.#delay());
+        this.#sent += n;
+        op.offset += n;
+      }
+      if (cut !== undefined) this.#cut(peer, cut.rst);
+      if (op.offset < op.data.byteLength) {
+        if (cut !== undefined) continue; // the rest fails (reset) or is lost (FIN)
+        break;
+      }
       outbox.shift();
       this.#completions.push([op.done, undefined]);
     }
+  }
+
+  /** The faults' view of this connection, while the network has stream faults. */
+  #faults(): { table: FaultTable; wire: Wire; side: Side } | undefined {
+    const f = this.#ends?.faults;
+    return f !== undefined && f.table.streaming ? f : undefined;
+  }
+
+  /** The latency of the bytes we send. */
+  #delay(): number {
+    const f = this.#faults();
+    return f ? f.table.delay(f.wire, f.side) : 0;
+  }
+
+  /** How many more bytes our inbox takes (a slow reader's may be smaller). */
+  #room(): number {
+    const f = this.#faults();
+    const limit = f ? f.table.reader(f.wire, f.side)?.buffer ?? KERNEL_BUFFER : KERNEL_BUFFER;
+    return Math.max(0, limit - this.#inboxBytes);
+  }
+
+  /** Bytes from our peer: counted now, in the inbox (fragmented) once they arrive. */
+  #receive(bytes: Uint8Array, delay: number): void {
+    this.#inboxBytes += bytes.byteLength;
+    const f = this.#faults();
+    const pieces = f ? f.table.split(f.wire, f.side === "client" ? "server" : "client", bytes) : [bytes];
+    this.#later(delay, () => {
+      if (!this.#closed) this.#inbox.push(...pieces);
+    });
+    this.#schedule();
+  }
+
+  /** A fault cut our direction here: RST to both ends, or a FIN to the peer. */
+  #cut(peer: MemoryConn, rst: boolean): void {
+    if (rst) {
+      this.#severed = peer.#severed = true;
+      peer.#later(this.#delay(), () => peer.#hangUp(true));
+      this.#hangUp(true);
+    } else {
+      this.#blackhole = true;
+      peer.#later(this.#delay(), () => peer.#inEnd ||= "fin");
+      peer.#schedule();
+    }
+  }
+
+  /** Run `fn` (an arrival from the peer) after `delay` ms, behind those already on the way. */
+  #later(delay: number, fn: () => void): void {
+    if (this.#arrivals === null && delay <= 0) return fn();
+    (this.#arrivals ??= new Arrivals(() => this.#schedule())).add(delay, fn);
   }
 
   /** A write after the peer closed: what the kernel answers, in Linux's sequence. */
@@ -238,14 +317,17 @@ export class MemoryConn implements RawConn {
   #read(sink: ConnSink): void {
     let freed = false;
     const inbox = this.#inbox;
-    while (this.#reading && !this.#closed && inbox.length > 0) {
+    let budget = this.#readBudget();
+    while (this.#reading && !this.#closed && inbox.length > 0 && budget > 0) {
       let chunk = inbox[0];
-      if (chunk.byteLength > MAX_READ) {
-        inbox[0] = chunk.subarray(MAX_READ);
-        chunk = chunk.subarray(0, MAX_READ);
+      const max = Math.min(MAX_READ, budget);
+      if (chunk.byteLength > max) {
+        inbox[0] = chunk.subarray(max);
+        chunk = chunk.subarray(0, max);
       } else {
         inbox.shift();
       }
+      budget -= chunk.byteLength;
       this.#inboxBytes -= chunk.byteLength;
       freed = true;
       deliver(() => sink.onData(chunk));
@@ -259,6 +341,18 @@ export class MemoryConn implements RawConn {
       this.#peerGone = "epipe";
       deliver(() => sink.onError(connectionReset("read")));
     }
+  }
+
+  /** What one read may take: everything, or a slow reader's bytes a tick (0 between its ticks). */
+  #readBudget(): number {
+    const f = this.#faults();
+    const slow = f ? f.table.reader(f.wire, f.side) : undefined;
+    if (slow === undefined || this.#inbox.length === 0 || !this.#reading) return Infinity;
+    if (slow.intervalMs === 0) {
+      this.#schedule(); // the next tick is the next turn
+      return slow.bytes;
+    }
+    return (this.#pacer ??= new ReadPacer(() => this.#schedule())).take(slow.bytes, slow.intervalMs);
   }
 
   setNoDelay(_enable: boolean): void {

@@ -38,6 +38,19 @@ export function connectionRefused(address: string, port: number): SystemError {
 }
 
 /**
+ * A socket path refused the connect (a fault): `connect ECONNREFUSED /tmp/app.sock`.
+ *
+ * @example
+ * ```ts
+ * import { pathRefused } from "./errors.ts";
+ * pathRefused("/tmp/app.sock").message; // "connect ECONNREFUSED /tmp/app.sock"
+ * ```
+ */
+export function pathRefused(path: string): SystemError {
+  return systemError("ECONNREFUSED", "connect", { address: path });
+}
+
+/**
  * Nothing listens on the socket path: `connect ENOENT /tmp/app.sock`.
  *
  * @example

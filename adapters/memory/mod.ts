@@ -16,6 +16,10 @@
  * accepted and remembered, with no other effect. `backlog`, `readableAll` and
  * `writableAll` are ignored; `reusePort` is not supported.
  *
+ * Faults on demand ({@link MemoryAdapter.faults}): refused or hanging connects, a full
+ * backlog, resets and FINs mid-stream, slow readers, fragmentation and latency, each
+ * scoped to a host, port, path or one connection, and removable. None by default.
+ *
  * @example
  * ```ts
  * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
@@ -32,7 +36,7 @@
  *
  * @module
  */
-import { setImmediate } from "node:timers";
+import { setImmediate, setTimeout } from "node:timers";
 import { isIP, isIPv4 } from "../../src/address/ip.ts";
 import type {
   Capabilities,
@@ -53,10 +57,24 @@ import type {
 } from "../../src/contract.ts";
 import { linuxPlatform } from "../_shared/linux_platform.ts";
 import { MemoryConn } from "./conn.ts";
-import { connectionRefused, hostNotFound, noFreePort, noSuchPath } from "./errors.ts";
+import { connectionRefused, hostNotFound, noFreePort, noSuchPath, pathRefused } from "./errors.ts";
+import { FaultTable, type Wire } from "./fault_table.ts";
+import type { MemoryFaults, Side } from "./faults.ts";
 import { canonicalIP, MemoryListener, MemoryNetwork } from "./listener.ts";
 
 export { KERNEL_BUFFER } from "./conn.ts";
+/** The adapter contract's types, which this module's signatures name. */
+export type * from "../../src/contract.ts";
+export type {
+  DirectionFaultOptions,
+  Fault,
+  FaultScope,
+  FragmentOptions,
+  MemoryFaults,
+  Side,
+  SlowReaderOptions,
+  StreamFaultOptions,
+} from "./faults.ts";
 
 /** Options of {@link createMemoryAdapter}. */
 export interface MemoryAdapterOptions {
@@ -79,6 +97,21 @@ export interface MemoryAdapterOptions {
 export interface MemoryAdapter extends RuntimeAdapter {
   /** Always `"memory"`. */
   readonly name: "memory";
+  /**
+   * The network's faults on demand: refused or hanging connects, resets and FINs
+   * mid-stream, slow readers, fragmentation, latency (see {@link MemoryFaults}). None by
+   * default.
+   *
+   * @example
+   * ```ts
+   * import { createMemoryAdapter } from "@omninet/net/adapters/memory";
+   *
+   * const memory = createMemoryAdapter();
+   * const fault = memory.faults.refuse({ port: 6379, count: 1 });
+   * fault.remove();
+   * ```
+   */
+  readonly faults: MemoryFaults;
 }
 
 const capabilities: Capabilities = Object.freeze({
@@ -111,15 +144,24 @@ const capabilities: Capabilities = Object.freeze({
  */
 export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter {
   const network = new MemoryNetwork();
+  const faults = new FaultTable();
   return {
     name: "memory",
+    faults,
     capabilities,
     // The network behaves as Linux loopback: Linux's errno numbers and getaddrinfo flags.
     platform: options.lookupFlags ? { ...linuxPlatform, lookupFlags: options.lookupFlags } : linuxPlatform,
     emitWarning: options.emitWarning ?? printWarning,
     connect(options: ConnectOptions, sink: ConnSink): RawConn {
       const conn = new MemoryConn(sink);
-      setImmediate(() => route(network, conn, options));
+      const wire: Wire = "path" in options
+        ? { path: options.path }
+        : { host: options.host, port: options.port, localPort: options.localPort };
+      // A latency fault delays the handshake by a round trip.
+      const rtt = faults.streaming ? faults.delay(wire, "client") + faults.delay(wire, "server") : 0;
+      const go = () => route(network, faults, conn, options, wire);
+      if (rtt > 0) setTimeout(go, rtt);
+      else setImmediate(go);
       return conn;
     },
     listen(options: ListenOptions, sink: ListenerSink): RawListener {
@@ -134,36 +176,64 @@ function printWarning(message: string, options: WarningOptions): void {
 }
 
 /** Complete a connect attempt on the network's own turn. */
-function route(network: MemoryNetwork, conn: MemoryConn, options: ConnectOptions): void {
+function route(
+  network: MemoryNetwork,
+  faults: FaultTable,
+  conn: MemoryConn,
+  options: ConnectOptions,
+  wire: Wire,
+): void {
   if (conn.closed) return; // closed while connecting: its onClose is on the way
   if (!("path" in options)) {
-    routeTcp(network, conn, options);
+    routeTcp(network, faults, conn, options, wire);
     return;
   }
   const listener = network.findPath(options.path);
+  // A fault may refuse the connect or hold it (its SYN dropped) until the fault is removed.
+  const fate = faults.onConnect(wire, listener !== undefined, () => route(network, faults, conn, options, wire));
+  if (fate === "refuse") return conn.failed(pathRefused(options.path));
+  if (fate === "hold") return;
   if (listener === undefined) {
     conn.failed(noSuchPath(options.path));
     return;
   }
   const server = new MemoryConn();
   const path = { path: options.path };
-  MemoryConn.link(conn, { local: { path: "" }, remote: path }, server, { local: path, remote: { path: "" } });
+  const fault = (side: Side) => ({ table: faults, wire, side });
+  MemoryConn.link(
+    conn,
+    { local: { path: "" }, remote: path, faults: fault("client") },
+    server,
+    { local: path, remote: { path: "" }, faults: fault("server") },
+  );
   listener.accept(server);
   conn.connected();
 }
 
-function routeTcp(network: MemoryNetwork, conn: MemoryConn, options: TcpConnectOptions): void {
+function routeTcp(
+  network: MemoryNetwork,
+  faults: FaultTable,
+  conn: MemoryConn,
+  options: TcpConnectOptions,
+  wire: Wire,
+): void {
   const { family, port } = options;
   let host = canonicalIP(options.host, family);
   if (host === "0.0.0.0") host = "127.0.0.1"; // as Linux: the unspecified address is this host
   else if (host === "::") host = "::1";
+  const [wireHost, wireFamily] = onWire(host, family);
+  const listening = network.findTcp(wireHost, wireFamily, port) !== undefined;
+  const retry = () => route(network, faults, conn, options, wire);
+  const fate = faults.onConnect(wire, listening, retry);
+  if (fate === "refuse") return conn.failed(connectionRefused(options.host, port));
+  if (fate === "hold") return;
   const wildcard = family === 4 ? "0.0.0.0" : "::";
   const bindAddress = options.localAddress ? canonicalIP(options.localAddress, family) : wildcard;
   const localHost = bindAddress === wildcard ? host : bindAddress;
   const localPort = network.takePort(options.localAddress ?? wildcard, family, options.localPort ?? 0);
   if (localPort instanceof Error) return conn.failed(localPort);
   if (localPort === 0) return conn.failed(noFreePort(options.host, port));
-  const [wireHost, wireFamily] = onWire(host, family);
+  wire.localPort = localPort;
   const binding = network.findTcp(wireHost, wireFamily, port);
   if (binding === undefined) {
     network.releasePort(localPort);
@@ -181,9 +251,14 @@ function routeTcp(network: MemoryNetwork, conn: MemoryConn, options: TcpConnectO
       local: { address: localHost, family: familyName(family), port: localPort },
       remote: { address: host, family: familyName(family), port },
       release: () => network.releasePort(localPort),
+      faults: { table: faults, wire, side: "client" },
     },
     server,
-    { local: seen([wireHost, wireFamily], port), remote: seen(onWire(localHost, family), localPort) },
+    {
+      local: seen([wireHost, wireFamily], port),
+      remote: seen(onWire(localHost, family), localPort),
+      faults: { table: faults, wire, side: "server" },
+    },
   );
   binding.listener.accept(server);
   conn.connected();
