@@ -112,9 +112,10 @@ function toBytes(chunk: unknown): Uint8Array {
 }
 
 /** A chunk the byte stream may own: transferring a view of a shared buffer would detach the rest. */
-function owned(chunk: Buffer): Uint8Array {
-  if (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength) {
-    return new Uint8Array(chunk.buffer, 0, chunk.byteLength);
+function owned(chunk: Buffer): Uint8Array<ArrayBuffer> {
+  const buffer = chunk.buffer;
+  if (buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === buffer.byteLength) {
+    return new Uint8Array(buffer, 0, chunk.byteLength);
   }
   return new Uint8Array(chunk);
 }
