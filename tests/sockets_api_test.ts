@@ -218,7 +218,7 @@ test("close(): both streams end, closed resolves, the peer sees the connection e
   assert.is(await socket.close(), undefined, "a second close() resolves too");
 });
 
-test("startTls() throws a TypeError without secureTransport: \"starttls\"", async () => {
+test('startTls() throws a TypeError without secureTransport: "starttls"', async () => {
   const server = echoServer();
   const port = await listen(server);
   const socket = connect(`127.0.0.1:${port}`);
@@ -280,7 +280,7 @@ test("memory adapter: echo, and an unknown host rejects with ENOTFOUND", async (
   assert.is((await rejection(lost.closed)).code, "ENOTFOUND");
 });
 
-test("memory adapter: secureTransport \"on\" and \"starttls\" throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM", () => {
+test('memory adapter: secureTransport "on" and "starttls" throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', () => {
   const { connect: memConnect } = createSockets(createMemoryAdapter());
   for (const secureTransport of ["on", "starttls"] as const) {
     const err = thrown(() => memConnect("127.0.0.1:443", { secureTransport }));

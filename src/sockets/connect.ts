@@ -6,7 +6,14 @@
  *
  * @module
  */
-import type { ConnectOptions, ConnSink, RawConn, RuntimeAdapter, TcpConnectOptions, UpgradableConn } from "../contract.ts";
+import type {
+  ConnectOptions,
+  ConnSink,
+  RawConn,
+  RuntimeAdapter,
+  TcpConnectOptions,
+  UpgradableConn,
+} from "../contract.ts";
 import { createNet, type Net } from "../net.ts";
 import type { Socket as NetSocket } from "../socket/socket.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } from "../errors/errors.ts";
