@@ -96,6 +96,36 @@ test("{ hostname, port } and a BYOB reader", async () => {
   await socket.close();
 });
 
+test('"[::1]:port": an IPv6 address in brackets, and opened gives it in brackets', async () => {
+  const server = echoServer();
+  let port: number;
+  try {
+    port = await listen(server, "::1");
+  } catch {
+    return; // no IPv6 loopback on this machine
+  }
+  const socket = connect(`[::1]:${port}`);
+  const info = await within(socket.opened, 5000, "opened");
+  assert.is(info.remoteAddress, `[::1]:${port}`);
+  assert.match(info.localAddress, /^\[::1\]:\d+$/);
+  await send(socket, "six");
+  assert.is(await readText(socket), "six");
+});
+
+test("readable.cancel(): the bytes that follow are dropped, and the peer's FIN still closes the socket", async () => {
+  const server = track(net.createServer((s: NetSocket) => {
+    s.write("first");
+    setTimeout(() => s.end("more"), 50);
+  }));
+  const port = await listen(server);
+  const socket = connect(`127.0.0.1:${port}`);
+  const reader = socket.readable.getReader();
+  const { value } = await within(reader.read(), 5000, "the first bytes");
+  assert.is(decoder.decode(value), "first");
+  await reader.cancel();
+  await within(socket.closed, 5000, "closed");
+});
+
 test("allowHalfOpen: true: after the peer's FIN the readable ends and the writable still sends", async () => {
   let received = "";
   let serverSaw!: (v: string[]) => void;
