@@ -52,4 +52,6 @@ export const runtimeAdapterProxy: Required<RuntimeAdapter> = {
   connect: (options, sink) => runtimeAdapter().connect(options, sink),
   listen: (options, sink) => runtimeAdapter().listen(options, sink),
   lookup: (hostname, options) => runtimeAdapter().lookup(hostname, options),
+  // Present on the proxy whatever the adapter: check `runtimeAdapter().connectUpgradable`.
+  connectUpgradable: (options, sink) => runtimeAdapter().connectUpgradable!(options, sink),
 };

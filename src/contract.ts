@@ -257,6 +257,32 @@ export interface WarningOptions {
   code?: string;
 }
 
+/** How a client TLS session is set up on a connection ({@link UpgradableConn.startTls}). */
+export interface TlsClientOptions {
+  /**
+   * The name the server's certificate must be valid for, also sent as SNI unless it is an
+   * IP address.
+   */
+  serverName: string;
+  /**
+   * CA certificates (PEM) to trust instead of the runtime's default ones. An omninet
+   * extension for tests and private CAs; absent, the runtime's defaults.
+   */
+  ca?: string[];
+}
+
+/** A TCP connection that can become a TLS client connection later (STARTTLS). */
+export interface UpgradableConn extends RawConn {
+  /**
+   * Start TLS as a client over this connection, through the runtime's own TLS; call it
+   * once connected. This conn is consumed: it makes no further sink calls, and its methods
+   * no longer reach the transport but `close()`/`reset()`, which report its one `onClose`
+   * without touching the connection. The returned conn owns the connection: its sink gets
+   * `onConnect` once the handshake succeeded, or `onError` (then `onClose`) if it failed.
+   */
+  startTls(options: TlsClientOptions, sink: ConnSink): RawConn;
+}
+
 /** One runtime's raw TCP and Unix-socket handles, translated to the shape above. */
 export interface RuntimeAdapter {
   /** `"node"`, `"deno"`, `"bun"`, `"memory"` … */
@@ -279,4 +305,10 @@ export interface RuntimeAdapter {
    * Node-shaped `getaddrinfo` error (`ENOTFOUND`, `EAI_AGAIN` …).
    */
   lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]>;
+  /**
+   * Optional: open a TCP connection as `connect` does, one that can start TLS later
+   * (`startTls`). Adapters that have it give the Sockets API (`@omninet/net/sockets`) its
+   * `secureTransport: "on"` and `"starttls"`; without it those are refused.
+   */
+  connectUpgradable?(options: TcpConnectOptions, sink: ConnSink): UpgradableConn;
 }

@@ -39,6 +39,7 @@ import { BunRawConn } from "./conn.ts";
 import { lookupError } from "./errors.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { BunRawListener } from "./listener.ts";
+import { connectUpgradable } from "../_shared/node_tls.ts";
 
 const capabilities: Capabilities = {
   unix: true,
@@ -104,4 +105,5 @@ export const adapter: RuntimeAdapter = {
   connect,
   listen,
   lookup,
+  connectUpgradable,
 };

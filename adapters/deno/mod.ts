@@ -38,6 +38,7 @@ import { DenoRawConn } from "./conn.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { lookupError } from "./errors.ts";
 import { DenoRawListener } from "./listener.ts";
+import { connectUpgradable } from "../_shared/node_tls.ts";
 
 let capabilities: Capabilities | undefined;
 
@@ -110,4 +111,5 @@ export const adapter: RuntimeAdapter = {
   connect,
   listen,
   lookup,
+  connectUpgradable,
 };

@@ -22,6 +22,7 @@ import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_p
 import { pipeMode } from "../_shared/pipe.ts";
 import { NodeConn } from "./conn.ts";
 import { forwardListenerEvents, NodeListener } from "./listener.ts";
+import { connectUpgradable } from "../_shared/node_tls.ts";
 
 // SO_REUSEPORT arrived in Node 22.12 (and 23.1); older versions ignore the option.
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -103,4 +104,5 @@ export const adapter: RuntimeAdapter = {
   connect,
   listen,
   lookup,
+  connectUpgradable,
 };
