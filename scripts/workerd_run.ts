@@ -171,7 +171,18 @@ async function importCheck(): Promise<Check> {
 export async function runWorkerd(log: (line: string) => void = console.log): Promise<WorkerdReport> {
   await Deno.mkdir(dir, { recursive: true });
   const bundle = (entry: string, out: string) =>
-    exec(bin("bun"), ["build", entry, "--target", "node", "--format", "esm", "--outfile", join(dir, out)]);
+    exec(bin("bun"), [
+      "build",
+      entry,
+      "--target",
+      "node",
+      "--format",
+      "esm",
+      "--external",
+      "cloudflare:sockets",
+      "--outfile",
+      join(dir, out),
+    ]);
   await bundle("tests/workerd/_worker.ts", "worker.js");
   await bundle("tests/workerd/_host.ts", "host.mjs");
   const workerdVersion = (await exec(bin("workerd"), ["--version"])).trim();

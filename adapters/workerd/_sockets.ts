@@ -41,11 +41,12 @@ export type CfConnect = (address: SocketAddress | string, options?: SocketOption
 let loading: Promise<CfConnect> | undefined;
 
 /**
- * `connect` of `cloudflare:sockets`, imported on first use. The specifier is a variable so
- * that type checkers and bundlers leave it to the runtime (only workerd resolves it).
+ * `connect` of `cloudflare:sockets`, imported on first use (only workerd resolves it;
+ * Worker bundlers such as wrangler keep `cloudflare:*` external; elsewhere the import
+ * rejects and the connect fails with `UNKNOWN`, the reason as `cause`).
  */
 export function loadConnect(): Promise<CfConnect> {
-  const specifier = "cloudflare:sockets";
-  loading ??= (import(specifier) as Promise<{ connect: CfConnect }>).then((m) => m.connect);
+  // @ts-ignore: tsc has no declaration for workerd's built-in module (Deno leaves it unresolved); typed by CfConnect
+  loading ??= (import("cloudflare:sockets") as Promise<{ connect: CfConnect }>).then((m) => m.connect);
   return loading;
 }
