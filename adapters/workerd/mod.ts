@@ -9,7 +9,8 @@
  *   `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`.
  * - Unix sockets (`unix: false`): `connect({ path })` throws that error.
  * - `setNoDelay` / `setKeepAlive` (`noDelay`, `keepAlive`: false): cloudflare:sockets has no
- *   socket options; the calls return the socket and change nothing.
+ *   socket options; the calls return the socket and change nothing (a keep-alive delay
+ *   warns once, as on every runtime that cannot set it).
  * - RST (`reset: false`): `resetAndDestroy()` throws; `localAddress`/`localPort` binding
  *   (`localBind: false`); `socket.localAddress`/`localPort` stay undefined (not exposed).
  * - Half-close works (`halfOpen: true`): sockets are opened with `allowHalfOpen: true` and
@@ -17,10 +18,10 @@
  * - Name resolution: a Worker has no `getaddrinfo`; `connect()` of cloudflare:sockets
  *   resolves names itself but the contract hands adapters IP addresses only. So
  *   {@link adapter}'s `lookup` answers `localhost` (and `*.localhost`, RFC 6761) with the
- *   loopback addresses and rejects every other name with `ENOTFOUND`'s cousin `EAI_FAIL`
- *   (a non-recoverable failure: there is no resolver), naming the remedy: pass a `lookup`
- *   option (for example a DNS-over-HTTPS query made with `fetch`), or
- *   {@link createWorkerdAdapter}'s `lookup`.
+ *   loopback addresses and rejects every other name with `EAI_FAIL` (a non-recoverable
+ *   failure: there is no resolver, so `ENOTFOUND` would be a guess), naming the remedy: a
+ *   `lookup` option to `net.connect` (for example a DNS-over-HTTPS query made with `fetch`),
+ *   or {@link createWorkerdAdapter}'s `lookup`.
  * - Connect errors: workerd reports a refused port, a forbidden address and an unknown host
  *   with one message, so they become `UNKNOWN` (original as `cause`), never a guessed
  *   ECONNREFUSED.
