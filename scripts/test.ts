@@ -1,10 +1,12 @@
 // `npm test`: type-check, check that src/ stays runtime-neutral, compile for Node with
 // tsc, then run every test file on Node 20, Node 24, Deno and Bun (oracle tests, which
 // compare against node:net, on Node only). Each file runs in its own process with a time
-// limit. Ends with one line `N passed, N failed` over all runtimes.
+// limit. Then the workerd step (scripts/workerd_run.ts). Ends with one line `N passed, N failed`
+// over all runtimes.
 import { join, relative } from "node:path";
 import { root, run, type Runtime, runtimes } from "./_runtimes.ts";
 import { distributionChecks } from "./_distribution.ts";
+import { workerdChecks } from "./workerd_run.ts";
 
 const FILE_TIMEOUT_MS = 120_000;
 const PARALLEL = 2;
@@ -139,6 +141,14 @@ async function main(): Promise<number> {
   }
   // -- end distribution
 
+  // -- workerd (issue 14, scripts/workerd_run.ts): omninet inside Cloudflare's workerd, client
+  // scenarios against servers on the host, compared with Node 24's node:net. `--no-workerd`
+  // skips it; a file filter runs it only when it names "workerd".
+  if (!Deno.args.includes("--no-workerd") && (only.length === 0 || only.includes("workerd"))) {
+    results.push(...await workerdChecks());
+  }
+  // -- end workerd
+
   const failures = results.filter((r) => r.failed > 0);
   if (failures.length > 0) console.log("\n# failed (output above)");
   for (const r of failures) console.log(`${r.runtime.padEnd(6)} ${r.file}`);
@@ -148,6 +158,12 @@ async function main(): Promise<number> {
     const p = mine.reduce((n, r) => n + r.passed, 0);
     const f = mine.reduce((n, r) => n + r.failed, 0);
     console.log(`${rt.name.padEnd(6)} ${p} passed, ${f} failed`);
+  }
+  const inWorkerd = results.filter((r) => r.runtime === "workerd");
+  if (inWorkerd.length > 0) {
+    const p = inWorkerd.reduce((n, r) => n + r.passed, 0);
+    const f = inWorkerd.reduce((n, r) => n + r.failed, 0);
+    console.log(`${"workerd".padEnd(6)} ${p} passed, ${f} failed`);
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
