@@ -28,10 +28,15 @@ export interface SocketInfo {
 
 /** A `cloudflare:sockets` Socket. */
 export interface CfSocket {
+  /** Bytes from the peer. */
   readonly readable: ReadableStream<Uint8Array>;
+  /** Bytes to the peer; closing it sends FIN. */
   readonly writable: WritableStream<Uint8Array>;
+  /** Resolves once connected. */
   readonly opened: Promise<SocketInfo>;
+  /** Resolves once closed (rejects on an error). */
   readonly closed: Promise<void>;
+  /** Close both directions. */
   close(): Promise<void>;
 }
 

@@ -66,7 +66,13 @@ import { deliver } from "../_shared/deliver.ts";
 import { type CfConnect, loadConnect } from "./_sockets.ts";
 import { WorkerdRawConn } from "./conn.ts";
 
-export type { CfConnect } from "./_sockets.ts";
+export type {
+  CfConnect,
+  CfSocket,
+  SocketAddress as CfSocketAddress,
+  SocketInfo as CfSocketInfo,
+  SocketOptions as CfSocketOptions,
+} from "./_sockets.ts";
 
 /** What a Worker's sockets can do (see the module doc for each `false`). */
 const capabilities: Capabilities = Object.freeze({
