@@ -30,7 +30,7 @@ import {
   setNoDelay,
   type SocketConstructorOpts,
 } from "./_options.ts";
-import { pauseUserBuffer, readStart, resumeUserBuffer } from "./_read.ts";
+import { pauseUserBuffer, readBuffered, readStart, resumeUserBuffer } from "./_read.ts";
 import { bytesWritten, shutdown, writeGeneric } from "./_write.ts";
 import { adopt } from "./_open.ts";
 import { destroy, resetAndDestroy } from "./_close.ts";
@@ -177,10 +177,15 @@ export class Socket extends Duplex {
     return super.resume();
   }
 
-  /** Read from the buffer (with `onread`: restart reading into the user buffer). */
+  /**
+   * Read from the buffer: `size` bytes, or without `size` everything buffered (one chunk
+   * while flowing), as Node does on every runtime. With `onread`: restart reading into the
+   * user buffer.
+   */
   override read(size?: number): Buffer | string | null {
     resumeUserBuffer(this, true);
-    return super.read(size);
+    if (size !== undefined) return super.read(size);
+    return readBuffered(this, (n) => super.read(n));
   }
 
   /** Half-close now if writable, then destroy once the write side finished. */
