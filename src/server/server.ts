@@ -16,7 +16,7 @@ import {
   ERR_SERVER_ALREADY_LISTEN,
   ERR_SERVER_NOT_RUNNING,
 } from "../errors/errors.ts";
-import { listenError, systemError } from "../errors/system_errors.ts";
+import { listenError, pipePathExceeds, pipePathTooLong, systemError } from "../errors/system_errors.ts";
 import { validateAbortSignal, validateFunction } from "../errors/validators.ts";
 import { isIP } from "../address/ip.ts";
 import type { BlockList } from "../address/blocklist.ts";
@@ -136,6 +136,14 @@ export class Server extends EventEmitter {
     if ("path" in target) {
       if (!caps.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
       this.#pipeName = target.path;
+      if (pipePathExceeds(adapter.platform, target.path)) {
+        // Node 24's uv_pipe_bind2 refuses the path at once; 'error' follows a tick later.
+        const err = pipePathTooLong(adapter.platform, "listen", target.path);
+        queueMicrotask(() => {
+          if (id === this.#listeningId) this.emit("error", err);
+        });
+        return this;
+      }
       this.#bind(target);
       return this;
     }

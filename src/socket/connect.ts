@@ -19,6 +19,7 @@ import {
   validatePort,
   validateString,
 } from "../errors/validators.ts";
+import { pipePathExceeds, pipePathTooLong } from "../errors/system_errors.ts";
 import { isIP } from "../address/ip.ts";
 import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
 import { announcer, connectMultiple } from "./happy_eyeballs.ts";
@@ -71,6 +72,11 @@ export function connectSocket(socket: Socket, args: unknown[]): void {
     if (!adapter.capabilities.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
     // Node connects a pipe synchronously inside connect().
     socket.emit("connectionAttempt", path, undefined, undefined);
+    if (pipePathExceeds(adapter.platform, path)) {
+      // Node 24's uv_pipe_connect2 refuses the path at once: 'error', then 'close(true)'.
+      socket.destroy(pipePathTooLong(adapter.platform, "connect", path));
+      return;
+    }
     openConn(socket, { path });
     return;
   }
