@@ -56,14 +56,22 @@ export interface SocketConnectOpts {
   [key: string]: unknown;
 }
 
-/** Implements `socket.connect(...args)`. */
-export function connectSocket(socket: Socket, args: unknown[]): void {
+/**
+ * Implements `socket.connect(...args)`. With `checkOnly` (a socket whose signal already
+ * aborted) it throws what Node's connect() would throw for the arguments and stops there.
+ */
+export function connectSocket(socket: Socket, args: unknown[], checkOnly = false): void {
   const [options, cb] = isNormalized(args[0]) ? args[0] : normalizeArgs(args);
   if (cb !== null) socket.once("connect", cb);
   if (options.port === undefined && options.path == null) {
     throw ERR_MISSING_ARGS(["options", "port", "path"]);
   }
   const path = options.path;
+  if (checkOnly) {
+    if (path) validateString(path, "options.path");
+    else tcpOptions(socket, options as SocketConnectOpts);
+    return;
+  }
   resetForConnect(socket, Boolean(path));
   socket.connecting = true;
   if (path) {
@@ -93,7 +101,8 @@ function socketToDnsFamily(family: unknown): unknown {
   return family;
 }
 
-function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
+/** A TCP connect's options, validated as Node's `lookupAndConnect` does (it throws as Node's). */
+function tcpOptions(socket: Socket, options: SocketConnectOpts) {
   const { localAddress, localPort } = options;
   const host = options.host || "localhost";
   let { port, autoSelectFamily, autoSelectFamilyAttemptTimeout } = options;
@@ -122,6 +131,15 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
       adapter.name,
     );
   }
+  return { host, portNum, localAddress, localPort, autoSelectFamily, autoSelectFamilyAttemptTimeout };
+}
+
+function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
+  const { host, portNum, localAddress, localPort, autoSelectFamily, autoSelectFamilyAttemptTimeout } = tcpOptions(
+    socket,
+    options,
+  );
+  const adapter = socket[kAdapter];
 
   const addressType = isIP(host);
   if (addressType) {

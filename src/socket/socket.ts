@@ -16,7 +16,7 @@ import { Duplex } from "node:stream";
 import type { InetAddress, RawConn, RuntimeAdapter } from "../contract.ts";
 import { kAdapter, kConn, kPipe, kRawConn, kServerHooks, kState } from "../_symbols.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
-import { validateFunction } from "../errors/validators.ts";
+import { validateFunction, validateInt32 } from "../errors/validators.ts";
 import { BlockList } from "../address/blocklist.ts";
 import type { AnyListener, SocketEventMap } from "../events.ts";
 import { destroyOnAbort, toBytes, writeAfterFIN } from "./_util.ts";
@@ -76,11 +76,13 @@ export class Socket extends Duplex {
   #timeout: number | undefined = undefined;
 
   /** Create a socket; it connects with `connect()`. A number (a file descriptor) throws. */
-  constructor(options: SocketConstructorOpts | number = {}) {
-    const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : options;
+  constructor(options: SocketConstructorOpts | number | null = {}) {
+    const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : { ...options };
     const [streamOptions, keepAliveDelay] = duplexOptions(opts);
     super(streamOptions);
     if (opts.fd !== undefined) {
+      // Node checks the descriptor (createHandle → guessHandleType) before anything else.
+      validateInt32(opts.fd, "fd", 0);
       throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
     }
     this[kState] = initialState(this, opts, keepAliveDelay);
@@ -112,9 +114,9 @@ export class Socket extends Duplex {
   connect(path: string, connectListener?: () => void): this;
   connect(...args: unknown[]): this {
     // An aborted signal keeps the socket closed. (Node 24 destroys the socket and then
-    // connects it anyway; omninet does not open a connection the caller aborted.)
-    if (this.#signal?.aborted) return this;
-    connectSocket(this, args);
+    // connects it anyway; omninet does not open a connection the caller aborted, but throws
+    // for bad arguments as Node's connect() does.)
+    connectSocket(this, args, this.#signal?.aborted === true);
     return this;
   }
 
