@@ -322,6 +322,58 @@ test("new net.Socket(null) and new net.Socket(undefined) are plain sockets, as i
   }
 });
 
+test("values in messages are shown as Node 24's util.inspect shows them", () => {
+  class Foo {
+    a = 1;
+  }
+  class Bar extends Foo {}
+  const inspected: [unknown, string][] = [
+    [{ a: { b: { c: { d: 1 } } } }, "{ a: { b: { c: [Object] } } }"],
+    [Bar, "[class Bar extends Foo]"],
+    [class {}, "[class (anonymous)]"],
+    [async function af() {}, "[AsyncFunction: af]"],
+    [Object.assign(Object.create(null), { a: 1 }), "[Object: null prototype] { a: 1 }"],
+    [new Map([[1, { a: 1 }]]), "Map(1) { 1 => { a: 1 } }"],
+    [new Set(["x"]), "Set(1) { 'x' }"],
+    // deno-lint-ignore no-sparse-arrays
+    [[1, , 3], "[ 1, <1 empty item>, 3 ]"],
+    [Array.from({ length: 7 }, (_, i) => i * 1000), "[\n     0, 1000, 2000,\n  3000, 4000, 5000,\n  6000\n]"],
+    [{
+      get x() {
+        return 1;
+      },
+    }, "{ x: [Getter] }"],
+    [{ [Symbol("k")]: 1, "a-b": 2 }, "{ 'a-b': 2, Symbol(k): 1 }"],
+    [new Date(0), "1970-01-01T00:00:00.000Z"],
+    [/re/g, "/re/g"],
+    [new Bar(), "Bar { a: 1 }"],
+    [10n, "10n"],
+    [Symbol("s"), "Symbol(s)"],
+    ["x".repeat(200), `'${"x".repeat(127)}...`],
+    [
+      { aaaaaaaaaa: "bbbbbbbbbbbbbbbbbbbb", cccccccccc: "dddddddddddddddddddddd", eeeeeeeeee: "ffffffffffffffff" },
+      "{\n  aaaaaaaaaa: 'bbbbbbbbbbbbbbbbbbbb',\n  cccccccccc: 'dddddddddddddddddddddd',\n  eeeeeeeeee: 'ffffffffffffffff'\n}",
+    ],
+  ];
+  for (const [value, shown] of inspected) {
+    const err = thrown(() => new net.Socket({ objectMode: value } as never));
+    assert.is(err.message, `The property 'options.objectMode' is not supported. Received ${shown}`);
+  }
+  const received: [unknown, string][] = [
+    [Object.create(null), "[Object: null prototype] {}"],
+    [Object.assign(Object.create(null), { a: 1 }), "[Object: null prototype]"],
+    [[], "an instance of Array"],
+    [new Bar(), "an instance of Bar"],
+    [Bar, "function Bar"],
+    [10n, "type bigint (10n)"],
+    [Symbol("s"), "type symbol (Symbol(s))"],
+  ];
+  for (const [value, shown] of received) {
+    const err = thrown(() => anyNet.connect({ port: 80, host: value }));
+    assert.is(err.message, `The "options.host" property must be of type string. Received ${shown}`);
+  }
+});
+
 test("values Node accepts without complaint are accepted", () => {
   const quiet = track(new net.Socket({ keepAliveInitialDelay: -5, signal: null as unknown as undefined }));
   assert.is(quiet.setNoDelay("x" as unknown as boolean), quiet);
