@@ -167,4 +167,65 @@ test("data and FIN unread: read() 200 ms later returns every byte, then 'end', '
   await close(server);
 });
 
+/**
+ * A client with `onread` (a 1000-byte buffer) reading 10 000 bytes and a FIN; `stopAt(calls)`
+ * decides when the callback returns false. After each 50 ms the test calls `restart`
+ * (resume() or read()) and records what the callback got in that round.
+ */
+async function onreadRounds(stopAt: (calls: number) => boolean, restart: (s: Socket) => void) {
+  const server = track(net.createServer((s) => s.end(pattern(10_000))));
+  const port = await listen(server);
+  const rounds: number[][] = [[]];
+  const events: string[] = [];
+  let calls = 0;
+  let bytes = 0;
+  const client = track(net.connect({
+    port,
+    host: "127.0.0.1",
+    onread: {
+      buffer: Buffer.alloc(1000),
+      callback(n: number) {
+        calls++;
+        bytes += n;
+        rounds[rounds.length - 1].push(n);
+        return stopAt(calls) ? false : undefined;
+      },
+    },
+  }));
+  client.on("end", () => events.push(`end:${bytes}`));
+  client.on("close", () => events.push("close"));
+  while (!events.includes("close") && rounds.length < 40) {
+    await delay(50);
+    rounds.push([]);
+    restart(client);
+  }
+  await close(server);
+  return { rounds: rounds.filter((r) => r.length > 0), events, bytes };
+}
+
+test("onread: a callback returning false gets nothing more until resume(); each resume() reads once more", async () => {
+  const { rounds, events, bytes } = await onreadRounds(() => true, (s) => s.resume());
+  // Node 24: [1000] × 10, then 'end' after the next resume(). (Where a runtime hands the
+  // core smaller pieces, a round's one callback may get fewer bytes.)
+  assert.equal(rounds.filter((r) => r.length !== 1), []);
+  assert.is(bytes, 10_000);
+  assert.equal(events, ["end:10000", "close"]);
+});
+
+test("onread: read() restarts reading after false, as resume() does", async () => {
+  const { rounds, events, bytes } = await onreadRounds(() => true, (s) => s.read());
+  assert.equal(rounds.filter((r) => r.length !== 1), []);
+  assert.is(bytes, 10_000);
+  assert.equal(events, ["end:10000", "close"]);
+});
+
+test("onread: false on every third callback: three callbacks per resume()", async () => {
+  const { rounds, events, bytes } = await onreadRounds((calls) => calls % 3 === 0, (s) => s.resume());
+  // Node 24: [1000, 1000, 1000] × 3, then [1000] with 'end'.
+  assert.equal(rounds.slice(0, -1).filter((r) => r.length !== 3), []);
+  assert.ok(rounds[rounds.length - 1].length <= 3);
+  assert.is(bytes, 10_000);
+  assert.equal(events, ["end:10000", "close"]);
+});
+
 test.run();

@@ -89,10 +89,14 @@ export function pauseUserBuffer(socket: SocketCore): void {
   }
 }
 
-/** With `onread`, on `resume()` and `read()`: read into the user buffer again if stopped. */
+/**
+ * With `onread`, on `resume()` and `read()`: read into the user buffer again if stopped.
+ * `unlessEnded` (read()): not once the FIN was handled, as Node's handle is done by then.
+ */
 export function resumeUserBuffer(socket: SocketCore, unlessEnded: boolean): void {
   const state = socket[kState];
-  if (state.onread && state.onread.stopped && !(unlessEnded && state.eof)) readIntoUserBuffer(socket);
+  const onread = state.onread;
+  if (onread && onread.stopped && !(unlessEnded && state.eof && !onread.holding)) readIntoUserBuffer(socket);
 }
 
 /** With `onread`: deliver held bytes, then read again (or end, or stay stopped). */

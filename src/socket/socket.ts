@@ -74,6 +74,8 @@ export class Socket extends Duplex {
   [kState]: SocketState;
   #signal: AbortSignal | undefined;
   #timeout: number | undefined = undefined;
+  /** `onread`'s stop count at the last resume() (see read()). */
+  #stopsAtResume = 0;
 
   /** Create a socket; it connects with `connect()`. A number (a file descriptor) throws. */
   constructor(options: SocketConstructorOpts | number | null = {}) {
@@ -175,6 +177,7 @@ export class Socket extends Duplex {
 
   /** Resume `'data'` (with `onread`: read into the user buffer again). */
   override resume(): this {
+    this.#stopsAtResume = this[kState].onread?.stops ?? 0;
     resumeUserBuffer(this, false);
     return super.resume();
   }
@@ -185,7 +188,11 @@ export class Socket extends Duplex {
    * user buffer.
    */
   override read(size?: number): Buffer | string | null {
-    resumeUserBuffer(this, true);
+    // node:stream's flow() calls read() right after resume(). In Node no read callback can
+    // run in between, so that read() never restarts reading; here the adapter may deliver
+    // (and the callback return false) before it, so it must not restart either.
+    const onread = this[kState].onread;
+    if (!(onread && this.readableFlowing && onread.stops !== this.#stopsAtResume)) resumeUserBuffer(this, true);
     if (size !== undefined) return super.read(size);
     return readBuffered(this, (n) => super.read(n));
   }
