@@ -167,6 +167,31 @@ test("data and FIN unread: read() 200 ms later returns every byte, then 'end', '
   await close(server);
 });
 
+test("after our end(), the peer's reply and FIN while paused: 'finish', then every byte, 'end', 'close'", async () => {
+  const data = pattern(100_000);
+  const server = track(net.createServer((s) => {
+    s.on("end", () => s.end(data));
+    s.resume();
+  }));
+  const port = await listen(server);
+  const client = track(net.connect(port, "127.0.0.1", () => client.end("request")));
+  client.pause();
+  const events: string[] = [];
+  let got = 0;
+  client.on("data", (d: Buffer) => {
+    got += d.length;
+    if (events.at(-1) !== "data") events.push("data");
+  });
+  for (const name of ["end", "finish", "close"]) client.on(name, () => events.push(`${name}:${got}`));
+  await delay(200);
+  events.push("resume");
+  client.resume();
+  await closed(client);
+  // Node 24: the same.
+  assert.equal(events, ["finish:0", "resume", "data", "end:100000", "close:100000"]);
+  await close(server);
+});
+
 /**
  * A client with `onread` (a 1000-byte buffer) reading 10 000 bytes and a FIN; `stopAt(calls)`
  * decides when the callback returns false. After each 50 ms the test calls `restart`
