@@ -22,6 +22,7 @@ import { isIP } from "../address/ip.ts";
 import type { BlockList } from "../address/blocklist.ts";
 import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
+import { resolveName } from "../socket/lookup.ts";
 import {
   backlogFromArgs,
   type ListenOpts,
@@ -169,7 +170,7 @@ export class Server extends EventEmitter {
   }
 
   #lookupAndBind(id: number, target: TcpTarget, host: string): void {
-    this[kAdapter].lookup(host, { family: 0, hints: {} }).then(
+    resolveName(this[kAdapter], host, 0, {}).then(
       (addresses) => {
         if (id !== this.#listeningId) return;
         const chosen = pickListenAddress(addresses);

@@ -64,7 +64,7 @@ export function adapterLookup(socket: Socket): LookupFunction {
  * (libuv's IDNA buffer): an empty or longer name fails with `getaddrinfo EINVAL`. Errors
  * name the hostname as given.
  */
-function resolveName(
+export function resolveName(
   adapter: RuntimeAdapter,
   hostname: string,
   family: 0 | 4 | 6,
