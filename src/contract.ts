@@ -247,6 +247,12 @@ export interface PlatformFacts {
   readonly lookupFlags: LookupFlags;
   /** The hints of a connect without a family: Node's `dns.ADDRCONFIG`, none on Windows. */
   readonly defaultLookupHints: LookupHints;
+  /**
+   * The longest Unix socket path the OS takes, in bytes: the size of `sun_path` (Linux 108,
+   * macOS and the BSDs 104). A longer path fails with Node 24's `EINVAL` (Node 20
+   * truncated it). Undefined where there is no such limit to enforce.
+   */
+  readonly maxPipePathBytes: number | undefined;
 }
 
 /** What a warning is, as `process.emitWarning(message, { type, code })` takes it. */

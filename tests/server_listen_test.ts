@@ -224,4 +224,25 @@ test("a second listen() while the first is still resolving wins; both callbacks 
   expectPort(JSON.parse(address), "127.0.0.1", "IPv4");
 });
 
+test("listen(0, host): a name getaddrinfo refuses fails with EINVAL; a NUL ends the name (Node 24)", async () => {
+  for (const host of ["a".repeat(256), "\0"]) {
+    const server = createServer();
+    server.listen(0, host);
+    const [err] = await once<[Error]>(server, "error");
+    assert.equal(errorFields(err), {
+      name: "Error",
+      message: `getaddrinfo EINVAL ${host}`,
+      code: "EINVAL",
+      errno: -22,
+      syscall: "getaddrinfo",
+      hostname: host,
+    });
+  }
+  const server = createServer();
+  server.listen(0, "localhost\0x");
+  await once(server, "listening");
+  assert.is((server.address() as AddressInfo).port > 0, true);
+  await close(server);
+});
+
 test.run();

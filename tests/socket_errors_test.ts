@@ -64,6 +64,49 @@ test("ENOTFOUND from the runtime's resolver", async () => {
   assert.is(hadError, true);
 });
 
+test("getaddrinfo EINVAL for a host name over 255 characters or empty before a NUL; 255 is looked up", async () => {
+  // Node 24: libuv's 256-byte name buffer; the name is a C string, so "\0abc" is empty.
+  for (const host of ["a".repeat(256), `${"a".repeat(63)}.`.repeat(4) + "com", "\0abc"]) {
+    const socket = track(net.connect(80, host));
+    const lookups: unknown[][] = [];
+    socket.on("lookup", (...args: unknown[]) => lookups.push(args));
+    const { err, hadError } = await failure(socket);
+    assert.equal(errorFields(err), {
+      name: "Error",
+      message: `getaddrinfo EINVAL ${host}`,
+      code: "EINVAL",
+      errno: -22,
+      syscall: "getaddrinfo",
+      hostname: host,
+    });
+    assert.is(hadError, true);
+    assert.equal(lookups, [[err, undefined, undefined, host]]);
+  }
+  const { err } = await failure(track(net.connect(80, "a".repeat(255))));
+  assert.is((err as Error & { code: string }).code, "ENOTFOUND");
+});
+
+test("a host name with a NUL is looked up up to the NUL, and errors name it whole (Node 24)", async () => {
+  const { err } = await failure(track(net.connect(80, "nonexistent.invalid\0x")));
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: "getaddrinfo ENOTFOUND nonexistent.invalid\0x",
+    code: "ENOTFOUND",
+    errno: -3008,
+    syscall: "getaddrinfo",
+    hostname: "nonexistent.invalid\0x",
+  });
+  const server = track(net.createServer((s) => s.end()));
+  const port = await listen(server, "127.0.0.1");
+  const client = track(net.connect({ port, host: "localhost\0x", family: 4 }));
+  const lookups: unknown[][] = [];
+  client.on("lookup", (...args: unknown[]) => lookups.push(args));
+  await within(new Promise((resolve) => client.once("connect", resolve)), 5000, "'connect'");
+  assert.equal(lookups, [[null, "127.0.0.1", 4, "localhost\0x"]]);
+  client.destroy();
+  await close(server);
+});
+
 test("ENOENT for a Unix socket path that does not exist", async () => {
   const dir = tempDir();
   const path = `${dir.path}/missing.sock`;

@@ -4,7 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import net, { type Socket } from "../mod.ts";
+import net, { detectAdapter, type Socket } from "../mod.ts";
 import { close, errorFields, once, runFixture, socketPaths, thrown, trace, track, tracking } from "./_util.ts";
 
 const test = suite("Unix domain sockets: server and connect");
@@ -225,6 +225,56 @@ test("an unref()'d pipe server lets the process exit by itself", async () => {
     stdout: "listening\n",
     stderr: "",
   });
+});
+
+/** A path of exactly `bytes` bytes in the test's socket directory. */
+function pathOfBytes(bytes: number): string {
+  const dir = dirname(sockPath());
+  return join(dir, "x".repeat(bytes - dir.length - 1));
+}
+
+test("a path longer than sun_path: listen and connect fail with Node 24's EINVAL; a shorter one works", async () => {
+  const max = detectAdapter().platform.maxPipePathBytes;
+  if (max === undefined) return; // no limit on this OS
+  // Node 24 on Linux: 108 bytes (a full sun_path, no NUL) listens; 109 fails. Deno's own
+  // Unix sockets refuse 108 (Rust wants a NUL), so the working case here is one byte less.
+  const full = pathOfBytes(max - 1);
+  const server = await listenPipe(full);
+  const client = connect(full);
+  await once(client, "connect");
+  client.destroy();
+  await close(server);
+
+  const long = pathOfBytes(max + 1);
+  const failing = createServer();
+  failing.listen(long);
+  const [listenErr] = await once<[Error]>(failing, "error");
+  assert.equal(errorFields(listenErr), {
+    name: "Error",
+    message: `listen EINVAL: invalid argument ${long}`,
+    code: "EINVAL",
+    errno: -22,
+    syscall: "listen",
+    address: long,
+    port: -1,
+  });
+  assert.is(failing.listening, false);
+
+  const socket = new net.Socket();
+  const log = trace(socket, ["connectionAttempt", "connect", "connectionAttemptFailed", "error", "close"]);
+  socket.connect(long);
+  const [connectErr] = await once<[Error]>(socket, "error").catch((e) => [e]);
+  await once(socket, "close");
+  assert.equal(errorFields(connectErr), {
+    name: "Error",
+    message: `connect EINVAL ${long} - Local (undefined:undefined)`,
+    code: "EINVAL",
+    errno: -22,
+    syscall: "connect",
+    address: long,
+  });
+  assert.equal(Object.keys(connectErr), ["errno", "code", "syscall", "address"]);
+  assert.equal(log, [`connectionAttempt(${long},undefined,undefined)`, "error(EINVAL)", "close(true)"]);
 });
 
 test.run();

@@ -69,4 +69,6 @@ export const linuxPlatform: PlatformFacts = Object.freeze({
   // glibc's AI_V4MAPPED, AI_ALL, AI_ADDRCONFIG: what Node's `dns` exports on Linux.
   lookupFlags: Object.freeze({ addrconfig: 0x20, v4mapped: 0x8, all: 0x10 }),
   defaultLookupHints: Object.freeze({ addrconfig: true }),
+  // sizeof(sockaddr_un.sun_path): libuv takes a path that fills it without a NUL.
+  maxPipePathBytes: 108,
 });

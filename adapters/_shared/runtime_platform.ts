@@ -48,7 +48,23 @@ export const runtimePlatform: PlatformFacts = Object.freeze({
   lookupFlags: runtimeLookupFlags,
   // Node's net: `dns.ADDRCONFIG` for a connect without a family, except on Windows.
   defaultLookupHints: Object.freeze(process.platform === "win32" ? {} : { addrconfig: true }),
+  maxPipePathBytes: sunPathBytes(process.platform),
 });
+
+/** `sizeof(sockaddr_un.sun_path)` on `platform`: 108 on Linux, 104 on macOS and the BSDs. */
+function sunPathBytes(platform: string): number | undefined {
+  switch (platform) {
+    case "linux":
+    case "android":
+      return 108;
+    case "darwin":
+    case "freebsd":
+    case "openbsd":
+    case "netbsd":
+      return 104;
+  }
+  return undefined;
+}
 
 /** The hints as the runtime's `node:dns` (and Bun's `dns.lookup` flags) take them. */
 export function runtimeHints(hints: LookupHints): number {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import type { PlatformFacts } from "../contract.ts";
 
 /** Where a system error's `errno` comes from: the adapter's platform facts. */
@@ -204,4 +205,26 @@ export function withConnectDetails(
 /** An operation the close of its handle cancelled (`write ECANCELED`), as libuv reports it. */
 export function canceledError(facts: ErrnoSource, syscall: string): SystemError {
   return systemError(facts, "ECANCELED", syscall);
+}
+
+/**
+ * A Unix socket path longer than the OS's `sun_path` ({@link PlatformFacts.maxPipePathBytes}),
+ * as Node 24 reports it (libuv refuses it with EINVAL instead of truncating):
+ * `listen EINVAL: invalid argument <path>` with `port: -1`, or
+ * `connect EINVAL <path> - Local (undefined:undefined)` (Node asks a pipe for its local
+ * address, which has no `address` and `port`).
+ */
+export function pipePathTooLong(facts: ErrnoSource, syscall: "connect" | "listen", path: string): SystemError {
+  if (syscall === "listen") return uvSystemError(facts, "EINVAL", "listen", { address: path, port: -1 });
+  const err = systemError(facts, "EINVAL", "connect", { address: path });
+  const old = err.message;
+  err.message += " - Local (undefined:undefined)";
+  if (typeof err.stack === "string") err.stack = err.stack.replace(old, err.message);
+  return err;
+}
+
+/** True when `path` is longer than the OS takes for a Unix socket. */
+export function pipePathExceeds(facts: Pick<PlatformFacts, "maxPipePathBytes">, path: string): boolean {
+  const max = facts.maxPipePathBytes;
+  return max !== undefined && Buffer.byteLength(path) > max;
 }

@@ -16,7 +16,7 @@ import {
   ERR_SERVER_ALREADY_LISTEN,
   ERR_SERVER_NOT_RUNNING,
 } from "../errors/errors.ts";
-import { listenError, systemError } from "../errors/system_errors.ts";
+import { listenError, pipePathExceeds, pipePathTooLong, systemError } from "../errors/system_errors.ts";
 import { validateAbortSignal, validateFunction } from "../errors/validators.ts";
 import { isIP } from "../address/ip.ts";
 import type { BlockListLike } from "../address/blocklist.ts";
@@ -24,6 +24,7 @@ import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
 import { GuardedConn } from "../_reentry.ts";
 import { guardedListen } from "../_reentry_listener.ts";
+import { resolveName } from "../socket/lookup.ts";
 import {
   backlogFromArgs,
   type ListenOpts,
@@ -144,6 +145,14 @@ export class Server extends EventEmitter {
       if (!caps.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
       this.#pipeName = target.path;
       this.#connectionKey = `-1:${target.path}:-1`;
+      if (pipePathExceeds(adapter.platform, target.path)) {
+        // Node 24's uv_pipe_bind2 refuses the path at once; 'error' follows a tick later.
+        const err = pipePathTooLong(adapter.platform, "listen", target.path);
+        queueMicrotask(() => {
+          if (id === this.#listeningId) this.emit("error", err);
+        });
+        return this;
+      }
       this.#bind(target);
       return this;
     }
@@ -169,7 +178,7 @@ export class Server extends EventEmitter {
   }
 
   #lookupAndBind(id: number, target: TcpTarget, host: string): void {
-    this[kAdapter].lookup(host, { family: 0, hints: {} }).then(
+    resolveName(this[kAdapter], host, 0, {}).then(
       (addresses) => {
         if (id !== this.#listeningId) return;
         const chosen = pickListenAddress(addresses);

@@ -24,6 +24,8 @@ export class OnRead {
   #endHeld = false;
   /** True while the callback asked to stop (or the user paused) and reading is off. */
   stopped = false;
+  /** How many times the callback returned false (see `resumeUserBuffer`). */
+  stops = 0;
 
   constructor(options: OnReadOpts) {
     this.#generate = typeof options.buffer === "function" ? options.buffer : null;
@@ -71,11 +73,17 @@ export class OnRead {
       }
       if (result === false) {
         this.stopped = true;
+        this.stops++;
         if (offset < chunk.byteLength) this.#held.push(chunk.subarray(offset));
         return false;
       }
     }
     return true;
+  }
+
+  /** Bytes (or a FIN) are held for the callback. */
+  get holding(): boolean {
+    return this.#held.length > 0 || this.#endHeld;
   }
 
   /** The peer's FIN arrived: true when it may be handled now, false when it waits for held bytes. */

@@ -19,6 +19,7 @@ import {
   validatePort,
   validateString,
 } from "../errors/validators.ts";
+import { pipePathExceeds, pipePathTooLong } from "../errors/system_errors.ts";
 import { isIP } from "../address/ip.ts";
 import { autoSelectFamilyDefaults } from "./auto_select_family.ts";
 import { announcer, connectMultiple } from "./happy_eyeballs.ts";
@@ -53,14 +54,22 @@ export interface SocketConnectOpts {
   timeout?: number;
 }
 
-/** Implements `socket.connect(...args)`. */
-export function connectSocket(socket: Socket, args: unknown[]): void {
+/**
+ * Implements `socket.connect(...args)`. With `checkOnly` (a socket whose signal already
+ * aborted) it throws what Node's connect() would throw for the arguments and stops there.
+ */
+export function connectSocket(socket: Socket, args: unknown[], checkOnly = false): void {
   const [options, cb] = isNormalized(args[0]) ? args[0] : normalizeArgs(args);
   if (cb !== null) socket.once("connect", cb);
   if (options.port === undefined && options.path == null) {
     throw ERR_MISSING_ARGS(["options", "port", "path"]);
   }
   const path = options.path;
+  if (checkOnly) {
+    if (path) validateString(path, "options.path");
+    else tcpOptions(socket, options as SocketConnectOpts);
+    return;
+  }
   resetForConnect(socket, Boolean(path));
   socket.connecting = true;
   if (path) {
@@ -69,6 +78,11 @@ export function connectSocket(socket: Socket, args: unknown[]): void {
     if (!adapter.capabilities.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
     // Node connects a pipe synchronously inside connect().
     socket.emit("connectionAttempt", path, undefined, undefined);
+    if (pipePathExceeds(adapter.platform, path)) {
+      // Node 24's uv_pipe_connect2 refuses the path at once: 'error', then 'close(true)'.
+      socket.destroy(pipePathTooLong(adapter.platform, "connect", path));
+      return;
+    }
     openConn(socket, { path });
     return;
   }
@@ -85,7 +99,8 @@ function socketToDnsFamily(family: unknown): unknown {
   return family;
 }
 
-function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
+/** A TCP connect's options, validated as Node's `lookupAndConnect` does (it throws as Node's). */
+function tcpOptions(socket: Socket, options: SocketConnectOpts) {
   const { localAddress, localPort } = options;
   const host = options.host || "localhost";
   let { port, autoSelectFamily, autoSelectFamilyAttemptTimeout } = options;
@@ -114,6 +129,15 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
       adapter.name,
     );
   }
+  return { host, portNum, localAddress, localPort, autoSelectFamily, autoSelectFamilyAttemptTimeout };
+}
+
+function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
+  const { host, portNum, localAddress, localPort, autoSelectFamily, autoSelectFamilyAttemptTimeout } = tcpOptions(
+    socket,
+    options,
+  );
+  const adapter = socket[kAdapter];
 
   const addressType = isIP(host);
   if (addressType) {

@@ -32,7 +32,7 @@ import {
   type SocketConstructorOpts,
   warnKeepAliveProbes,
 } from "./_options.ts";
-import { pauseUserBuffer, readStart, resumeUserBuffer } from "./_read.ts";
+import { pauseUserBuffer, readBuffered, readStart, resumeUserBuffer } from "./_read.ts";
 import { bytesWritten, shutdown, writeGeneric } from "./_write.ts";
 import { adopt } from "./_open.ts";
 import { destroy, resetAndDestroy } from "./_close.ts";
@@ -80,13 +80,17 @@ export class Socket extends Duplex {
   [kState]: SocketState;
   #signal: AbortSignal | undefined;
   #timeout: number | undefined = undefined;
+  /** `onread`'s stop count at the last resume() (see read()). */
+  #stopsAtResume = 0;
 
   /** Create a socket; it connects with `connect()`. A number (a file descriptor) throws. */
-  constructor(options: SocketConstructorOpts | number = {}) {
-    const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : options;
+  constructor(options: SocketConstructorOpts | number | null = {}) {
+    const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : { ...options };
     const [streamOptions, keepAliveDelay] = duplexOptions(opts);
     super(streamOptions);
     if (opts.fd !== undefined) {
+      // Node checks the descriptor (createHandle → guessHandleType) before anything else.
+      validateInt32(opts.fd, "fd", 0);
       throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
     }
     this[kState] = initialState(this, opts, keepAliveDelay);
@@ -118,9 +122,9 @@ export class Socket extends Duplex {
   connect(path: string, connectListener?: () => void): this;
   connect(...args: unknown[]): this {
     // An aborted signal keeps the socket closed. (Node 24 destroys the socket and then
-    // connects it anyway; omninet does not open a connection the caller aborted.)
-    if (this.#signal?.aborted) return this;
-    connectSocket(this, args);
+    // connects it anyway; omninet does not open a connection the caller aborted, but throws
+    // for bad arguments as Node's connect() does.)
+    connectSocket(this, args, this.#signal?.aborted === true);
     return this;
   }
 
@@ -212,14 +216,24 @@ export class Socket extends Duplex {
 
   /** Resume `'data'` (with `onread`: read into the user buffer again). */
   override resume(): this {
+    this.#stopsAtResume = this[kState].onread?.stops ?? 0;
     resumeUserBuffer(this, false);
     return super.resume();
   }
 
-  /** Read from the buffer (with `onread`: restart reading into the user buffer). */
+  /**
+   * Read from the buffer: `size` bytes, or without `size` everything buffered (one chunk
+   * while flowing), as Node does on every runtime. With `onread`: restart reading into the
+   * user buffer.
+   */
   override read(size?: number): Buffer | string | null {
-    resumeUserBuffer(this, true);
-    return super.read(size);
+    // node:stream's flow() calls read() right after resume(). In Node no read callback can
+    // run in between, so that read() never restarts reading; here the adapter may deliver
+    // (and the callback return false) before it, so it must not restart either.
+    const onread = this[kState].onread;
+    if (!(onread && this.readableFlowing && onread.stops !== this.#stopsAtResume)) resumeUserBuffer(this, true);
+    if (size !== undefined) return super.read(size);
+    return readBuffered(this, (n) => super.read(n));
   }
 
   /**
