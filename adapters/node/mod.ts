@@ -17,6 +17,7 @@ import type {
   RawConn,
   RawListener,
   RuntimeAdapter,
+  TcpListenOptions,
 } from "../../src/contract.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { pipeMode } from "../_shared/pipe.ts";
@@ -57,6 +58,25 @@ function connect(options: ConnectOptions, sink: ConnSink): RawConn {
   return conn;
 }
 
+// libuv's uv_tcp_flags (node:net's TCPConstants): stable ABI values.
+const UV_TCP_IPV6ONLY = 1;
+const UV_TCP_REUSEPORT = 2;
+
+/** node:net's server with its `_listen2` (setupListenHandle), a legacy hook it keeps for wrappers. */
+type Listen2Server = net.Server & {
+  _listen2(address: string, port: number, addressType: number, backlog: number, fd: undefined, flags: number): void;
+};
+
+// Bind an IP address the way node:net's listen() does once it has an address, without its
+// lookup: `listen({ host })` passes even a literal through `dns.lookup` (a second
+// resolution after the core's, and a bind one tick late). `_listen2` binds and listens
+// synchronously, as node:net does for `listen(port)` and `listen(path)`, so `address()`
+// answers when `listen()` returns; errors come as node:net's 'error' a tick later.
+function bindTcp(server: net.Server, options: TcpListenOptions): void {
+  const flags = (options.ipv6Only ? UV_TCP_IPV6ONLY : 0) | (options.reusePort ? UV_TCP_REUSEPORT : 0);
+  (server as Listen2Server)._listen2(options.host, options.port, options.family, options.backlog, undefined, flags);
+}
+
 function listen(options: ListenOptions, sink: ListenerSink): RawListener {
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
   let chmod: { path: string; mode: number } | undefined;
@@ -73,14 +93,7 @@ function listen(options: ListenOptions, sink: ListenerSink): RawListener {
       writableAll: options.writableAll,
     });
   } else {
-    server.listen({
-      host: options.host,
-      port: options.port,
-      backlog: options.backlog,
-      ipv6Only: options.ipv6Only,
-      reusePort: options.reusePort || undefined,
-      exclusive: true,
-    } as net.ListenOptions);
+    bindTcp(server, options);
   }
   return new NodeListener(server);
 }
