@@ -61,6 +61,53 @@ test("an IP literal skips lookup; a name goes through the adapter's lookup with 
   await close(server);
 });
 
+/**
+ * Replace the `dns` module's `lookup` (as applications and tests do) with one that answers
+ * 127.0.0.1 and records the host names it was asked; `restore()` puts the original back.
+ */
+function replaceDnsLookup(): { calls: string[]; restore(): void } {
+  const original = dns.lookup;
+  const calls: string[] = [];
+  // deno-lint-ignore no-explicit-any
+  (dns as any).lookup = (host: string, options: unknown, cb?: (...args: unknown[]) => void) => {
+    calls.push(host);
+    const callback = (typeof options === "function" ? options : cb) as (...args: unknown[]) => void;
+    const all = typeof options === "object" && options !== null && (options as { all?: boolean }).all;
+    setTimeout(() => all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4), 0);
+  };
+  return { calls, restore: () => void ((dns as { lookup: unknown }).lookup = original) };
+}
+
+test("connect() resolves through the dns module's lookup as it is at call time (a replaced dns.lookup)", async () => {
+  const server = track(net.createServer((s) => s.end()));
+  const port = await listen(server);
+  const replaced = replaceDnsLookup();
+  try {
+    const client = track(net.connect(port, "omninet.invalid"));
+    await once(client, "connect");
+    assert.equal([client.remoteAddress, client.remotePort], ["127.0.0.1", port]);
+    client.destroy();
+  } finally {
+    replaced.restore();
+  }
+  assert.equal(replaced.calls, ["omninet.invalid"]);
+  await close(server);
+});
+
+test("listen(port, host) resolves through the dns module's lookup as it is at call time", async () => {
+  const replaced = replaceDnsLookup();
+  const server = track(net.createServer());
+  try {
+    server.listen(0, "omninet.invalid");
+    await once(server, "listening");
+  } finally {
+    replaced.restore();
+  }
+  assert.equal(replaced.calls, ["omninet.invalid"]);
+  assert.is((server.address() as { address: string }).address, "127.0.0.1");
+  await close(server);
+});
+
 test("connect({ hints: dns.ADDRCONFIG | dns.V4MAPPED }) with the runtime's own dns constants connects", async () => {
   const lookups: LookupOptions[] = [];
   const api = netWith((base) => ({

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { lookup as dnsLookup } from "node:dns";
+import dns from "node:dns";
 import type {
   Capabilities,
   ConnectOptions,
@@ -72,6 +72,7 @@ function listen(options: ListenOptions, sink: ListenerSink): RawListener {
 // getaddrinfo(3) through Deno's node:dns (Deno.resolveDns would query DNS servers and
 // skip /etc/hosts). `order: "verbatim"` keeps the system's order. `hints` pass through
 // untouched: they are Deno's own `dns.ADDRCONFIG`… values, which differ from Node's.
+// `dns.lookup` is read at each call, as node:net does: applications and tests replace it.
 function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
     const done = (err: NodeJS.ErrnoException | null, addresses: { address: string; family: number }[]) => {
@@ -79,7 +80,7 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
       else resolve(addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
     };
     try {
-      dnsLookup(
+      dns.lookup(
         hostname,
         { all: true, family: options.family, hints: runtimeHints(options.hints), order: "verbatim" },
         done,

@@ -4,7 +4,7 @@
  * @module
  */
 import * as net from "node:net";
-import { lookup as dnsLookup } from "node:dns";
+import dns from "node:dns";
 import process from "node:process";
 import type {
   Capabilities,
@@ -98,9 +98,10 @@ function listen(options: ListenOptions, sink: ListenerSink): RawListener {
   return new NodeListener(server);
 }
 
+// `dns.lookup` is read at each call, as node:net does: applications and tests replace it.
 function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, family: options.family, hints: runtimeHints(options.hints) }, (err, addresses) => {
+    dns.lookup(hostname, { all: true, family: options.family, hints: runtimeHints(options.hints) }, (err, addresses) => {
       if (err) reject(err);
       else resolve(addresses.map((a) => ({ address: a.address, family: a.family as 4 | 6 })));
     });
