@@ -100,6 +100,43 @@ test("ECONNRESET when the peer resets", async () => {
   await close(server);
 });
 
+test("ECONNRESET when the peer resets while we write and do not read: the write's callback, then 'error' (write)", async () => {
+  const adapter = detectAdapter();
+  if (!adapter.capabilities.reset) {
+    await assertResetUnavailable(net, adapter.name);
+    return;
+  }
+  const server = track(net.createServer((s) => s.once("data", () => s.resetAndDestroy())));
+  const port = await listen(server);
+  const client = track(net.connect(port, "127.0.0.1"));
+  client.pause(); // nothing reads: the pending write is what finds the reset
+  const events: string[] = [];
+  const chunk = new Uint8Array(64 * 1024);
+  let writes = 0;
+  const pump = () => {
+    while (writes++ < 4000) {
+      const more = client.write(chunk, (e) => {
+        const seen = `callback ${(e as { code?: string } | null | undefined)?.code}`;
+        if (e && !events.includes(seen)) events.push(seen);
+      });
+      if (!more) return void client.once("drain", pump);
+    }
+  };
+  client.on("connect", pump);
+  client.on("error", (e) => events.push(`error ${errorFields(e).message}`));
+  const { err, hadError } = await failure(client);
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: "write ECONNRESET",
+    code: "ECONNRESET",
+    errno: -104,
+    syscall: "write",
+  });
+  assert.equal(events, ["callback ECONNRESET", "error write ECONNRESET"]);
+  assert.is(hadError, true);
+  await close(server);
+});
+
 test("EPIPE when writing to a peer that is gone", async () => {
   const server = track(net.createServer((s) => s.destroy()));
   const port = await listen(server);
