@@ -14,7 +14,7 @@ import net, {
 import dns from "node:dns";
 import process from "node:process";
 import type { LookupOptions } from "../src/contract.ts";
-import { close, hangingConn, listen, netWith, once, spyConn, sweep, thrown, trace, track, within } from "./_util.ts";
+import { close, errorFields, hangingConn, listen, netWith, once, spyConn, sweep, thrown, trace, track, within } from "./_util.ts";
 
 const test = suite("Socket connect");
 test.after.each(sweep);
@@ -290,6 +290,37 @@ test("an aborted signal: AbortError and 'close', and no connection is opened", a
   await closed(client);
   assert.equal(log, ["error(ABORT_ERR)", "close"]);
   assert.is(connects, 0, "node:net 24 connects anyway here; omninet does not");
+});
+
+test("localAddress/localPort: the connection leaves from them; a port in use fails bind EADDRINUSE", async () => {
+  const seen: string[] = [];
+  const server = track(net.createServer((s) => (seen.push(`${s.remoteAddress}:${s.remotePort}`), s.end())));
+  const port = await listen(server);
+  const probe = track(net.createServer());
+  const localPort = await listen(probe); // a port that was free a moment ago
+  await close(probe);
+  const client = track(net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.1", localPort }));
+  await once(client, "connect");
+  assert.equal([client.localAddress, client.localPort], ["127.0.0.1", localPort]);
+  client.resume();
+  await closed(client);
+  assert.equal(seen, [`127.0.0.1:${localPort}`]);
+  // The server's own port is taken: binding the local end to it fails.
+  const busy = track(net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.1", localPort: port }));
+  const log = trace(busy, ["connect", "error", "close"]);
+  const [err] = await once<[Error]>(busy, "error");
+  await closed(busy);
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: `bind EADDRINUSE 127.0.0.1:${port}`,
+    errno: -98,
+    code: "EADDRINUSE",
+    syscall: "bind",
+    address: "127.0.0.1",
+    port,
+  });
+  assert.equal(log, ["error(EADDRINUSE)", "close(true)"]);
+  await close(server);
 });
 
 test("options no adapter here can honour throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming them", () => {

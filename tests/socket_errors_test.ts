@@ -79,6 +79,23 @@ test("ENOENT for a Unix socket path that does not exist", async () => {
   });
 });
 
+test("connecting to port 0 is refused by the system: connect ECONNREFUSED without a port", async () => {
+  for (const host of ["127.0.0.1", "::1"]) {
+    const client = track(net.connect(0, host));
+    const { err, hadError } = await failure(client);
+    if (host === "::1" && (err as { code?: string }).code === "EADDRNOTAVAIL") continue; // no IPv6 here
+    assert.equal(errorFields(err), {
+      name: "Error",
+      message: `connect ECONNREFUSED ${host}`,
+      errno: -111,
+      code: "ECONNREFUSED",
+      syscall: "connect",
+      address: host,
+    });
+    assert.is(hadError, true);
+  }
+});
+
 test("ECONNRESET when the peer resets", async () => {
   const adapter = detectAdapter();
   if (!adapter.capabilities.reset) {

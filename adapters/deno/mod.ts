@@ -5,9 +5,11 @@
  * The module loads on any runtime (the library's entry point imports every adapter); it
  * touches `Deno` only when called.
  *
+ * A connection that binds its local end (`localAddress`/`localPort`) or goes to port 0
+ * is opened with Deno's `node:net` instead, which can do both.
+ *
  * What Deno cannot do, and says so in {@link adapter}'s capabilities: send RST
- * (`reset: false`, `reset()` closes with FIN), bind a connection's local end
- * (`localBind: false`), `ipv6Only` listeners (`ipv6Only: false`), and `reusePort` unless
+ * (`reset: false`, `reset()` closes with FIN), `ipv6Only` listeners (`ipv6Only: false`), and `reusePort` unless
  * Deno runs with `--unstable-net`. `setKeepAlive` sets SO_KEEPALIVE but not its delay.
  *
  * @example
@@ -35,6 +37,7 @@ import type {
 } from "../../src/contract.ts";
 import { hasUnstableNet } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
+import { connectNodeNet } from "../node/conn.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { lookupError } from "./errors.ts";
 import { DenoRawListener } from "./listener.ts";
@@ -52,12 +55,22 @@ function capabilitiesOf(): Capabilities {
     reusePort: hasUnstableNet(),
     ipv6Only: false,
     reset: false,
-    localBind: false,
+    localBind: true,
   };
   return capabilities;
 }
 
+// What Deno.connect cannot do, Deno's own node:net can: bind the local end
+// (`localAddress`/`localPort`), and connect to port 0 (Deno.connect refuses the port
+// without trying; the system says ECONNREFUSED, as Node reports). Those connections are
+// node:net sockets, wrapped as the Node adapter wraps them.
+function needsNodeNet(options: ConnectOptions): boolean {
+  return !("path" in options) &&
+    (options.localAddress !== undefined || options.localPort !== undefined || options.port === 0);
+}
+
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {
+  if (needsNodeNet(options)) return connectNodeNet(options, sink);
   const conn = new DenoRawConn(null, sink);
   conn.connect(options);
   return conn;

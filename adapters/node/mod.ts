@@ -8,20 +8,17 @@ import dns from "node:dns";
 import process from "node:process";
 import type {
   Capabilities,
-  ConnectOptions,
-  ConnSink,
   ListenerSink,
   ListenOptions,
   LookupAddress,
   LookupOptions,
-  RawConn,
   RawListener,
   RuntimeAdapter,
   TcpListenOptions,
 } from "../../src/contract.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { pipeMode } from "../_shared/pipe.ts";
-import { NodeConn } from "./conn.ts";
+import { connectNodeNet } from "./conn.ts";
 import { forwardListenerEvents, NodeListener } from "./listener.ts";
 
 // SO_REUSEPORT arrived in Node 22.12 (and 23.1); older versions ignore the option.
@@ -39,24 +36,6 @@ const capabilities: Capabilities = {
   reset: true,
   localBind: true,
 };
-
-function connect(options: ConnectOptions, sink: ConnSink): RawConn {
-  const socket = new net.Socket({ allowHalfOpen: true });
-  const conn = new NodeConn(socket, sink, "path" in options ? { local: "", remote: options.path } : null);
-  if ("path" in options) {
-    socket.connect({ path: options.path });
-  } else {
-    socket.connect({
-      host: options.host,
-      port: options.port,
-      family: options.family,
-      localAddress: options.localAddress,
-      localPort: options.localPort,
-      autoSelectFamily: false,
-    });
-  }
-  return conn;
-}
 
 // libuv's uv_tcp_flags (node:net's TCPConstants): stable ABI values.
 const UV_TCP_IPV6ONLY = 1;
@@ -114,7 +93,7 @@ export const adapter: RuntimeAdapter = {
   capabilities,
   platform: runtimePlatform,
   emitWarning,
-  connect,
+  connect: connectNodeNet,
   listen,
   lookup,
 };
