@@ -14,7 +14,20 @@ import net, {
 import dns from "node:dns";
 import process from "node:process";
 import type { LookupOptions } from "../src/contract.ts";
-import { close, errorFields, hangingConn, listen, netWith, once, spyConn, sweep, thrown, trace, track, within } from "./_util.ts";
+import {
+  close,
+  errorFields,
+  hangingConn,
+  listen,
+  netWith,
+  once,
+  spyConn,
+  sweep,
+  thrown,
+  trace,
+  track,
+  within,
+} from "./_util.ts";
 
 const test = suite("Socket connect");
 test.after.each(sweep);

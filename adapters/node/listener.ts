@@ -101,7 +101,13 @@ type Listen2Server = NodeServer & {
 function bindTcp(server: NodeServer, options: TcpListenOptions, reusePortByListen: boolean): void {
   if (options.reusePort && reusePortByListen) {
     // A node:net whose _listen2 ignores the flag (Deno's) takes reusePort through listen().
-    server.listen({ host: options.host, port: options.port, backlog: options.backlog, reusePort: true, exclusive: true });
+    server.listen({
+      host: options.host,
+      port: options.port,
+      backlog: options.backlog,
+      reusePort: true,
+      exclusive: true,
+    });
     return;
   }
   const flags = (options.ipv6Only ? UV_TCP_IPV6ONLY : 0) | (options.reusePort ? UV_TCP_REUSEPORT : 0);

@@ -5,12 +5,7 @@
  */
 import dns from "node:dns";
 import process from "node:process";
-import type {
-  Capabilities,
-  LookupAddress,
-  LookupOptions,
-  RuntimeAdapter,
-} from "../../src/contract.ts";
+import type { Capabilities, LookupAddress, LookupOptions, RuntimeAdapter } from "../../src/contract.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { connectNodeNet } from "./conn.ts";
 import { listenNodeNet } from "./listener.ts";
@@ -34,10 +29,14 @@ const capabilities: Capabilities = {
 // `dns.lookup` is read at each call, as node:net does: applications and tests replace it.
 function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    dns.lookup(hostname, { all: true, family: options.family, hints: runtimeHints(options.hints) }, (err, addresses) => {
-      if (err) reject(err);
-      else resolve(addresses.map((a) => ({ address: a.address, family: a.family as 4 | 6 })));
-    });
+    dns.lookup(
+      hostname,
+      { all: true, family: options.family, hints: runtimeHints(options.hints) },
+      (err, addresses) => {
+        if (err) reject(err);
+        else resolve(addresses.map((a) => ({ address: a.address, family: a.family as 4 | 6 })));
+      },
+    );
   });
 }
 
