@@ -4,7 +4,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { lookup } from "node:dns";
 import net, { type AddressInfo, detectAdapter, type Server } from "../mod.ts";
-import { close, errorFields, once, sweep, thrown, tracking } from "./_util.ts";
+import { join } from "node:path";
+import { close, errorFields, once, sweep, tempDir, thrown, tracking } from "./_util.ts";
 
 const test = suite("Server.listen()");
 
@@ -50,6 +51,29 @@ test("listen() with no host binds :: (dual stack) where IPv6 exists, else 0.0.0.
   expectPort(await listenWith({ port: "0" }), address, family);
   expectPort(await listenWith({ port: 0, host: "" }), address, family);
   expectPort(await listenWith({ path: "", port: 0 }), address, family);
+});
+
+test("listen(0) and listen(path) bind synchronously: address() and listening are set when listen() returns", async () => {
+  const [address, family] = await hasIPv6() ? ["::", "IPv6"] : ["0.0.0.0", "IPv4"];
+  const server = createServer();
+  server.listen(0);
+  const early = server.address();
+  assert.is(server.listening, true);
+  expectPort(early, address, family);
+  await once(server, "listening");
+  assert.equal(server.address(), early);
+  await close(server);
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, "sync.sock");
+    const pipe = createServer();
+    pipe.listen(path);
+    assert.equal([pipe.address(), pipe.listening], [path, true]);
+    await once(pipe, "listening");
+    await close(pipe);
+  } finally {
+    dir.cleanup();
+  }
 });
 
 test("the default host accepts IPv4 peers (IPv4-mapped on a dual-stack listener)", async () => {

@@ -14,7 +14,20 @@ import net, {
 import dns from "node:dns";
 import process from "node:process";
 import type { LookupOptions } from "../src/contract.ts";
-import { close, hangingConn, listen, netWith, once, spyConn, sweep, thrown, trace, track, within } from "./_util.ts";
+import {
+  close,
+  errorFields,
+  hangingConn,
+  listen,
+  netWith,
+  once,
+  spyConn,
+  sweep,
+  thrown,
+  trace,
+  track,
+  within,
+} from "./_util.ts";
 
 const test = suite("Socket connect");
 test.after.each(sweep);
@@ -58,6 +71,53 @@ test("an IP literal skips lookup; a name goes through the adapter's lookup with 
   any.resume();
   await once(any, "close");
   assert.equal(lookups, [["localhost", { family: 0, hints: defaultHints }]]);
+  await close(server);
+});
+
+/**
+ * Replace the `dns` module's `lookup` (as applications and tests do) with one that answers
+ * 127.0.0.1 and records the host names it was asked; `restore()` puts the original back.
+ */
+function replaceDnsLookup(): { calls: string[]; restore(): void } {
+  const original = dns.lookup;
+  const calls: string[] = [];
+  // deno-lint-ignore no-explicit-any
+  (dns as any).lookup = (host: string, options: unknown, cb?: (...args: unknown[]) => void) => {
+    calls.push(host);
+    const callback = (typeof options === "function" ? options : cb) as (...args: unknown[]) => void;
+    const all = typeof options === "object" && options !== null && (options as { all?: boolean }).all;
+    setTimeout(() => all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4), 0);
+  };
+  return { calls, restore: () => void ((dns as { lookup: unknown }).lookup = original) };
+}
+
+test("connect() resolves through the dns module's lookup as it is at call time (a replaced dns.lookup)", async () => {
+  const server = track(net.createServer((s) => s.end()));
+  const port = await listen(server);
+  const replaced = replaceDnsLookup();
+  try {
+    const client = track(net.connect(port, "omninet.invalid"));
+    await once(client, "connect");
+    assert.equal([client.remoteAddress, client.remotePort], ["127.0.0.1", port]);
+    client.destroy();
+  } finally {
+    replaced.restore();
+  }
+  assert.equal(replaced.calls, ["omninet.invalid"]);
+  await close(server);
+});
+
+test("listen(port, host) resolves through the dns module's lookup as it is at call time", async () => {
+  const replaced = replaceDnsLookup();
+  const server = track(net.createServer());
+  try {
+    server.listen(0, "omninet.invalid");
+    await once(server, "listening");
+  } finally {
+    replaced.restore();
+  }
+  assert.equal(replaced.calls, ["omninet.invalid"]);
+  assert.is((server.address() as { address: string }).address, "127.0.0.1");
   await close(server);
 });
 
@@ -243,6 +303,37 @@ test("an aborted signal: AbortError and 'close', and no connection is opened", a
   await closed(client);
   assert.equal(log, ["error(ABORT_ERR)", "close"]);
   assert.is(connects, 0, "node:net 24 connects anyway here; omninet does not");
+});
+
+test("localAddress/localPort: the connection leaves from them; a port in use fails bind EADDRINUSE", async () => {
+  const seen: string[] = [];
+  const server = track(net.createServer((s) => (seen.push(`${s.remoteAddress}:${s.remotePort}`), s.end())));
+  const port = await listen(server);
+  const probe = track(net.createServer());
+  const localPort = await listen(probe); // a port that was free a moment ago
+  await close(probe);
+  const client = track(net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.1", localPort }));
+  await once(client, "connect");
+  assert.equal([client.localAddress, client.localPort], ["127.0.0.1", localPort]);
+  client.resume();
+  await closed(client);
+  assert.equal(seen, [`127.0.0.1:${localPort}`]);
+  // The server's own port is taken: binding the local end to it fails.
+  const busy = track(net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.1", localPort: port }));
+  const log = trace(busy, ["connect", "error", "close"]);
+  const [err] = await once<[Error]>(busy, "error");
+  await closed(busy);
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: `bind EADDRINUSE 127.0.0.1:${port}`,
+    errno: -98,
+    code: "EADDRINUSE",
+    syscall: "bind",
+    address: "127.0.0.1",
+    port,
+  });
+  assert.equal(log, ["error(EADDRINUSE)", "close(true)"]);
+  await close(server);
 });
 
 test("options no adapter here can honour throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming them", () => {

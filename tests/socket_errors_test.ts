@@ -4,7 +4,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import net, { detectAdapter, type Socket } from "../mod.ts";
-import { assertResetUnavailable, close, errorFields, listen, sweep, tempDir, track, within } from "./_util.ts";
+import { assertResetUnavailable, close, errorFields, listen, runtime, sweep, tempDir, track, within } from "./_util.ts";
 
 const test = suite("Socket errors");
 test.after.each(sweep);
@@ -122,6 +122,23 @@ test("ENOENT for a Unix socket path that does not exist", async () => {
   });
 });
 
+test("connecting to port 0 is refused by the system: connect ECONNREFUSED without a port", async () => {
+  for (const host of ["127.0.0.1", "::1"]) {
+    const client = track(net.connect(0, host));
+    const { err, hadError } = await failure(client);
+    if (host === "::1" && (err as { code?: string }).code === "EADDRNOTAVAIL") continue; // no IPv6 here
+    assert.equal(errorFields(err), {
+      name: "Error",
+      message: `connect ECONNREFUSED ${host}`,
+      errno: -111,
+      code: "ECONNREFUSED",
+      syscall: "connect",
+      address: host,
+    });
+    assert.is(hadError, true);
+  }
+});
+
 test("ECONNRESET when the peer resets", async () => {
   const adapter = detectAdapter();
   if (!adapter.capabilities.reset) {
@@ -139,6 +156,46 @@ test("ECONNRESET when the peer resets", async () => {
     { name: "Error", message: "read ECONNRESET", code: "ECONNRESET", errno: -104, syscall: "read" },
     "the reset must reach the client as ECONNRESET",
   );
+  assert.is(hadError, true);
+  await close(server);
+});
+
+test("ECONNRESET when the peer resets while we write and do not read: the write's callback, then 'error' (write)", async () => {
+  const adapter = detectAdapter();
+  if (!adapter.capabilities.reset) {
+    await assertResetUnavailable(net, adapter.name);
+    return;
+  }
+  const server = track(net.createServer((s) => s.once("data", () => s.resetAndDestroy())));
+  const port = await listen(server);
+  const client = track(net.connect(port, "127.0.0.1"));
+  client.pause(); // nothing reads: the pending write is what finds the reset
+  const events: string[] = [];
+  const chunk = new Uint8Array(64 * 1024);
+  let writes = 0;
+  const pump = () => {
+    while (writes++ < 4000) {
+      const more = client.write(chunk, (e) => {
+        const seen = `callback ${(e as { code?: string } | null | undefined)?.code}`;
+        if (e && !events.includes(seen)) events.push(seen);
+      });
+      if (!more) return void client.once("drain", pump);
+    }
+  };
+  client.on("connect", pump);
+  client.on("error", (e) => events.push(`error ${errorFields(e).message}`));
+  const { err, hadError } = await failure(client);
+  // Deno's node:net (under the Deno adapter's TCP) reports the reset to a write as EPIPE:
+  // a known difference, kept exact here so a change shows.
+  const [code, errno] = runtime === "deno" ? ["EPIPE", -32] : ["ECONNRESET", -104];
+  assert.equal(errorFields(err), {
+    name: "Error",
+    message: `write ${code}`,
+    code,
+    errno,
+    syscall: "write",
+  });
+  assert.equal(events, [`callback ${code}`, `error write ${code}`]);
   assert.is(hadError, true);
   await close(server);
 });

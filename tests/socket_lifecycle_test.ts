@@ -157,6 +157,7 @@ for (
   const [mode, what, out] of [
     ["after", "unref() once connected", "connected\n"],
     ["before", "unref() before connect(): it connects first", "connected\n"],
+    ["paused", "a paused socket, unref()'d once connected", "connected\n"],
     ["timer", "an unref()'d socket with an idle timeout", "connected\n"],
     ["idle", "a never-connected socket's idle timer", "idle\n"],
     ["ref", "unref() then ref(): the socket keeps it alive until destroyed", "connected\nstill alive\n"],

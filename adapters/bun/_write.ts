@@ -169,6 +169,26 @@ export abstract class WriteQueue {
     }
   }
 
+  /** Whether a write or shutdown has not finished (waiting, or inside Bun's call). */
+  protected get writesPending(): boolean {
+    return this.#inflight !== null || this.writesWaiting;
+  }
+
+  /**
+   * The oldest unfinished write or shutdown fails with `error(syscall)`: it is the one that
+   * finds a failure (libuv's write request that gets the socket's error).
+   */
+  protected failFirstWrite(error: (syscall: string) => Error): void {
+    const inflight = this.#inflight;
+    if (inflight !== null) {
+      this.#inflight = null;
+      this.emit(DONE, inflight, error(this.#inflightSyscall));
+      return;
+    }
+    const op = this.#ops?.shift();
+    if (op !== undefined) this.emit(DONE, op.done, error(op.bufs === null ? "shutdown" : "write"));
+  }
+
   /** Finish every write and shutdown with an error (`ECANCELED` when the handle closed). */
   protected failWrites(error: (syscall: string) => Error = canceledError): void {
     const inflight = this.#inflight;

@@ -10,7 +10,7 @@ import { type ConnectPlan, connectPlan } from "./_connect.ts";
 import { inetAddress, rethrow } from "./_util.ts";
 import { DONE } from "./_write.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
-import { canceledError, closeError, connectError } from "./errors.ts";
+import { canceledError, closeError, connectError, writeError } from "./errors.ts";
 
 // Sink calls (DONE is the WriteQueue's, DATA and END are HeldReads').
 const CONNECT = 1;
@@ -29,7 +29,7 @@ export class BunRawConn extends HeldReads implements RawConn {
   #gone = false;
   #closeSent = false;
   #reset = false;
-  /** A failure Bun reported while the core neither read nor wrote (see #onClose). */
+  /** A failure Bun reported while the core neither read nor wrote (see #onClose), as Bun gave it. */
   #heldFailure: Error | null = null;
   /** Connecting: what Bun got, and the endpoints a connect error names. */
   #connecting: ConnectPlan<BunRawConn> | null = null;
@@ -126,12 +126,15 @@ export class BunRawConn extends HeldReads implements RawConn {
     this.#gone = true;
     if (this.#closing) return;
     if (error !== undefined) {
-      const err = closeError(error);
       // Bun reports a peer's reset at once; libuv learns of it only on the next write or
-      // read. While neither can surface it (not reading, or the peer already ended, and no
-      // write pending), hold it for whichever comes first, as Node does.
-      if ((!this.reading || this.peerEnded) && !this.writesWaiting) this.#heldFailure = err;
-      else this.#fail(err);
+      // read. A read finds it while the core reads (and the peer has not ended): `read
+      // ECONNRESET`. Else a pending write finds it: that write fails with it, `write
+      // ECONNRESET`, as Node's does. With neither, it is held for whichever comes first.
+      if (this.reading && !this.peerEnded) this.#fail(closeError(error));
+      else if (this.writesPending) {
+        this.failFirstWrite((syscall) => writeError(error, syscall));
+        this.#finishClose();
+      } else this.#heldFailure = error;
       return;
     }
     this.cleanClose();
@@ -149,15 +152,15 @@ export class BunRawConn extends HeldReads implements RawConn {
     }, 0);
   }
 
-  /** The held failure reaches the core: through `done` for a write, else onError; then onClose. */
-  #failHeld(done: Done | null): void {
-    const err = this.#heldFailure!;
+  /** The held failure reaches the core: as the write's (`write ECONNRESET`) or shutdown's `done`, else the read's; then onClose. */
+  #failHeld(done: Done | null, write = true): void {
+    const error = this.#heldFailure!;
     this.#heldFailure = null;
     if (done !== null) {
-      this.emit(DONE, done, err);
+      this.emit(DONE, done, write ? writeError(error, "write") : closeError(error));
       this.#finishClose();
     } else {
-      this.#fail(err);
+      this.#fail(closeError(error));
     }
   }
 
@@ -240,7 +243,7 @@ export class BunRawConn extends HeldReads implements RawConn {
   shutdown(done: Done): void {
     const socket = this.#socket;
     if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
-    else if (this.#heldFailure !== null) this.#failHeld(done);
+    else if (this.#heldFailure !== null) this.#failHeld(done, false);
     else if (socket === null) this.queueWrite(null, null, done);
     else this.writeOne(socket, null, done);
   }

@@ -76,6 +76,11 @@ export function closeError(error: Error): Error {
   return fromBunError(error, code === "EPIPE" || syscall === "write" ? "write" : "read");
 }
 
+/** A failure Bun's `close` handler reported, found by a write (or shutdown): `write ECONNRESET`. */
+export function writeError(error: Error, syscall: string): Error {
+  return fromBunError(error, syscall);
+}
+
 /** Codes a connect with `localAddress`/`localPort` gets from binding its local end. */
 const bindCodes = new Set(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES"]);
 

@@ -48,7 +48,7 @@ export class DenoRawConn extends WriteQueue implements RawConn {
       endpoint = { address: options.path };
       pending = denoApi().connect({ transport: "unix", path: options.path });
     } else {
-      // localAddress/localPort: the core refuses them first (capabilities.localBind).
+      // localAddress/localPort and port 0 go through Deno's node:net instead (mod.ts).
       endpoint = { address: options.host, port: options.port };
       this.#abort = new AbortController();
       pending = denoApi().connect({

@@ -3,8 +3,8 @@
 // Outgoing sockets are paused here; accepted ones arrive paused (the server's
 // pauseOnConnect). The event listeners are shared functions that find the core's sink on
 // the inner socket, so a connection costs no closures.
-import type { Socket as NodeSocket } from "node:net";
-import type { ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
+import { Socket as NetSocket, type Socket as NodeSocket } from "node:net";
+import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 
 /** The core's sink, kept on the inner socket for the shared listeners. */
 const kSink = Symbol("omninet.sink");
@@ -140,4 +140,27 @@ export class NodeConn implements RawConn {
     if (s.remoteAddress === undefined) return undefined;
     return { address: s.remoteAddress, family: s.remoteFamily as "IPv4" | "IPv6", port: s.remotePort! };
   }
+}
+
+/**
+ * Open an outgoing connection with the runtime's `node:net` (Node's; Deno's for what
+ * Deno.connect cannot do: a local address or port, port 0). `options.host` is an IP
+ * address, so node:net connects without a lookup of its own.
+ */
+export function connectNodeNet(options: ConnectOptions, sink: ConnSink): RawConn {
+  const socket = new NetSocket({ allowHalfOpen: true });
+  const conn = new NodeConn(socket, sink, "path" in options ? { local: "", remote: options.path } : null);
+  if ("path" in options) {
+    socket.connect({ path: options.path });
+  } else {
+    socket.connect({
+      host: options.host,
+      port: options.port,
+      family: options.family,
+      localAddress: options.localAddress,
+      localPort: options.localPort,
+      autoSelectFamily: false,
+    });
+  }
+  return conn;
 }

@@ -1,9 +1,10 @@
 // A node:net server seen through the RawListener contract. Accepted sockets arrive
 // paused (pauseOnConnect) and half-open capable; the core decides the rest.
-import type { Server as NodeServer } from "node:net";
+import { createServer, type Server as NodeServer } from "node:net";
 import { chmodSync } from "node:fs";
 import process from "node:process";
-import type { ListenerSink, RawAddress, RawListener } from "../../src/contract.ts";
+import type { ListenerSink, ListenOptions, RawAddress, RawListener, TcpListenOptions } from "../../src/contract.ts";
+import { pipeMode } from "../_shared/pipe.ts";
 import { systemError } from "../../src/errors/system_errors.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { NodeConn } from "./conn.ts";
@@ -81,4 +82,59 @@ export function forwardListenerEvents(
     conn.setSink(sink.onConnection(conn));
   });
   server.on("error", (err) => sink.onError(err));
+}
+
+// libuv's uv_tcp_flags (node:net's TCPConstants): stable ABI values.
+const UV_TCP_IPV6ONLY = 1;
+const UV_TCP_REUSEPORT = 2;
+
+/** node:net's server with its `_listen2` (setupListenHandle), a legacy hook it keeps for wrappers. */
+type Listen2Server = NodeServer & {
+  _listen2(address: string, port: number, addressType: number, backlog: number, fd: undefined, flags: number): void;
+};
+
+// Bind an IP address the way node:net's listen() does once it has an address, without its
+// lookup: `listen({ host })` passes even a literal through `dns.lookup` (a second
+// resolution after the core's, and a bind one tick late). `_listen2` binds and listens
+// synchronously, as node:net does for `listen(port)` and `listen(path)`, so `address()`
+// answers when `listen()` returns; errors come as node:net's 'error' a tick later.
+function bindTcp(server: NodeServer, options: TcpListenOptions, reusePortByListen: boolean): void {
+  if (options.reusePort && reusePortByListen) {
+    // A node:net whose _listen2 ignores the flag (Deno's) takes reusePort through listen().
+    server.listen({
+      host: options.host,
+      port: options.port,
+      backlog: options.backlog,
+      reusePort: true,
+      exclusive: true,
+    });
+    return;
+  }
+  const flags = (options.ipv6Only ? UV_TCP_IPV6ONLY : 0) | (options.reusePort ? UV_TCP_REUSEPORT : 0);
+  (server as Listen2Server)._listen2(options.host, options.port, options.family, options.backlog, undefined, flags);
+}
+
+/**
+ * Bind and listen with the runtime's `node:net` (Node's; Deno's for TCP). `options.host`
+ * is an IP address. `reusePortByListen`: pass `reusePort` through `listen()` (Deno).
+ */
+export function listenNodeNet(options: ListenOptions, sink: ListenerSink, reusePortByListen = false): RawListener {
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  let chmod: { path: string; mode: number } | undefined;
+  if ("path" in options && (options.readableAll || options.writableAll)) {
+    // Node 24 sets the socket's mode exactly; older libuv only adds bits. Follow Node 24.
+    chmod = { path: options.path, mode: pipeMode(options.readableAll, options.writableAll) };
+  }
+  forwardListenerEvents(server, sink, "path" in options ? options.path : null, chmod);
+  if ("path" in options) {
+    server.listen({
+      path: options.path,
+      backlog: options.backlog,
+      readableAll: options.readableAll,
+      writableAll: options.writableAll,
+    });
+  } else {
+    bindTcp(server, options, reusePortByListen);
+  }
+  return new NodeListener(server);
 }

@@ -20,8 +20,8 @@ export const GROUPS: [string, (d: Diff) => boolean][] = [
     (d) => /ERR_FEATURE_UNAVAILABLE_ON_PLATFORM: The feature options\.fd /.test(d.actual),
   ],
   [
-    "missing adapter capability (by design): options.localAddress/localPort (deno), ipv6Only (deno), " +
-    "reusePort (deno, node20) unavailable where Node 24 accepts them",
+    "missing adapter capability (by design): ipv6Only (deno), " +
+    "reusePort (node20) unavailable where Node 24 accepts them",
     (d) => /ERR_FEATURE_UNAVAILABLE_ON_PLATFORM/.test(d.actual),
   ],
   [
@@ -45,10 +45,6 @@ export const GROUPS: [string, (d: Diff) => boolean][] = [
     "already-aborted signal: connect() aborts first; Node validates the other arguments first (throws; its " +
     "orphaned socket then emits an uncaught AbortError) and calls lookup before the abort",
     (d) => /signal: (AbortSignal\.abort\(\)|\{aborted: true\})/.test(d.desc) && /AbortError|lookup\(/.test(d.expected),
-  ],
-  [
-    "deno: connect to port 0 fails 'connect UNKNOWN', Node ECONNREFUSED",
-    (d) => d.runtime === "deno" && /UNKNOWN: connect UNKNOWN/.test(d.actual),
   ],
   [
     "connect EINVAL (Unix path too long or with a NUL byte): the message lacks Node's ' - Local (undefined:undefined)'",
