@@ -135,8 +135,24 @@ export function ERR_MISSING_ARGS(...names: (string | string[])[]): NodeError {
 }
 
 /** `Invalid IP address: …` (TypeError). */
-export function ERR_INVALID_IP_ADDRESS(address: string): NodeError {
-  return nodeError(TypeError, "ERR_INVALID_IP_ADDRESS", `Invalid IP address: ${address}`);
+export function ERR_INVALID_IP_ADDRESS(address: unknown): NodeError {
+  return nodeError(TypeError, "ERR_INVALID_IP_ADDRESS", `Invalid IP address: ${formatS(address)}`);
+}
+
+/**
+ * `util.format("%s", value)`: strings as they are, other primitives by `String`, objects
+ * (without their own `toString`) inspected at depth 0.
+ */
+function formatS(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "number" && Object.is(value, -0)) return "-0";
+  if (typeof value !== "object" || value === null) return String(value);
+  const own = (value as { toString?: unknown }).toString;
+  if (own !== Object.prototype.toString && own !== Array.prototype.toString && typeof own === "function") {
+    return String(value);
+  }
+  return inspect(value, 0);
 }
 
 /** `Invalid address family: … ` (RangeError). */

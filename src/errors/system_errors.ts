@@ -223,8 +223,13 @@ export function pipePathTooLong(facts: ErrnoSource, syscall: "connect" | "listen
   return err;
 }
 
-/** True when `path` is longer than the OS takes for a Unix socket. */
+/**
+ * True when the OS cannot take `path` for a Unix socket: longer than `sun_path`, or a
+ * file system path with a NUL byte in it (libuv refuses both with EINVAL; an abstract
+ * name, which starts with NUL, may hold more).
+ */
 export function pipePathExceeds(facts: Pick<PlatformFacts, "maxPipePathBytes">, path: string): boolean {
+  if (path[0] !== "\0" && path.includes("\0")) return true;
   const max = facts.maxPipePathBytes;
   return max !== undefined && Buffer.byteLength(path) > max;
 }

@@ -69,10 +69,19 @@ export function rejectHandles(options: Record<string, unknown>, runtime: string)
     const name = options._handle ? "options._handle" : "options.handle";
     throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(typeof fd === "number" ? `${name}.fd` : name, runtime);
   }
-  if (typeof options.fd === "number" && options.fd >= 0) {
+  if (typeof options.fd === "number" && options.fd >= 0 && !listenFdInvalid(options)) {
     throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", runtime);
   }
   return options;
+}
+
+/**
+ * `listen({ fd })` with a descriptor no handle can have (not an integer, or past int32):
+ * Node's handle creation fails, and `'error'` with `listen EINVAL` follows.
+ */
+export function listenFdInvalid(options: Record<string, unknown>): boolean {
+  const fd = options.fd;
+  return typeof fd === "number" && fd >= 0 && (!Number.isInteger(fd) || fd > 2147483647);
 }
 
 /**

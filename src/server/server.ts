@@ -16,7 +16,7 @@ import {
   ERR_SERVER_ALREADY_LISTEN,
   ERR_SERVER_NOT_RUNNING,
 } from "../errors/errors.ts";
-import { listenError, pipePathExceeds, pipePathTooLong, systemError } from "../errors/system_errors.ts";
+import { listenError, pipePathExceeds, pipePathTooLong, systemError, uvSystemError } from "../errors/system_errors.ts";
 import { validateAbortSignal, validateFunction } from "../errors/validators.ts";
 import { isIP } from "../address/ip.ts";
 import type { BlockListLike } from "../address/blocklist.ts";
@@ -27,6 +27,7 @@ import { guardedListen } from "../_reentry_listener.ts";
 import { resolveName } from "../socket/lookup.ts";
 import {
   backlogFromArgs,
+  listenFdInvalid,
   type ListenOpts,
   listenTarget,
   pickListenAddress,
@@ -138,6 +139,12 @@ export class Server extends EventEmitter {
     if (options.signal !== undefined) {
       validateAbortSignal(options.signal, "options.signal");
       this.#watchSignal(options.signal as AbortSignal);
+    }
+    if (listenFdInvalid(options)) {
+      // Node's handle creation fails and reports it a tick later, even after an abort.
+      const err = uvSystemError(adapter.platform, "EINVAL", "listen");
+      queueMicrotask(() => this.emit("error", err));
+      return this;
     }
     const target = listenTarget(options, args, fromArgs);
     const caps = adapter.capabilities;

@@ -7,13 +7,14 @@ type Callback = (err?: Error | null) => void;
 
 /** A chunk as bytes (strings encoded with their encoding). */
 export function toBytes(chunk: unknown, encoding: BufferEncoding): Uint8Array {
-  if (typeof chunk === "string") return Buffer.from(chunk, encoding);
+  // Node's streams take "buffer" as an encoding; a string written with it is UTF-8.
+  if (typeof chunk === "string") return Buffer.from(chunk, (encoding as string) === "buffer" ? "utf8" : encoding);
   return chunk as Uint8Array;
 }
 
 /** Byte length of a queued chunk. */
 export function byteLengthOf(chunk: unknown, encoding: BufferEncoding): number {
-  if (typeof chunk === "string") return Buffer.byteLength(chunk, encoding);
+  if (typeof chunk === "string") return Buffer.byteLength(chunk, (encoding as string) === "buffer" ? "utf8" : encoding);
   return (chunk as Uint8Array).byteLength;
 }
 
