@@ -240,6 +240,66 @@ test("as on Linux: destroying with unread bytes (pauseOnConnect) resets; after a
   await close(server2);
 });
 
+test("bytes written before destroy()/resetAndDestroy() reach the peer before its FIN/RST; queued ones are cancelled", async () => {
+  const cases: [string, (s: Socket) => void, string[]][] = [
+    ["write, destroy", (s) => {
+      s.write("last");
+      s.destroy();
+    }, ["data(last)", "end", "finish", "close(false)"]],
+    ["end, end again", (s) => {
+      s.on("error", () => {});
+      s.end("a");
+      s.end("b");
+    }, ["data(a)", "end", "finish", "close(false)"]],
+    ["write, resetAndDestroy", (s) => {
+      s.write("last");
+      s.resetAndDestroy();
+    }, ["data(last)", "error(ECONNRESET)", "close(true)"]],
+  ];
+  for (const [what, act, want] of cases) {
+    const log: string[] = [];
+    let accepted = false;
+    const { net, server, port } = await serve((p) => {
+      accepted = true;
+      p.on("data", (d: Buffer) => log.push(`data(${d})`));
+      for (const e of ["end", "finish", "error", "close"]) {
+        p.on(
+          e,
+          (a?: unknown) =>
+            log.push(a === undefined ? e : `${e}(${a instanceof Error ? (a as { code?: string }).code : a})`),
+        );
+      }
+    });
+    const client = track(net.connect(port, "127.0.0.1"));
+    await once(client, "connect");
+    await settled(() => Number(accepted));
+    act(client);
+    await settled(() => log.length);
+    assert.equal(log, want, what);
+    await close(server);
+  }
+  // A write waiting for room in the peer's buffer is cancelled by the close: 300 KiB to a
+  // paused peer, 256 KiB of it delivered, then FIN.
+  let got = 0;
+  let peer!: Socket;
+  const { net, server, port } = await serve((p) => {
+    peer = p;
+    p.pause();
+  });
+  const client = track(net.connect(port, "127.0.0.1"));
+  await once(client, "connect");
+  await settled(() => Number(peer !== undefined));
+  const results: string[] = [];
+  client.write(Buffer.alloc(300 * 1024), (e) => results.push(e ? String((e as { code?: string }).code) : "ok"));
+  client.destroy();
+  peer.on("data", (d: Buffer) => got += d.length);
+  const ended = once(peer, "end");
+  peer.resume();
+  await ended;
+  assert.is(got, 256 * 1024);
+  await close(server);
+});
+
 test("localPort: the server sees the bound port; a port a listener holds is bind EADDRINUSE", async () => {
   const { net, server, port } = await serve((s) => s.end());
   const client = track(net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.1", localPort: 40000 }));

@@ -160,6 +160,10 @@ export class MemoryConn implements RawConn {
 
   #shut(rst: boolean): void {
     if (this.#closed) return;
+    // What the core handed over before the close is in the kernel already (Node writes
+    // synchronously): it reaches the peer ahead of the FIN or RST. Only what waits for
+    // room in the peer's buffer (libuv's write queue) is cancelled.
+    this.#pump();
     this.#closed = true;
     this.#reading = false;
     for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown")]);
