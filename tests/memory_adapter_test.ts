@@ -218,11 +218,14 @@ test("resetAndDestroy(): the peer gets 'error' ECONNRESET (read), then close(tru
 
 test("as on Linux: destroying with unread bytes (pauseOnConnect) resets; after a FIN the 2nd write fails with EPIPE", async () => {
   const net = createNet(createMemoryAdapter());
-  const server = track(net.createServer({ pauseOnConnect: true }, (s) => setTimeout(() => s.destroy(), 30)));
+  const server = track(net.createServer({ pauseOnConnect: true }));
+  const accepted = once<[Socket]>(server, "connection");
   const port = await listen(server);
   const client = track(net.connect(port, "127.0.0.1"));
   client.resume();
-  client.on("connect", () => client.write("never read"));
+  // The write's callback: the bytes are in the server's (unread) buffer; then it closes.
+  const written = once(client, "connect").then(() => new Promise((resolve) => client.write("never read", resolve)));
+  Promise.all([accepted, written]).then(([[s]]) => s.destroy());
   assert.is((await nextError(client)).message, "read ECONNRESET");
   const { net: net2, server: server2, port: port2 } = await serve((s) => s.destroy());
   const half = track(net2.connect({ port: port2, host: "127.0.0.1", allowHalfOpen: true }));

@@ -6,13 +6,13 @@
  * it a {@link MemoryFileSystem}, asks that about every other path, so the errors are
  * Linux's:
  *
- * | at the path (or its directory)              | `listen`                            | `connect`      |
- * | ------------------------------------------- | ----------------------------------- | -------------- |
- * | a memory listener                           | `EADDRINUSE`                        | connects       |
+ * | at the path (or on the way to it)              | `listen`                         | `connect`      |
+ * | ---------------------------------------------- | -------------------------------- | -------------- |
+ * | a memory listener                              | `EADDRINUSE`                     | connects       |
  * | a file, directory or socket of the file system | `EADDRINUSE`                     | `ECONNREFUSED` |
- * | nothing, in a missing directory             | `ENOENT` (Node reports `EACCES`)    | `ENOENT`       |
- * | nothing, under a file that is no directory  | `ENOTDIR`                           | `ENOTDIR`      |
- * | nothing, in an existing directory           | listens                             | `ENOENT`       |
+ * | nothing, in a missing directory                | `ENOENT` (Node reports `EACCES`) | `ENOENT`       |
+ * | nothing, under a file that is no directory     | `ENOTDIR`                        | `ENOTDIR`      |
+ * | nothing, in an existing directory              | listens                          | `ENOENT`       |
  *
  * Without one, every directory exists and no file does: `listen` fails only on a path a
  * memory listener holds, `connect` with `ENOENT` where none does. What a memory listener
