@@ -7,7 +7,7 @@ import { Buffer } from "node:buffer";
 import { setImmediate } from "node:timers";
 import type { AddressInfo, Socket } from "../mod.ts";
 import { createNet } from "../mod.ts";
-import { createMemoryAdapter } from "../adapters/memory/mod.ts";
+import { createMemoryAdapter, type MemoryFileSystem } from "../adapters/memory/mod.ts";
 import { foundationSuite } from "./_foundation.ts";
 import { close, delay, errorFields, listen, once, pattern, sweep, trace, track, within } from "./_util.ts";
 
@@ -218,11 +218,14 @@ test("resetAndDestroy(): the peer gets 'error' ECONNRESET (read), then close(tru
 
 test("as on Linux: destroying with unread bytes (pauseOnConnect) resets; after a FIN the 2nd write fails with EPIPE", async () => {
   const net = createNet(createMemoryAdapter());
-  const server = track(net.createServer({ pauseOnConnect: true }, (s) => setTimeout(() => s.destroy(), 30)));
+  const server = track(net.createServer({ pauseOnConnect: true }));
+  const accepted = once<[Socket]>(server, "connection");
   const port = await listen(server);
   const client = track(net.connect(port, "127.0.0.1"));
   client.resume();
-  client.on("connect", () => client.write("never read"));
+  // The write's callback: the bytes are in the server's (unread) buffer; then it closes.
+  const written = once(client, "connect").then(() => new Promise((resolve) => client.write("never read", resolve)));
+  Promise.all([accepted, written]).then(([[s]]) => s.destroy());
   assert.is((await nextError(client)).message, "read ECONNRESET");
   const { net: net2, server: server2, port: port2 } = await serve((s) => s.destroy());
   const half = track(net2.connect({ port: port2, host: "127.0.0.1", allowHalfOpen: true }));
@@ -238,6 +241,66 @@ test("as on Linux: destroying with unread bytes (pauseOnConnect) resets; after a
   assert.equal(log, ["end", "error(EPIPE)", "close(true)"]);
   await close(server);
   await close(server2);
+});
+
+test("bytes written before destroy()/resetAndDestroy() reach the peer before its FIN/RST; queued ones are cancelled", async () => {
+  const cases: [string, (s: Socket) => void, string[]][] = [
+    ["write, destroy", (s) => {
+      s.write("last");
+      s.destroy();
+    }, ["data(last)", "end", "finish", "close(false)"]],
+    ["end, end again", (s) => {
+      s.on("error", () => {});
+      s.end("a");
+      s.end("b");
+    }, ["data(a)", "end", "finish", "close(false)"]],
+    ["write, resetAndDestroy", (s) => {
+      s.write("last");
+      s.resetAndDestroy();
+    }, ["data(last)", "error(ECONNRESET)", "close(true)"]],
+  ];
+  for (const [what, act, want] of cases) {
+    const log: string[] = [];
+    let accepted = false;
+    const { net, server, port } = await serve((p) => {
+      accepted = true;
+      p.on("data", (d: Buffer) => log.push(`data(${d})`));
+      for (const e of ["end", "finish", "error", "close"]) {
+        p.on(
+          e,
+          (a?: unknown) =>
+            log.push(a === undefined ? e : `${e}(${a instanceof Error ? (a as { code?: string }).code : a})`),
+        );
+      }
+    });
+    const client = track(net.connect(port, "127.0.0.1"));
+    await once(client, "connect");
+    await settled(() => Number(accepted));
+    act(client);
+    await settled(() => log.length);
+    assert.equal(log, want, what);
+    await close(server);
+  }
+  // A write waiting for room in the peer's buffer is cancelled by the close: 300 KiB to a
+  // paused peer, 256 KiB of it delivered, then FIN.
+  let got = 0;
+  let peer!: Socket;
+  const { net, server, port } = await serve((p) => {
+    peer = p;
+    p.pause();
+  });
+  const client = track(net.connect(port, "127.0.0.1"));
+  await once(client, "connect");
+  await settled(() => Number(peer !== undefined));
+  const results: string[] = [];
+  client.write(Buffer.alloc(300 * 1024), (e) => results.push(e ? String((e as { code?: string }).code) : "ok"));
+  client.destroy();
+  peer.on("data", (d: Buffer) => got += d.length);
+  const ended = once(peer, "end");
+  peer.resume();
+  await ended;
+  assert.is(got, 256 * 1024);
+  await close(server);
 });
 
 test("localPort: the server sees the bound port; a port a listener holds is bind EADDRINUSE", async () => {
@@ -268,14 +331,29 @@ test("two networks are isolated: a port bound in one is refused in the other", a
   await close(server);
 });
 
-test("lookup: localhost is 127.0.0.1 (::1 for family 6), literals resolve to themselves, others ENOTFOUND", async () => {
+test("lookup: the default hosts table is localhost → 127.0.0.1 only; literals resolve to themselves, others ENOTFOUND", async () => {
   const adapter = createMemoryAdapter();
-  assert.equal(await adapter.lookup("localhost", { family: 0, hints: {} }), [{ address: "127.0.0.1", family: 4 }]);
-  assert.equal(await adapter.lookup("localhost", { family: 6, hints: {} }), [{ address: "::1", family: 6 }]);
-  assert.equal(await adapter.lookup("::1", { family: 0, hints: {} }), [{ address: "::1", family: 6 }]);
-  const err = await adapter.lookup("nosuch.test", { family: 0, hints: {} }).then(() => undefined, (e) => e);
-  const fields = { name: "Error", message: "getaddrinfo ENOTFOUND nosuch.test", code: "ENOTFOUND", errno: -3008 };
-  assert.equal(errorFields(err), { ...fields, syscall: "getaddrinfo", hostname: "nosuch.test" });
+  const none = { family: 0, hints: {} } as const;
+  assert.equal(await adapter.lookup("localhost", none), [{ address: "127.0.0.1", family: 4 }]);
+  assert.equal(await adapter.lookup("LocalHost", { family: 4, hints: {} }), [{ address: "127.0.0.1", family: 4 }]);
+  assert.equal(await adapter.lookup("::1", none), [{ address: "::1", family: 6 }]);
+  const notFound = (hostname: string) => ({
+    name: "Error",
+    message: `getaddrinfo ENOTFOUND ${hostname}`,
+    code: "ENOTFOUND",
+    errno: -3008,
+    syscall: "getaddrinfo",
+    hostname,
+  });
+  const failed = (host: string, family: 0 | 6, hints = {}) =>
+    adapter.lookup(host, { family, hints }).then(() => undefined, (e) => errorFields(e));
+  assert.equal(await failed("nosuch.test", 0), notFound("nosuch.test"));
+  // As on a machine whose /etc/hosts has no `::1 localhost` (this one's).
+  assert.equal(await failed("localhost", 6), notFound("localhost"));
+  // getaddrinfo's AI_V4MAPPED: family 6 with no IPv6 address gives the mapped IPv4 one.
+  assert.equal(await adapter.lookup("localhost", { family: 6, hints: { v4mapped: true } }), [
+    { address: "::ffff:127.0.0.1", family: 6 },
+  ]);
   const net = createNet(adapter);
   const server = track(net.createServer((s) => s.end()));
   server.listen(0, "localhost");
@@ -284,8 +362,163 @@ test("lookup: localhost is 127.0.0.1 (::1 for family 6), literals resolve to the
   await once(client, "connect");
   assert.is(client.remoteAddress, "127.0.0.1");
   const lost = track(net.connect(80, "nosuch.test"));
-  assert.equal(errorFields(await nextError(lost)), { ...fields, syscall: "getaddrinfo", hostname: "nosuch.test" });
+  assert.equal(errorFields(await nextError(lost)), notFound("nosuch.test"));
+  const six = track(net.connect({ port: 80, host: "localhost", family: 6 }));
+  assert.equal(errorFields(await nextError(six)), notFound("localhost"));
   client.destroy();
+  await close(server);
+});
+
+test("lookup: createMemoryAdapter({ hosts }) replaces the table; family 0 keeps its order; bad entries throw", async () => {
+  const adapter = createMemoryAdapter({
+    hosts: { localhost: ["::1", "127.0.0.1"], "db.test": ["127.0.0.5"], "v6.test": ["::1"] },
+  });
+  const look = (host: string, family: 0 | 4 | 6, hints = {}) => adapter.lookup(host, { family, hints });
+  assert.equal(await look("localhost", 0), [{ address: "::1", family: 6 }, { address: "127.0.0.1", family: 4 }]);
+  assert.equal(await look("localhost", 6), [{ address: "::1", family: 6 }]);
+  assert.equal(await look("localhost", 4), [{ address: "127.0.0.1", family: 4 }]);
+  assert.equal(await look("DB.test", 0), [{ address: "127.0.0.5", family: 4 }]);
+  assert.equal(await look("localhost", 6, { v4mapped: true, all: true }), [
+    { address: "::1", family: 6 },
+    { address: "::ffff:127.0.0.1", family: 6 },
+  ]);
+  assert.is(await look("v6.test", 4).then(() => "", (e) => e.code), "ENOTFOUND");
+  const empty = createMemoryAdapter({ hosts: {} });
+  assert.is(await empty.lookup("localhost", { family: 0, hints: {} }).then(() => "", (e) => e.code), "ENOTFOUND");
+  assert.throws(
+    () => createMemoryAdapter({ hosts: { db: ["db.internal"] } }),
+    (e: Error) => e instanceof TypeError && e.message === 'hosts: "db.internal" (for db) is not an IP address',
+  );
+  const net = createNet(adapter);
+  const server = track(net.createServer((s) => s.end()));
+  server.listen(0, "127.0.0.5");
+  await once(server, "listening");
+  const client = track(net.connect((server.address() as AddressInfo).port, "db.test"));
+  await once(client, "connect");
+  assert.equal([client.remoteAddress, client.remoteFamily], ["127.0.0.5", "IPv4"]);
+  client.destroy();
+  await close(server);
+});
+
+test("the machine is loopback: listen or a local bind elsewhere is EADDRNOTAVAIL; 127/8, ::1, wildcards, mapped ok", async () => {
+  const net = createNet(createMemoryAdapter());
+  for (const [host, port] of [["192.0.2.1", 0], ["10.0.0.1", 8080], ["::2", 0], ["::ffff:192.0.2.1", 0]] as const) {
+    const server = net.createServer();
+    server.listen(port, host);
+    const err = await nextError(server);
+    const where = port > 0 ? `${host}:${port}` : host;
+    assert.equal(errorFields(err), {
+      name: "Error",
+      message: `listen EADDRNOTAVAIL: address not available ${where}`,
+      code: "EADDRNOTAVAIL",
+      errno: -99,
+      syscall: "listen",
+      address: host,
+      ...(port > 0 ? { port } : {}),
+    }, host);
+    assert.is(server.listening, false);
+  }
+  for (const host of ["127.0.0.1", "127.255.0.9", "0.0.0.0", "::1", "::", "::ffff:127.0.0.1"]) {
+    const server = track(net.createServer());
+    server.listen(0, host);
+    await once(server, "listening");
+    await close(server);
+  }
+  const server = track(net.createServer((s) => s.end()));
+  const port = await listen(server);
+  const bad = track(net.connect({ port, host: "127.0.0.1", localAddress: "192.0.2.1" }));
+  const err = await nextError(bad);
+  assert.equal([err.code, err.errno, err.syscall, err.address, err.message], [
+    "EADDRNOTAVAIL",
+    -99,
+    "bind",
+    "192.0.2.1",
+    "bind EADDRNOTAVAIL 192.0.2.1",
+  ]);
+  await close(server);
+});
+
+/** A file system of fixed entries (every other path: nothing), for `createMemoryAdapter({ fs })`. */
+function fixedFs(entries: Record<string, "file" | "directory" | "socket">): MemoryFileSystem {
+  return {
+    typeOf(path) {
+      // As stat: a path through a non-directory is unreachable.
+      for (let at = path.indexOf("/", 1); at > 0; at = path.indexOf("/", at + 1)) {
+        if (entries[path.slice(0, at)] !== "directory") return undefined;
+      }
+      return entries[path];
+    },
+  };
+}
+
+test("Unix paths with createMemoryAdapter({ fs }): Linux's listen and connect errors for what the file system holds", async () => {
+  const fs = fixedFs({
+    "/": "directory",
+    "/d": "directory",
+    "/d/file": "file",
+    "/d/sub": "directory",
+    "/d/old.sock": "socket",
+  });
+  const net = createNet(createMemoryAdapter({ fs }));
+  const listenFails: [string, string, number, string][] = [
+    ["/d/file", "EADDRINUSE", -98, "address already in use"],
+    ["/d/sub", "EADDRINUSE", -98, "address already in use"],
+    ["/d/old.sock", "EADDRINUSE", -98, "address already in use"],
+    ["/d/missing/s.sock", "EACCES", -13, "permission denied"], // ENOENT, reported as libuv does
+    ["/d/file/s.sock", "ENOTDIR", -20, "not a directory"],
+  ];
+  for (const [path, code, errno, text] of listenFails) {
+    const server = net.createServer();
+    server.listen(path);
+    assert.equal(errorFields(await nextError(server)), {
+      name: "Error",
+      message: `listen ${code}: ${text} ${path}`,
+      code,
+      errno,
+      syscall: "listen",
+      address: path,
+      port: -1,
+    }, path);
+  }
+  const connectFails: [string, string, number][] = [
+    ["/d/file", "ECONNREFUSED", -111],
+    ["/d/sub", "ECONNREFUSED", -111],
+    ["/d/old.sock", "ECONNREFUSED", -111], // a socket file no listener is behind
+    ["/d/none.sock", "ENOENT", -2],
+    ["/d/missing/s.sock", "ENOENT", -2],
+    ["/d/file/s.sock", "ENOTDIR", -20],
+  ];
+  for (const [path, code, errno] of connectFails) {
+    const client = track(net.connect(path));
+    assert.equal(errorFields(await nextError(client)), {
+      name: "Error",
+      message: `connect ${code} ${path}`,
+      code,
+      errno,
+      syscall: "connect",
+      address: path,
+    }, path);
+  }
+  // A path in an existing directory listens (in the network; nothing is written to `fs`),
+  // and so does an abstract name, which never touches the file system.
+  for (const path of ["/d/app.sock", "\0abstract"]) {
+    const server = track(net.createServer((s) => s.end("hi")));
+    server.listen(path);
+    await once(server, "listening");
+    const client = track(net.connect(path));
+    client.resume();
+    await once(client, "end");
+    await close(server);
+  }
+});
+
+test("Unix paths without fs: every directory exists, no file does (only the network's own listeners conflict)", async () => {
+  const net = createNet(createMemoryAdapter());
+  const server = track(net.createServer());
+  server.listen("/no/such/dir/app.sock");
+  await once(server, "listening");
+  const client = track(net.connect("/etc/passwd"));
+  assert.is((await nextError(client)).code, "ENOENT");
   await close(server);
 });
 

@@ -1,25 +1,28 @@
 /**
- * One end of an in-process connection. Each end owns an inbox: the bytes its peer wrote
- * that it has not delivered yet, standing for both kernel socket buffers. A write moves
+ * One end of an in-process connection. Each end owns an inbox (`inbox.ts`): the bytes its
+ * peer wrote that it has not delivered yet, standing for both kernel socket buffers, then
+ * the peer's FIN or RST. A write moves
  * bytes into the peer's inbox while it holds less than {@link KERNEL_BUFFER}; the rest
  * waits in the writer's queue (libuv's write queue) and its `done` waits with it. The
  * network moves bytes in turns of the event loop of their own (`setImmediate`), as a
  * kernel's work arrives in later I/O callbacks; re-entrancy is the core's guard's job.
  *
- * Closing mirrors Linux: `close()` sends FIN after the data in flight, but RST when our
- * inbox still holds unread bytes; after a FIN from a closed peer our first write is
+ * Closing mirrors Linux: what the core handed over before `close()` or `reset()` reaches
+ * the peer first (Node's writes are in the kernel when they return); only writes still
+ * waiting for room end with `ECANCELED`. `close()` then sends FIN, but RST when our inbox
+ * still holds unread bytes; after a FIN from a closed peer our first write is
  * accepted (the peer answers RST) and later ones fail with `write EPIPE`; a RST reaches
  * the reader as `read ECONNRESET` after the data before it, or the next write as
- * `write ECONNRESET`.
+ * `write ECONNRESET` (`peer_close.ts`). Stream faults reach an end through its `EndFaults` (`end_faults.ts`).
  *
  * @module
  */
 import { setImmediate } from "node:timers";
 import type { ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
-import { brokenPipe, canceledError, connectionReset, deliver } from "./errors.ts";
-import type { FaultTable, Wire } from "./fault_table.ts";
-import type { Side } from "./faults.ts";
-import { Arrivals, ReadPacer } from "./pacing.ts";
+import { canceledError, deliver } from "./errors.ts";
+import { EndFaults, type FaultContext } from "./end_faults.ts";
+import { Inbox } from "./inbox.ts";
+import { PeerClose } from "./peer_close.ts";
 
 /** Bytes one direction holds (unread by the receiver) before writes wait: 256 KiB. */
 export const KERNEL_BUFFER = 256 * 1024;
@@ -35,9 +38,6 @@ interface Op {
   done: Done;
 }
 
-/** What our peer did to the connection: closed (FIN), reset (RST), or we learned it all. */
-type PeerGone = "" | "fin" | "rst" | "epipe";
-
 /** Where a connected end sits: its addresses and what to release once it closes. */
 export interface Endpoints {
   /** Our address. */
@@ -47,7 +47,7 @@ export interface Endpoints {
   /** Called once when this end closes (frees an ephemeral port). */
   release?: () => void;
   /** The network's faults, the connection they match by, and which end this is. */
-  faults?: { table: FaultTable; wire: Wire; side: Side };
+  faults?: FaultContext;
 }
 
 /** One end of an in-process connection, outgoing or accepted. */
@@ -55,15 +55,13 @@ export class MemoryConn implements RawConn {
   #sink: ConnSink | null;
   #peer: MemoryConn | null = null;
   #ends: Endpoints | null = null;
-  #inbox: Uint8Array[] = [];
-  #inboxBytes = 0;
-  /** What follows the inbox's bytes: the peer's FIN or RST. */
-  #inEnd: "" | "fin" | "rst" = "";
+  readonly #inbox = new Inbox(() => this.#schedule());
+  #faults = new EndFaults(undefined);
   #endDelivered = false;
   #outbox: Op[] = [];
   #completions: [Done, Error | undefined][] = [];
   #finSent = false;
-  #peerGone: PeerGone = "";
+  readonly #peerClose = new PeerClose();
   #reading = false;
   #closed = false;
   #closeSent = false;
@@ -76,10 +74,6 @@ export class MemoryConn implements RawConn {
   #severed = false;
   /** A fault sent FIN for us (`endAfter`): what we write now is accepted and lost. */
   #blackhole = false;
-  /** What arrives late (`latency`), in order: bytes, FIN, RST. */
-  #arrivals: Arrivals | null = null;
-  /** A slow reader's clock, when it reads on a timer. */
-  #pacer: ReadPacer | null = null;
 
   /** An outgoing end gets its sink now; an accepted one from `onConnection` (`setSink`). */
   constructor(sink: ConnSink | null = null) {
@@ -95,8 +89,10 @@ export class MemoryConn implements RawConn {
   static link(a: MemoryConn, aEnds: Endpoints, b: MemoryConn, bEnds: Endpoints): void {
     a.#peer = b;
     a.#ends = aEnds;
+    a.#faults = new EndFaults(aEnds.faults);
     b.#peer = a;
     b.#ends = bEnds;
+    b.#faults = new EndFaults(bEnds.faults);
     a.#schedule(); // writes and readStart made while connecting
   }
 
@@ -160,6 +156,10 @@ export class MemoryConn implements RawConn {
 
   #shut(rst: boolean): void {
     if (this.#closed) return;
+    // What the core handed over before the close is in the kernel already (Node writes
+    // synchronously): it reaches the peer ahead of the FIN or RST. Only what waits for
+    // room in the peer's buffer (libuv's write queue) is cancelled.
+    this.#pump();
     this.#closed = true;
     this.#reading = false;
     for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown")]);
@@ -167,26 +167,17 @@ export class MemoryConn implements RawConn {
     const peer = this.#peer;
     // Linux sends RST instead of FIN when unread bytes are left behind.
     if (peer !== null && !peer.#closed && !this.#severed) {
-      const hard = rst || this.#inboxBytes > 0;
-      peer.#later(this.#delay(), () => peer.#hangUp(hard));
+      const hard = rst || this.#inbox.bytes > 0;
+      peer.#inbox.later(this.#faults.delay(), () => peer.#hangUp(hard));
     }
-    this.#inbox = [];
-    this.#inboxBytes = 0;
+    this.#inbox.close();
     this.#ends?.release?.();
     this.#schedule();
   }
 
   /** Our peer closed (FIN after its data) or reset (RST). */
   #hangUp(rst: boolean): void {
-    if (!rst) {
-      this.#inEnd ||= "fin";
-      this.#peerGone = "fin";
-    } else if (this.#inEnd === "fin") {
-      this.#peerGone = "epipe"; // RST after FIN: writes fail with EPIPE (CLOSE_WAIT)
-    } else {
-      this.#inEnd = "rst";
-      this.#peerGone = "rst";
-    }
+    this.#peerClose.arrived(rst, this.#inbox);
     this.#schedule();
   }
 
@@ -217,14 +208,14 @@ export class MemoryConn implements RawConn {
     const outbox = this.#outbox;
     while (outbox.length > 0) {
       const op = outbox[0];
-      if (this.#peerGone !== "" || (this.#finSent && op.data !== null)) {
+      if (this.#peerClose.gone || (this.#finSent && op.data !== null)) {
         outbox.shift();
-        this.#completions.push([op.done, op.data === null ? undefined : this.#writeAfterClose()]);
+        this.#completions.push([op.done, op.data === null ? undefined : this.#peerClose.write(this.#finSent)]);
         continue;
       }
       if (op.data === null) {
         this.#finSent = true;
-        peer.#later(this.#delay(), () => peer.#inEnd ||= "fin");
+        peer.#inbox.fin(this.#faults.delay());
         peer.#schedule();
         outbox.shift();
         this.#completions.push([op.done, undefined]);
@@ -236,12 +227,11 @@ export class MemoryConn implements RawConn {
         continue;
       }
       let n = Math.min(peer.#room(), op.data.byteLength - op.offset);
-      const f = this.#faults();
-      let cut = f ? f.table.cut(f.wire, f.side, this.#sent) : undefined;
+      let cut = this.#faults.cut(this.#sent);
       if (cut !== undefined && cut.bytes <= n) n = cut.bytes;
       else cut = undefined;
       if (n > 0) {
-        peer.#receive(op.data.subarray(op.offset, op.offset + n), this.#delay());
+        peer.#receive(op.data.subarray(op.offset, op.offset + n), this.#faults.delay());
         this.#sent += n;
         op.offset += n;
       }
@@ -255,33 +245,14 @@ export class MemoryConn implements RawConn {
     }
   }
 
-  /** The faults' view of this connection, while the network has stream faults. */
-  #faults(): { table: FaultTable; wire: Wire; side: Side } | undefined {
-    const f = this.#ends?.faults;
-    return f !== undefined && f.table.streaming ? f : undefined;
-  }
-
-  /** The latency of the bytes we send. */
-  #delay(): number {
-    const f = this.#faults();
-    return f ? f.table.delay(f.wire, f.side) : 0;
-  }
-
   /** How many more bytes our inbox takes (a slow reader's may be smaller). */
   #room(): number {
-    const f = this.#faults();
-    const limit = f ? f.table.reader(f.wire, f.side)?.buffer ?? KERNEL_BUFFER : KERNEL_BUFFER;
-    return Math.max(0, limit - this.#inboxBytes);
+    return Math.max(0, this.#faults.limit(KERNEL_BUFFER) - this.#inbox.bytes);
   }
 
   /** Bytes from our peer: counted now, in the inbox (fragmented) once they arrive. */
   #receive(bytes: Uint8Array, delay: number): void {
-    this.#inboxBytes += bytes.byteLength;
-    const f = this.#faults();
-    const pieces = f ? f.table.split(f.wire, f.side === "client" ? "server" : "client", bytes) : [bytes];
-    this.#later(delay, () => {
-      if (!this.#closed) this.#inbox.push(...pieces);
-    });
+    this.#inbox.receive(bytes.byteLength, this.#faults.split(bytes), delay);
     this.#schedule();
   }
 
@@ -289,70 +260,35 @@ export class MemoryConn implements RawConn {
   #cut(peer: MemoryConn, rst: boolean): void {
     if (rst) {
       this.#severed = peer.#severed = true;
-      peer.#later(this.#delay(), () => peer.#hangUp(true));
+      peer.#inbox.later(this.#faults.delay(), () => peer.#hangUp(true));
       this.#hangUp(true);
     } else {
       this.#blackhole = true;
-      peer.#later(this.#delay(), () => peer.#inEnd ||= "fin");
+      peer.#inbox.fin(this.#faults.delay());
       peer.#schedule();
     }
   }
 
-  /** Run `fn` (an arrival from the peer) after `delay` ms, behind those already on the way. */
-  #later(delay: number, fn: () => void): void {
-    if (this.#arrivals === null && delay <= 0) return fn();
-    (this.#arrivals ??= new Arrivals(() => this.#schedule())).add(delay, fn);
-  }
-
-  /** A write after the peer closed: what the kernel answers, in Linux's sequence. */
-  #writeAfterClose(): Error | undefined {
-    if (this.#finSent) return brokenPipe();
-    const gone = this.#peerGone;
-    this.#peerGone = "epipe";
-    if (gone === "fin") return undefined; // accepted and dropped; the peer answers RST
-    return gone === "rst" ? connectionReset("write") : brokenPipe();
-  }
-
   /** Deliver the inbox while reading, then the peer's FIN or RST. */
   #read(sink: ConnSink): void {
-    let freed = false;
     const inbox = this.#inbox;
-    let budget = this.#readBudget();
-    while (this.#reading && !this.#closed && inbox.length > 0 && budget > 0) {
-      let chunk = inbox[0];
-      const max = Math.min(MAX_READ, budget);
-      if (chunk.byteLength > max) {
-        inbox[0] = chunk.subarray(max);
-        chunk = chunk.subarray(0, max);
-      } else {
-        inbox.shift();
-      }
+    let freed = false;
+    let budget = this.#reading && inbox.ready ? this.#faults.readBudget(() => this.#schedule()) : 0;
+    while (this.#reading && !this.#closed && inbox.ready && budget > 0) {
+      const chunk = inbox.take(Math.min(MAX_READ, budget));
       budget -= chunk.byteLength;
-      this.#inboxBytes -= chunk.byteLength;
       freed = true;
       deliver(() => sink.onData(chunk));
     }
     if (freed && this.#peer !== null) this.#peer.#schedule(); // its waiting writes may move now
-    if (!this.#reading || this.#closed || inbox.length > 0 || this.#inEnd === "" || this.#endDelivered) return;
+    if (!this.#reading || this.#closed || inbox.ready || inbox.end === "" || this.#endDelivered) return;
     this.#endDelivered = true;
-    if (this.#inEnd === "fin") {
+    if (inbox.end === "fin") {
       deliver(() => sink.onEnd());
-    } else if (this.#peerGone === "rst") {
-      this.#peerGone = "epipe";
-      deliver(() => sink.onError(connectionReset("read")));
+    } else {
+      const err = this.#peerClose.readReset();
+      if (err !== undefined) deliver(() => sink.onError(err));
     }
-  }
-
-  /** What one read may take: everything, or a slow reader's bytes a tick (0 between its ticks). */
-  #readBudget(): number {
-    const f = this.#faults();
-    const slow = f ? f.table.reader(f.wire, f.side) : undefined;
-    if (slow === undefined || this.#inbox.length === 0 || !this.#reading) return Infinity;
-    if (slow.intervalMs === 0) {
-      this.#schedule(); // the next tick is the next turn
-      return slow.bytes;
-    }
-    return (this.#pacer ??= new ReadPacer(() => this.#schedule())).take(slow.bytes, slow.intervalMs);
   }
 
   setNoDelay(_enable: boolean): void {

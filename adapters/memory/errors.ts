@@ -38,29 +38,34 @@ export function connectionRefused(address: string, port: number): SystemError {
 }
 
 /**
- * A socket path refused the connect (a fault): `connect ECONNREFUSED /tmp/app.sock`.
+ * A connect to a socket path failed: `ECONNREFUSED` (no listener behind the file, or a
+ * fault), `ENOENT` (nothing there), `ENOTDIR` (a component of the way is a file):
+ * `connect ENOENT /tmp/app.sock`.
  *
  * @example
  * ```ts
- * import { pathRefused } from "./errors.ts";
- * pathRefused("/tmp/app.sock").message; // "connect ECONNREFUSED /tmp/app.sock"
+ * import { pathConnectFailed } from "./errors.ts";
+ * pathConnectFailed("ENOENT", "/tmp/app.sock").message; // "connect ENOENT /tmp/app.sock"
  * ```
  */
-export function pathRefused(path: string): SystemError {
-  return systemError("ECONNREFUSED", "connect", { address: path });
+export function pathConnectFailed(code: "ECONNREFUSED" | "ENOENT" | "ENOTDIR", path: string): SystemError {
+  return systemError(code, "connect", { address: path });
 }
 
 /**
- * Nothing listens on the socket path: `connect ENOENT /tmp/app.sock`.
+ * A bind the kernel refused, as the syscall reports it: `bind EADDRNOTAVAIL 192.0.2.1`
+ * (an address not on this machine), `bind ENOENT /missing/app.sock`. For a listener the
+ * core reshapes it as Node's `server.listen` reports it (`listen EADDRNOTAVAIL: address
+ * not available 192.0.2.1`, a socket path's ENOENT as EACCES).
  *
  * @example
  * ```ts
- * import { noSuchPath } from "./errors.ts";
- * noSuchPath("/tmp/app.sock").code; // "ENOENT"
+ * import { bindFailed } from "./errors.ts";
+ * bindFailed("EADDRNOTAVAIL", "192.0.2.1", 0).message; // "bind EADDRNOTAVAIL 192.0.2.1"
  * ```
  */
-export function noSuchPath(path: string): SystemError {
-  return systemError("ENOENT", "connect", { address: path });
+export function bindFailed(code: string, address: string, port: number): SystemError {
+  return systemError(code, "bind", { address, port });
 }
 
 /**

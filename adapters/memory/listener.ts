@@ -1,143 +1,20 @@
 /**
- * The listening side of a memory network: which listener holds which TCP endpoint or
- * socket path, and the ephemeral ports. Rules as on Linux: a wildcard (`0.0.0.0`, `::`)
- * holds its port on every address of its family, `::` also on IPv4 unless `ipv6Only`;
- * a more specific listener wins over a wildcard; listeners conflict with listeners
- * (Node binds them with SO_REUSEADDR), ephemeral ports (32768–60999) avoid every port in
- * use.
+ * The listening side of a memory network: a listener binds in its network (`network.ts`)
+ * and hands the connections routed to it to the core.
  *
  * @module
  */
 import { setImmediate } from "node:timers";
-import { formatIPv6, parseInetAddress } from "../../src/address/ip.ts";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import type { MemoryConn } from "./conn.ts";
-import { bindInUse, deliver, listenInUse } from "./errors.ts";
-
-const EPHEMERAL_FIRST = 32768;
-const EPHEMERAL_LAST = 60999;
-
-/** A bound TCP endpoint. */
-interface Binding {
-  listener: MemoryListener;
-  address: string;
-  family: 4 | 6;
-  ipv6Only: boolean;
-}
-
-/** An IP address as the kernel prints it back (`0:0::1` → `::1`, zone id dropped). */
-export function canonicalIP(address: string, family: 4 | 6): string {
-  if (family === 4) return address;
-  const groups = parseInetAddress(address, 6);
-  return groups === null ? address : formatIPv6(groups);
-}
-
-/** Whether a binding receives connections to `address` (of `family`). */
-function covers(b: Omit<Binding, "listener">, address: string, family: 4 | 6): boolean {
-  if (b.address === address) return true;
-  if (b.address === "0.0.0.0") return family === 4;
-  if (b.address === "::") return family === 6 || !b.ipv6Only;
-  return false;
-}
-
-function overlaps(a: Omit<Binding, "listener">, b: Omit<Binding, "listener">): boolean {
-  return covers(a, b.address, b.family) || covers(b, a.address, a.family);
-}
-
-/** The bindings and ports of one isolated memory network. */
-export class MemoryNetwork {
-  #tcp = new Map<number, Binding[]>();
-  #paths = new Map<string, MemoryListener>();
-  /** Ports held by outgoing connections, with how many hold each. */
-  #clientPorts = new Map<number, number>();
-  #next = EPHEMERAL_FIRST;
-
-  /** Bind a listener to its endpoint, or return the error `listen` reports. */
-  bind(listener: MemoryListener, options: ListenOptions): RawAddress | Error {
-    if ("path" in options) {
-      if (this.#paths.has(options.path)) return listenInUse(options.path, -1);
-      this.#paths.set(options.path, listener);
-      return { path: options.path };
-    }
-    const family = options.family;
-    const address = canonicalIP(options.host, family);
-    const binding: Binding = { listener, address, family, ipv6Only: options.ipv6Only };
-    let port = options.port;
-    if (port === 0) {
-      port = this.#freePort();
-      if (port === 0) return listenInUse(address, 0);
-    } else if ((this.#tcp.get(port) ?? []).some((b) => overlaps(b, binding))) {
-      return listenInUse(address, port);
-    }
-    const list = this.#tcp.get(port);
-    if (list) list.push(binding);
-    else this.#tcp.set(port, [binding]);
-    return { address, family: family === 4 ? "IPv4" : "IPv6", port };
-  }
-
-  /** Release what `listener` holds. */
-  unbind(listener: MemoryListener, address: RawAddress): void {
-    if ("path" in address) {
-      if (this.#paths.get(address.path) === listener) this.#paths.delete(address.path);
-      return;
-    }
-    const list = this.#tcp.get(address.port)?.filter((b) => b.listener !== listener) ?? [];
-    if (list.length > 0) this.#tcp.set(address.port, list);
-    else this.#tcp.delete(address.port);
-  }
-
-  /** The listener a connection to `address:port` reaches: the most specific one. */
-  findTcp(address: string, family: 4 | 6, port: number): Binding | undefined {
-    const list = this.#tcp.get(port);
-    if (!list) return undefined;
-    return list.find((b) => b.address === address) ?? list.find((b) => covers(b, address, family));
-  }
-
-  /** The listener on a socket path. */
-  findPath(path: string): MemoryListener | undefined {
-    return this.#paths.get(path);
-  }
-
-  /**
-   * Take a local port for an outgoing connection: `port` (bound on `address`) or a free
-   * ephemeral one (0 when none is left). Returns `bind EADDRINUSE` when `port` is taken.
-   */
-  takePort(address: string, family: 4 | 6, port: number): number | Error {
-    if (port === 0) port = this.#freePort();
-    else {
-      const local = { address, family, ipv6Only: false };
-      if (this.#clientPorts.has(port) || (this.#tcp.get(port) ?? []).some((b) => overlaps(b, local))) {
-        return bindInUse(address, port);
-      }
-    }
-    if (port !== 0) this.#clientPorts.set(port, (this.#clientPorts.get(port) ?? 0) + 1);
-    return port;
-  }
-
-  /** Give back a port `takePort` returned. */
-  releasePort(port: number): void {
-    const n = (this.#clientPorts.get(port) ?? 0) - 1;
-    if (n > 0) this.#clientPorts.set(port, n);
-    else this.#clientPorts.delete(port);
-  }
-
-  /** The next ephemeral port nothing holds, or 0. */
-  #freePort(): number {
-    const span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
-    for (let i = 0; i < span; i++) {
-      const port = this.#next;
-      this.#next = port === EPHEMERAL_LAST ? EPHEMERAL_FIRST : port + 1;
-      if (!this.#tcp.has(port) && !this.#clientPorts.has(port)) return port;
-    }
-    return 0;
-  }
-}
+import { deliver } from "./errors.ts";
+import type { Acceptor, MemoryNetwork } from "./network.ts";
 
 /**
  * One listener of a memory network. It binds in its constructor (as Node binds an IP
  * address or a path synchronously); `onListening` or `onError` follows on a later turn.
  */
-export class MemoryListener implements RawListener {
+export class MemoryListener implements RawListener, Acceptor {
   #network: MemoryNetwork;
   #sink: ListenerSink;
   #address: RawAddress | undefined;

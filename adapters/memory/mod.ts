@@ -7,9 +7,13 @@
  * backpressure through a bounded buffer of 256 KiB per direction, and Linux's answers to
  * writes after the peer closed (see `conn.ts`).
  *
- * Every address belongs to the virtual machine: a listener may bind any IP address.
- * Names: an IP literal resolves to itself, `localhost` to `127.0.0.1` (to `::1` when
- * family 6 is asked), anything else fails with `getaddrinfo ENOTFOUND`.
+ * The machine is loopback only: a listener (or a connect's `localAddress`) may bind
+ * `127.0.0.0/8`, `::1` and the wildcards; any other address fails with `EADDRNOTAVAIL`.
+ * Names resolve through a hosts table (`hosts`): by default `localhost` → `127.0.0.1`
+ * only; IP literals resolve to themselves, anything else fails with `getaddrinfo
+ * ENOTFOUND`. Unix socket paths live in the network's own namespace; given a file system
+ * (`fs`), paths that exist there, or whose directory does not, fail as on Linux (see
+ * {@link MemoryFileSystem}); without one, every directory exists and no file does.
  *
  * Nothing in a memory network holds the event loop open: a process whose only work is a
  * listening memory server exits. `ref`/`unref`, `setNoDelay` and `setKeepAlive` are
@@ -37,32 +41,31 @@
  * @module
  */
 import { setImmediate, setTimeout } from "node:timers";
-import { isIP, isIPv4 } from "../../src/address/ip.ts";
 import type {
   Capabilities,
   ConnectOptions,
   ConnSink,
-  Family,
-  InetAddress,
   ListenerSink,
   ListenOptions,
-  LookupAddress,
   LookupFlags,
-  LookupOptions,
   RawConn,
   RawListener,
   RuntimeAdapter,
-  TcpConnectOptions,
   WarningOptions,
 } from "../../src/contract.ts";
 import { linuxPlatform } from "../_shared/linux_platform.ts";
 import { MemoryConn } from "./conn.ts";
-import { connectionRefused, hostNotFound, noFreePort, noSuchPath, pathRefused } from "./errors.ts";
 import { FaultTable, type Wire } from "./fault_table.ts";
-import type { MemoryFaults, Side } from "./faults.ts";
-import { canonicalIP, MemoryListener, MemoryNetwork } from "./listener.ts";
+import type { MemoryFaults } from "./faults.ts";
+import type { MemoryFileSystem } from "./files.ts";
+import { DEFAULT_HOSTS, type HostsTable, resolver } from "./hosts.ts";
+import { MemoryListener } from "./listener.ts";
+import { MemoryNetwork } from "./network.ts";
+import { route } from "./routing.ts";
 
 export { KERNEL_BUFFER } from "./conn.ts";
+export { DEFAULT_HOSTS, type HostsTable } from "./hosts.ts";
+export type { FileType, MemoryFileSystem } from "./files.ts";
 /** The adapter contract's types, which this module's signatures name. */
 export type * from "../../src/contract.ts";
 export type {
@@ -91,6 +94,22 @@ export interface MemoryAdapterOptions {
    * @default Node's on Linux (`{ addrconfig: 32, v4mapped: 8, all: 16 }`)
    */
   lookupFlags?: LookupFlags;
+  /**
+   * The hosts table names resolve through: each name (case-insensitive) with its IP
+   * addresses, in the order a family-0 lookup returns them. It replaces the default;
+   * whether `localhost` has `::1` too depends on a machine's `/etc/hosts`, so add it where
+   * the machine under test has it. Throws a TypeError for an entry that is not an IP.
+   * @default {@link DEFAULT_HOSTS}: `{ localhost: ["127.0.0.1"] }`
+   */
+  hosts?: HostsTable;
+  /**
+   * The file system Unix socket paths are checked against (read-only; see
+   * {@link MemoryFileSystem}): `listen` on a path that exists there fails with
+   * `EADDRINUSE`, in a missing directory with `EACCES`; `connect` to an existing
+   * non-listening path with `ECONNREFUSED`. The network never writes to it.
+   * @default none: every directory exists and no file does
+   */
+  fs?: MemoryFileSystem;
 }
 
 /** A {@link RuntimeAdapter} over one isolated in-process network. */
@@ -143,8 +162,9 @@ const capabilities: Capabilities = Object.freeze({
  * ```
  */
 export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter {
-  const network = new MemoryNetwork();
+  const network = new MemoryNetwork(options.fs);
   const faults = new FaultTable();
+  const lookup = resolver(options.hosts ?? DEFAULT_HOSTS);
   return {
     name: "memory",
     faults,
@@ -173,115 +193,4 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
 
 function printWarning(message: string, options: WarningOptions): void {
   console.warn(`${options.type}: ${message}`);
-}
-
-/** Complete a connect attempt on the network's own turn. */
-function route(
-  network: MemoryNetwork,
-  faults: FaultTable,
-  conn: MemoryConn,
-  options: ConnectOptions,
-  wire: Wire,
-): void {
-  if (conn.closed) return; // closed while connecting: its onClose is on the way
-  if (!("path" in options)) {
-    routeTcp(network, faults, conn, options, wire);
-    return;
-  }
-  const listener = network.findPath(options.path);
-  // A fault may refuse the connect or hold it (its SYN dropped) until the fault is removed.
-  const fate = faults.onConnect(wire, listener !== undefined, () => route(network, faults, conn, options, wire));
-  if (fate === "refuse") return conn.failed(pathRefused(options.path));
-  if (fate === "hold") return;
-  if (listener === undefined) {
-    conn.failed(noSuchPath(options.path));
-    return;
-  }
-  const server = new MemoryConn();
-  const path = { path: options.path };
-  const fault = (side: Side) => ({ table: faults, wire, side });
-  MemoryConn.link(
-    conn,
-    { local: { path: "" }, remote: path, faults: fault("client") },
-    server,
-    { local: path, remote: { path: "" }, faults: fault("server") },
-  );
-  listener.accept(server);
-  conn.connected();
-}
-
-function routeTcp(
-  network: MemoryNetwork,
-  faults: FaultTable,
-  conn: MemoryConn,
-  options: TcpConnectOptions,
-  wire: Wire,
-): void {
-  const { family, port } = options;
-  let host = canonicalIP(options.host, family);
-  if (host === "0.0.0.0") host = "127.0.0.1"; // as Linux: the unspecified address is this host
-  else if (host === "::") host = "::1";
-  const [wireHost, wireFamily] = onWire(host, family);
-  const listening = network.findTcp(wireHost, wireFamily, port) !== undefined;
-  const retry = () => route(network, faults, conn, options, wire);
-  const fate = faults.onConnect(wire, listening, retry);
-  if (fate === "refuse") return conn.failed(connectionRefused(options.host, port));
-  if (fate === "hold") return;
-  const wildcard = family === 4 ? "0.0.0.0" : "::";
-  const bindAddress = options.localAddress ? canonicalIP(options.localAddress, family) : wildcard;
-  const localHost = bindAddress === wildcard ? host : bindAddress;
-  const localPort = network.takePort(options.localAddress ?? wildcard, family, options.localPort ?? 0);
-  if (localPort instanceof Error) return conn.failed(localPort);
-  if (localPort === 0) return conn.failed(noFreePort(options.host, port));
-  wire.localPort = localPort;
-  const binding = network.findTcp(wireHost, wireFamily, port);
-  if (binding === undefined) {
-    network.releasePort(localPort);
-    return conn.failed(connectionRefused(options.host, port));
-  }
-  // What the accepting side sees: IPv4 peers of a dual-stack listener as `::ffff:a.b.c.d`.
-  const seen = ([address, fam]: [string, 4 | 6], p: number): InetAddress =>
-    binding.family === 6 && fam === 4
-      ? { address: `::ffff:${address}`, family: "IPv6", port: p }
-      : { address, family: familyName(fam), port: p };
-  const server = new MemoryConn();
-  MemoryConn.link(
-    conn,
-    {
-      local: { address: localHost, family: familyName(family), port: localPort },
-      remote: { address: host, family: familyName(family), port },
-      release: () => network.releasePort(localPort),
-      faults: { table: faults, wire, side: "client" },
-    },
-    server,
-    {
-      local: seen([wireHost, wireFamily], port),
-      remote: seen(onWire(localHost, family), localPort),
-      faults: { table: faults, wire, side: "server" },
-    },
-  );
-  binding.listener.accept(server);
-  conn.connected();
-}
-
-/** The address a packet carries: an IPv4-mapped IPv6 address travels as IPv4. */
-function onWire(address: string, family: 4 | 6): [string, 4 | 6] {
-  if (family === 6 && address.startsWith("::ffff:") && isIPv4(address.slice(7))) return [address.slice(7), 4];
-  return [address, family];
-}
-
-function familyName(family: 4 | 6): Family {
-  return family === 4 ? "IPv4" : "IPv6";
-}
-
-/** The virtual network's resolver: IP literals, `localhost`, and nothing else. */
-function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress[]> {
-  const family = isIP(hostname);
-  if (family !== 0) return Promise.resolve([{ address: hostname, family: family as 4 | 6 }]);
-  if (hostname.toLowerCase() === "localhost") {
-    return Promise.resolve([
-      options.family === 6 ? { address: "::1", family: 6 } : { address: "127.0.0.1", family: 4 },
-    ]);
-  }
-  return Promise.reject(hostNotFound(hostname));
 }

@@ -273,4 +273,15 @@ export const edgeScenarios: Scenario[] = [
       rec.log("client", `connect listeners left=${s.listenerCount("connect")}`);
     },
   },
+  {
+    name: "edges: end(data) after end(): ERR_STREAM_WRITE_AFTER_END",
+    async run(net, rec) {
+      const served = await serve(net, rec);
+      const s = await connected(net, rec, served.port);
+      s.end("a");
+      s.end("b", logCb(rec, "client", "second end"));
+      s.resume();
+      await settle(rec, served, s);
+    },
+  },
 ];

@@ -495,4 +495,14 @@ export const eventScenarios: Scenario[] = [
       await settle(rec, served, s);
     },
   },
+  {
+    name: "events: 'lookup' for localhost with family 6",
+    async run(net, rec) {
+      const served = await serve(net, rec, (peer) => peer.resume(), { host: "::1" });
+      const s = net.connect({ port: served.port, host: "localhost", family: 6 });
+      rec.watch("client", s);
+      s.on("connect", () => s.end());
+      await settle(rec, served, s);
+    },
+  },
 ];

@@ -1,7 +1,7 @@
 // Scenarios: Unix domain sockets (Node's test-pipe-* / test-net-pipe-* checks): listen
 // forms, address getters, half-close, errors on bad paths, getConnections, timeouts.
 import { Buffer } from "node:buffer";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   type NetLike,
@@ -326,6 +326,53 @@ export const pipeScenarios: Scenario[] = [
       rec.try("server", "listen(path) again", () => server.listen(path));
       void peer;
       await rec.closeServer(server);
+    },
+  },
+  {
+    name: "pipe: connect to a path that is a regular file: ECONNREFUSED",
+    needs: ["unix"],
+    async run(net, rec) {
+      const path = rec.socketPath("file");
+      writeFileSync(path, "not a socket");
+      const c = net.connect(path);
+      rec.watch("client", c);
+      await rec.closed(c);
+    },
+  },
+  {
+    name: "pipe: listen on a path whose directory does not exist: EACCES (libuv maps ENOENT)",
+    needs: ["unix"],
+    async run(net, rec) {
+      const path = join(dirname(rec.socketPath()), "missing", "s.sock");
+      const server = net.createServer();
+      rec.watch("server", server, SERVER_EVENTS);
+      server.listen(path);
+      await rec.next(server, "error");
+      rec.log("server", `listening=${server.listening}`);
+    },
+  },
+  {
+    name: "pipe: listen on a path that is a regular file: EADDRINUSE",
+    needs: ["unix"],
+    async run(net, rec) {
+      const path = rec.socketPath("file");
+      writeFileSync(path, "");
+      const server = net.createServer();
+      rec.watch("server", server, SERVER_EVENTS);
+      server.listen(path);
+      await rec.next(server, "error");
+    },
+  },
+  {
+    name: "pipe: listen on a path that is a directory: EADDRINUSE",
+    needs: ["unix"],
+    async run(net, rec) {
+      const path = rec.socketPath("dir");
+      mkdirSync(path);
+      const server = net.createServer();
+      rec.watch("server", server, SERVER_EVENTS);
+      server.listen(path);
+      await rec.next(server, "error");
     },
   },
 ];

@@ -554,4 +554,14 @@ export const serverApiScenarios: Scenario[] = [
       await closeTraced(rec, server);
     },
   },
+  {
+    name: "server api: listen on an address not on this machine: EADDRNOTAVAIL",
+    async run(net, rec) {
+      const server = net.createServer();
+      rec.watch("server", server, SERVER_EVENTS);
+      server.listen(0, "192.0.2.1");
+      await rec.next(server, "error");
+      rec.log("server", `listening=${server.listening}`);
+    },
+  },
 ];

@@ -40,16 +40,6 @@ export const pendingEventScenarios: Scenario[] = [
     },
   },
   {
-    name: "events: 'lookup' for localhost with family 6",
-    async run(net, rec) {
-      const served = await serve(net, rec, (peer) => peer.resume(), { host: "::1" });
-      const s = net.connect({ port: served.port, host: "localhost", family: 6 });
-      rec.watch("client", s);
-      s.on("connect", () => s.end());
-      await settle(rec, served, s);
-    },
-  },
-  {
     name: "events: connect with an already aborted signal",
     async run(net, rec) {
       const { server, port } = await quietServer(net, rec);

@@ -12,18 +12,4 @@ import { logCb, quietServer } from "../_kit.ts";
 
 type LookupCb = (...args: unknown[]) => void;
 
-export const pendingFlowScenarios: Scenario[] = [
-  {
-    name: "flows: bytes written just before destroy() still reach the peer",
-    async run(net, rec) {
-      const served = await serve(net, rec, (p) => p.on("error", () => {}));
-      const s = net.connect(served.port, "127.0.0.1");
-      rec.watch("client", s);
-      await rec.next(s, "connect");
-      await served.peer;
-      s.write("last");
-      s.destroy();
-      await settle(rec, served, s);
-    },
-  },
-];
+export const pendingFlowScenarios: Scenario[] = [];
