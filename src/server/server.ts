@@ -6,7 +6,7 @@
  * @module
  */
 import { EventEmitter } from "node:events";
-import type { InetAddress, ListenOptions, RawListener, RuntimeAdapter } from "../contract.ts";
+import type { InetAddress, RawListener, RuntimeAdapter } from "../contract.ts";
 import { kAdapter, kPipe, kRawConn, kServerHooks } from "../_symbols.ts";
 import type { Socket, SocketConstructorOpts } from "../socket/socket.ts";
 import { normalizeArgs } from "../normalize_args.ts";
@@ -16,33 +16,21 @@ import {
   ERR_SERVER_ALREADY_LISTEN,
   ERR_SERVER_NOT_RUNNING,
 } from "../errors/errors.ts";
-import { listenError, pipePathExceeds, pipePathTooLong, systemError, uvSystemError } from "../errors/system_errors.ts";
+import { pipePathExceeds, pipePathTooLong, uvSystemError } from "../errors/system_errors.ts";
 import { validateAbortSignal, validateFunction } from "../errors/validators.ts";
 import { isIP } from "../address/ip.ts";
 import type { BlockListLike } from "../address/blocklist.ts";
 import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
-import { GuardedConn } from "../_reentry.ts";
-import { guardedListen } from "../_reentry_listener.ts";
-import { resolveName } from "../socket/lookup.ts";
-import {
-  backlogFromArgs,
-  listenFdInvalid,
-  type ListenOpts,
-  listenTarget,
-  pickListenAddress,
-  rejectHandles,
-  type TcpTarget,
-} from "./listen.ts";
+import { Binding } from "./_binding.ts";
+import type { GuardedConn } from "../_reentry.ts";
+import { backlogFromArgs, listenFdInvalid, type ListenOpts, listenTarget, rejectHandles } from "./listen.ts";
 
 export type { ListenOpts } from "./listen.ts";
 export type { DropData } from "./_accept.ts";
 export type { ServerOpts } from "./_options.ts";
 
 type SocketClass = new (options: SocketConstructorOpts & Record<string, unknown>) => Socket;
-
-// The default host's fallback: `::` is tried first, `0.0.0.0` where IPv6 is missing.
-const NO_IPV6 = new Set(["EAFNOSUPPORT", "EADDRNOTAVAIL", "EPROTONOSUPPORT"]);
 
 /**
  * A TCP or IPC server, as Node's `net.Server`.
@@ -76,22 +64,16 @@ export class Server extends EventEmitter {
   /** Buffer size of accepted sockets. */
   highWaterMark: number;
 
-  #listener: RawListener | null = null;
-  // Node's `_handle`: the current listener is bound (synchronously or by 'listening').
-  #bound = false;
+  #binding: Binding = new Binding(this, () => this[kAdapter]);
   #pipeName: string | undefined = undefined;
   #connections = 0;
   /** Told when an accepted socket is destroyed (one object for every socket). */
   #hooks = { onDestroy: (): void => this.#onSocketDestroyed() };
-  #unref = false;
   #listeningId = 1;
-  #connectionKey: string | undefined = undefined;
   /** @internal Node's cluster bookkeeping: always false here (no cluster handles). */
   _usingWorkers = false;
   /** @internal Node's cluster bookkeeping: always empty here. */
   _workers: unknown[] = [];
-  // Settles once every listener given up so far has released its port or path.
-  #released: Promise<void> = Promise.resolve();
 
   /** Create a server; `connectionListener` is added as a `'connection'` listener. */
   constructor(options?: ServerOpts | ((socket: Socket) => void), connectionListener?: (socket: Socket) => void) {
@@ -128,13 +110,13 @@ export class Server extends EventEmitter {
   listen(listeningListener?: () => void): this;
   listen(...args: unknown[]): this {
     const [normalized, cb] = normalizeArgs(args);
-    if (this.#listener && this.#bound) throw ERR_SERVER_ALREADY_LISTEN();
+    if (this.#binding.bound) throw ERR_SERVER_ALREADY_LISTEN();
     if (cb !== null) this.once("listening", cb);
     const fromArgs = backlogFromArgs(args);
     const adapter = this[kAdapter];
     // A new call makes any earlier one that is still resolving or binding void (Node's _listeningId).
     const id = ++this.#listeningId;
-    this.#dropPending();
+    this.#binding.dropPending();
     const options = rejectHandles(normalized, adapter.name);
     if (options.signal !== undefined) {
       validateAbortSignal(options.signal, "options.signal");
@@ -151,7 +133,7 @@ export class Server extends EventEmitter {
     if ("path" in target) {
       if (!caps.unix) throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.path", adapter.name);
       this.#pipeName = target.path;
-      this.#connectionKey = `-1:${target.path}:-1`;
+      this.#binding.connectionKey = `-1:${target.path}:-1`;
       if (pipePathExceeds(adapter.platform, target.path)) {
         // Node 24's uv_pipe_bind2 refuses the path at once; 'error' follows a tick later.
         const err = pipePathTooLong(adapter.platform, "listen", target.path);
@@ -160,7 +142,7 @@ export class Server extends EventEmitter {
         });
         return this;
       }
-      this.#bind(target);
+      this.#binding.bind(target);
       return this;
     }
     if (target.reusePort && !caps.reusePort) {
@@ -171,94 +153,21 @@ export class Server extends EventEmitter {
       throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.ipv6Only", adapter.name);
     }
     if (target.host === undefined) {
-      this.#bindTcp(target, "::", 6, () => this.#bindTcp(target, "0.0.0.0", 4));
+      this.#binding.bindTcp(target, "::", 6, () => this.#binding.bindTcp(target, "0.0.0.0", 4));
     } else if (literal) {
       // Node resolves even a literal through dns.lookup: the bind happens a tick later.
       const host = target.host;
       queueMicrotask(() => {
-        if (id === this.#listeningId) this.#bindTcp(target, host, literal as 4 | 6);
+        if (id === this.#listeningId) this.#binding.bindTcp(target, host, literal as 4 | 6);
       });
     } else {
-      this.#lookupAndBind(id, target, target.host);
+      this.#binding.lookupAndBind(target, target.host, () => id === this.#listeningId);
     }
     return this;
   }
 
-  #lookupAndBind(id: number, target: TcpTarget, host: string): void {
-    resolveName(this[kAdapter], host, 0, {}).then(
-      (addresses) => {
-        if (id !== this.#listeningId) return;
-        const chosen = pickListenAddress(addresses);
-        if (!chosen) {
-          this.emit("error", systemError(this[kAdapter].platform, "ENOTFOUND", "getaddrinfo", { hostname: host }));
-        } else this.#bindTcp(target, chosen.address, chosen.family);
-      },
-      (err) => {
-        if (id === this.#listeningId) this.emit("error", err);
-      },
-    );
-  }
-
-  #bindTcp(target: TcpTarget, host: string, family: 4 | 6, fallback?: () => void): void {
-    const ipv6Only = target.ipv6Only && family === 6;
-    if (ipv6Only && !this[kAdapter].capabilities.ipv6Only) {
-      this.emit("error", ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.ipv6Only", this[kAdapter].name));
-      return;
-    }
-    const { port, backlog, reusePort } = target;
-    this.#connectionKey = `${family}:${host}:${port}`;
-    this.#bind({ host, port, family, backlog, ipv6Only, reusePort }, fallback);
-  }
-
-  #bind(options: ListenOptions, fallback?: () => void): void {
-    let announced = false;
-    const listener: RawListener = guardedListen(this[kAdapter], options, {
-      onListening: () => {
-        if (this.#listener !== listener) return;
-        announced = this.#bound = true;
-        this.emit("listening");
-      },
-      onConnection: (raw) =>
-        GuardedConn.accept(raw, (conn) => {
-          if (this.#listener === listener) this.#onConnection(conn);
-          else refuse(conn);
-        }),
-      onError: (err) => {
-        if (this.#listener !== listener) return;
-        if (announced) {
-          this.emit("error", err); // accept failed; the listener goes on
-          return;
-        }
-        // Before onListening, an error means the bind or listen failed.
-        this.#listener = null;
-        this.#bound = false;
-        this.#release(listener);
-        if (fallback && NO_IPV6.has((err as { code?: string }).code!)) fallback();
-        else this.emit("error", listenError(this[kAdapter].platform, err, options));
-      },
-    });
-    this.#listener = listener;
-    // Runtimes that bind synchronously (as Node does for an IP or a path) know it now.
-    this.#bound = listener.address() !== undefined;
-    if (this.#unref) listener.unref();
-  }
-
-  // A listener whose bind has not completed is given up when listen() or close() is called again.
-  #dropPending(): void {
-    if (this.#listener && !this.#bound) {
-      this.#release(this.#listener);
-      this.#listener = null;
-    }
-  }
-
-  #release(listener: RawListener): void {
-    const released = new Promise<void>((resolve) => listener.close(resolve));
-    // `.then` drops Promise.all's array, which would hold the previous one: nested one level
-    // deeper on every listen/close cycle.
-    this.#released = Promise.all([this.#released, released]).then(() => {});
-  }
-
-  #onConnection(conn: GuardedConn): void {
+  /** @internal An accepted connection of the current listener (see `_binding.ts`). */
+  acceptConnection(conn: GuardedConn): void {
     const verdict = admit(conn, this.#connections, this.maxConnections, this.blockList);
     if (verdict.kind !== "accept") {
       refuse(conn);
@@ -294,8 +203,8 @@ export class Server extends EventEmitter {
   // Node schedules one 'close' per call that finds no listener and no connection; here
   // it also waits until every given-up listener has released its port.
   #emitCloseIfDrained(): void {
-    if (this.#listener || this.#connections) return;
-    this.#released.then(() => queueMicrotask(() => this.emit("close")));
+    if (this.#binding.listener || this.#connections) return;
+    this.#binding.released.then(() => queueMicrotask(() => this.emit("close")));
   }
 
   #watchSignal(signal: AbortSignal): void {
@@ -318,11 +227,7 @@ export class Server extends EventEmitter {
       if (!this.listening) this.once("close", () => callback(ERR_SERVER_NOT_RUNNING()));
       else this.once("close", callback);
     }
-    if (this.#listener) {
-      this.#release(this.#listener);
-      this.#listener = null;
-      this.#bound = false;
-    }
+    this.#binding.close();
     this.#emitCloseIfDrained();
     return this;
   }
@@ -332,7 +237,7 @@ export class Server extends EventEmitter {
    * (kept after close, as Node does), or null.
    */
   address(): InetAddress | string | null {
-    const a = this.#listener && this.#bound ? this.#listener.address() : undefined;
+    const a = this.#binding.bound ? this.#binding.listener!.address() : undefined;
     if (a && "port" in a) return { address: a.address, family: a.family, port: a.port };
     if (this.#pipeName) return this.#pipeName;
     return null;
@@ -340,7 +245,7 @@ export class Server extends EventEmitter {
 
   /** True while bound and accepting. */
   get listening(): boolean {
-    return this.#listener !== null && this.#bound;
+    return this.#binding.bound;
   }
 
   /** Calls back (asynchronously) with the number of open connections. */
@@ -353,15 +258,15 @@ export class Server extends EventEmitter {
 
   /** Let this server keep the process alive (the default). */
   ref(): this {
-    this.#unref = false;
-    this.#listener?.ref();
+    this.#binding.unref = false;
+    this.#binding.listener?.ref();
     return this;
   }
 
   /** Let the process exit even while this server listens. */
   unref(): this {
-    this.#unref = true;
-    this.#listener?.unref();
+    this.#binding.unref = true;
+    this.#binding.listener?.unref();
     return this;
   }
 
@@ -381,12 +286,12 @@ export class Server extends EventEmitter {
 
   /** @internal Node's legacy field: the listening handle while bound, else null. */
   get _handle(): RawListener | null {
-    return this.#listener && this.#bound ? this.#listener : null;
+    return this.#binding.bound ? this.#binding.listener : null;
   }
 
   /** @internal Node's legacy field: `unref()` was called last (not `ref()`). */
   get _unref(): boolean {
-    return this.#unref;
+    return this.#binding.unref;
   }
 
   /** @internal Node's legacy field: counts listen() and close() calls. */
@@ -399,7 +304,7 @@ export class Server extends EventEmitter {
    * bind (`"6::::0"`, `"4:127.0.0.1:8080"`), `"-1:<path>:-1"` for a pipe; undefined before.
    */
   get _connectionKey(): string | undefined {
-    return this.#connectionKey;
+    return this.#binding.connectionKey;
   }
 
   /** @internal Node's internal: emit `'close'` if no listener and no connection is left. */
@@ -419,7 +324,7 @@ export class Server extends EventEmitter {
 
   /** `await using server = …`: closes the server and waits for `'close'`. */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#listener) return;
+    if (!this.#binding.listener) return;
     await new Promise<void>((resolve) => {
       this.once("close", () => resolve());
       this.close();
