@@ -39,16 +39,29 @@ class Rule implements Fault {
   readonly start = new WeakMap<Wire, number>();
   /** Connects held (hang, fullBacklog), to retry on removal. */
   held: (() => void)[] = [];
+  readonly table: FaultTable;
+  readonly kind: ConnectKind | StreamKind;
+  readonly scope: FaultScope;
+  readonly value: number;
+  readonly side: Side | undefined;
+  readonly extra: { seed?: number; maxPiece?: number; intervalMs?: number; buffer?: number };
   #left: number;
 
+  // Plain fields, not parameter properties: Node runs this file with type stripping only.
   constructor(
-    readonly table: FaultTable,
-    readonly kind: ConnectKind | StreamKind,
-    readonly scope: FaultScope,
-    readonly value = 0,
-    readonly side: Side | undefined = undefined,
-    readonly extra: { seed?: number; maxPiece?: number; intervalMs?: number; buffer?: number } = {},
+    table: FaultTable,
+    kind: ConnectKind | StreamKind,
+    scope: FaultScope,
+    value = 0,
+    side: Side | undefined = undefined,
+    extra: { seed?: number; maxPiece?: number; intervalMs?: number; buffer?: number } = {},
   ) {
+    this.table = table;
+    this.kind = kind;
+    this.scope = scope;
+    this.value = value;
+    this.side = side;
+    this.extra = extra;
     this.#left = nonNegative("count", scope.count ?? Infinity);
     this.#state = (extra.seed ?? 1) >>> 0;
   }

@@ -166,4 +166,14 @@ export const errorScenarios: Scenario[] = [
     ["listen(true)", () => net.createServer().listen(true)],
     ["listen(Symbol)", () => net.createServer().listen(Symbol("port"))],
   ]),
+  throwsScenario("errors: Socket constructor argument that is not an object", (net) => [
+    ["new Socket('x')", () => new net.Socket("x" as unknown as object)],
+    ["new Socket(null)", () => new net.Socket(null as unknown as object)],
+  ]),
+  throwsScenario("errors: listen ports of the wrong type", (net) => [
+    ["listen({ port: 1.5 })", () => net.createServer().listen({ port: 1.5 })],
+    ["listen({ port: 'abc' })", () => net.createServer().listen({ port: "abc" })],
+    ["listen({ port: true })", () => net.createServer().listen({ port: true })],
+    ["listen({ port: {} })", () => net.createServer().listen({ port: {} })],
+  ]),
 ];

@@ -505,4 +505,21 @@ export const eventScenarios: Scenario[] = [
       await settle(rec, served, s);
     },
   },
+  {
+    name: "events: writableLength and bufferSize while connecting and after connect",
+    async run(net, rec) {
+      const served = await serve(net, rec);
+      const s = net.connect(served.port, "127.0.0.1");
+      rec.watch("client", s, NO_DRAIN);
+      s.write("12345");
+      s.write(Buffer.alloc(10));
+      rec.log("client", `connecting: writableLength=${s.writableLength} bufferSize=${s.bufferSize}`);
+      await rec.next(s, "connect");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      rec.log("client", `connected: writableLength=${s.writableLength} bufferSize=${s.bufferSize}`);
+      s.end();
+      s.resume();
+      await settle(rec, served, s);
+    },
+  },
 ];

@@ -108,4 +108,16 @@ export const formScenarios: Scenario[] = [
   listenArgs("listen({ port: '0' }, cb)", [{ port: "0" }]),
   listenArgs("listen({ port: undefined }, cb)", [{ port: undefined }]),
   listenArgs("listen({ port: null }, cb)", [{ port: null }]),
+  {
+    name: "forms: connect to port 0 fails asynchronously",
+    async run(net, rec) {
+      const s = net.connect({ port: 0, host: "127.0.0.1" });
+      rec.watch("client", s);
+      await rec.closed(s);
+    },
+  },
+  throwsScenario("forms: listen({ host: { port } }) and listen({ exclusive: true })", (net) => [
+    ["listen({ host: { port: 3000 } })", () => net.createServer().listen({ host: { port: 3000 } }, () => {})],
+    ["listen({ exclusive: true })", () => net.createServer().listen({ exclusive: true }, () => {})],
+  ]),
 ];

@@ -70,4 +70,8 @@ export const messageScenarios: Scenario[] = [
     ["signal 1", () => net.connect({ port: 80, host: "127.0.0.1", signal: 1 })],
     ["signal 'abort'", () => net.connect({ port: 80, host: "127.0.0.1", signal: "abort" })],
   ]),
+  throwsScenario("messages: setTimeout callback as a null-prototype object and a Date", (net) => [
+    ["null prototype", () => idleSocket(net).setTimeout(1, Object.create(null))],
+    ["Date", () => idleSocket(net).setTimeout(1, new Date(0))],
+  ]),
 ];
