@@ -1,17 +1,16 @@
 /**
- * The Deno adapter: omninet's contract over Deno's own `node:net` for TCP (wrapped by the
- * Node adapter's code, adapters/node/) and Deno's own sockets for Unix domain sockets
- * (`Deno.connect`, `Deno.listen`), getaddrinfo through Deno's `node:dns` `lookup`.
+ * The Deno adapter: omninet's contract over Deno's own sockets (`Deno.connect`,
+ * `Deno.listen`, TCP and Unix) and getaddrinfo through Deno's `node:dns` `lookup`.
  *
  * The module loads on any runtime (the library's entry point imports every adapter); it
  * touches `Deno` only when called.
  *
- * Why TCP goes through `node:net`: Deno.connect/Deno.listen cannot send RST (no
- * SO_LINGER), bind a connection's local end, connect to port 0 or share a port without
- * `--unstable-net`; Deno's node:net does all four, and costs the same (bulk and
- * ping-pong measured alike). What Deno cannot do, and says so in {@link adapter}'s
- * capabilities: `ipv6Only` listeners (`ipv6Only: false`: Deno's node:net binds dual
- * stack regardless). `setKeepAlive` sets SO_KEEPALIVE but not its delay.
+ * A connection that binds its local end (`localAddress`/`localPort`) or goes to port 0
+ * is opened with Deno's `node:net` instead, which can do both.
+ *
+ * What Deno cannot do, and says so in {@link adapter}'s capabilities: send RST
+ * (`reset: false`, `reset()` closes with FIN), `ipv6Only` listeners (`ipv6Only: false`), and `reusePort` unless
+ * Deno runs with `--unstable-net`. `setKeepAlive` sets SO_KEEPALIVE but not its delay.
  *
  * @example
  * ```ts
@@ -36,8 +35,9 @@ import type {
   RawListener,
   RuntimeAdapter,
 } from "../../src/contract.ts";
+import { hasUnstableNet } from "./_deno_api.ts";
 import { DenoRawConn } from "./conn.ts";
-import { connectTcp, listenTcp } from "./_node_net.ts";
+import { connectNodeNet } from "../node/conn.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
 import { lookupError } from "./errors.ts";
 import { DenoRawListener } from "./listener.ts";
@@ -51,31 +51,33 @@ function capabilitiesOf(): Capabilities {
     halfOpen: true,
     noDelay: true,
     keepAlive: true,
-    // Deno.TcpConn.setKeepAlive takes no delay; Deno's node:net's is not known to set it.
+    // Deno.TcpConn.setKeepAlive takes no delay: the system's TCP_KEEPIDLE applies.
     keepAliveDelay: false,
-    // Deno's node:net sets SO_REUSEPORT without --unstable-net (Deno.listen needs the flag).
-    reusePort: true,
+    reusePort: hasUnstableNet(),
     ipv6Only: false,
-    reset: true,
+    reset: false,
     localBind: true,
   };
   return capabilities;
 }
 
-// TCP goes through Deno's own node:net, wrapped as the Node adapter wraps Node's: it can
-// do what Deno.connect/Deno.listen cannot (send RST, bind a connection's local end,
-// connect to port 0: Deno.connect refuses that port without trying, the system says
-// ECONNREFUSED as Node reports), at the same cost (bulk and ping-pong measured alike).
-// Unix sockets stay on Deno.connect/Deno.listen.
+// What Deno.connect cannot do, Deno's own node:net can: bind the local end
+// (`localAddress`/`localPort`), and connect to port 0 (Deno.connect refuses the port
+// without trying; the system says ECONNREFUSED, as Node reports). Those connections are
+// node:net sockets, wrapped as the Node adapter wraps them.
+function needsNodeNet(options: ConnectOptions): boolean {
+  return !("path" in options) &&
+    (options.localAddress !== undefined || options.localPort !== undefined || options.port === 0);
+}
+
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {
-  if (!("path" in options)) return connectTcp(options, sink);
+  if (needsNodeNet(options)) return connectNodeNet(options, sink);
   const conn = new DenoRawConn(null, sink);
   conn.connect(options);
   return conn;
 }
 
 function listen(options: ListenOptions, sink: ListenerSink): RawListener {
-  if (!("path" in options)) return listenTcp(options, sink);
   const listener = new DenoRawListener(sink);
   listener.listen(options);
   return listener;
@@ -110,7 +112,7 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
  * ```ts
  * import { adapter } from "./adapters/deno/mod.ts";
  *
- * console.log(adapter.capabilities.ipv6Only); // false: no IPv6-only listeners
+ * console.log(adapter.capabilities.reset); // false: Deno cannot send RST
  * ```
  */
 export const adapter: RuntimeAdapter = {

@@ -21,7 +21,7 @@ export const GROUPS: [string, (d: Diff) => boolean][] = [
   ],
   [
     "missing adapter capability (by design): ipv6Only (deno), " +
-    "reusePort (node20) unavailable where Node 24 accepts them",
+    "reusePort (deno, node20) unavailable where Node 24 accepts them",
     (d) => /ERR_FEATURE_UNAVAILABLE_ON_PLATFORM/.test(d.actual),
   ],
   [
