@@ -33,23 +33,8 @@ let seed = 100;
 for (const transport of ["tcp", "unix"] as Transport[]) {
   for (const [pairing, client, server] of PAIRINGS) {
     const caseSeed = ++seed;
-    // Known omninet bug (found by npm run soak): with the Node adapter (Node 20 and 24),
-    // over TCP and Unix sockets, an omninet socket that is paused when the peer's FIN
-    // arrives (its own end() already called, allowHalfOpen) emits 'close' without 'end'
-    // and drops the bytes it had not read yet (1–61 KB seen). Repro: worker.ts integrity
-    // '{"pairing":"omni-omni","transport":"unix","bytes":16777216,"seed":1009}' on Node 24.
-    // Excluded here (no reader pauses on Node) until fixed; `npm run soak` still reports it.
-    const pauses = runtime !== "node";
-    const note = pauses
-      ? "random writes and reader pauses"
-      : "random writes, NO reader pauses (Node adapter bug excluded)";
-    test(`integrity over ${transport}, ${pairing}: 16 MiB each way, ${note}: every byte arrives, 'close' once`, async () => {
-      if (!pauses) {
-        console.log(
-          "NOTE: reader pauses excluded on Node (omninet bug: a socket paused when the peer's FIN arrives closes without 'end' and loses its unread bytes; see npm run soak)",
-        );
-      }
-      const r = await runCase(client, server, transport, BYTES, caseSeed, 30_000, pauses);
+    test(`integrity over ${transport}, ${pairing}: 16 MiB each way, random writes and reader pauses: every byte arrives, 'close' once`, async () => {
+      const r = await runCase(client, server, transport, BYTES, caseSeed, 30_000, true);
       assert.equal(
         {
           lost: r.lost,

@@ -119,4 +119,27 @@ test("allowHalfOpen on both sides: each side's end() is independent; close after
   await close(server);
 });
 
+test("a reader that reads late, having ended its side, still gets every byte, then 'end', then 'close' (the peer ended too)", async () => {
+  const data = pattern(32 * 1024);
+  const server = track(net.createServer({ allowHalfOpen: true }, (s) => {
+    s.on("error", () => {});
+    s.resume();
+    s.end(data);
+  }));
+  const port = await listen(server);
+  const client = track(net.connect({ port, host: "127.0.0.1", allowHalfOpen: true }));
+  const log = trace(client, EVENTS);
+  client.on("connect", () => client.end());
+  // No consumer yet: the bytes and the FIN wait in the socket's buffer. Both FINs cross
+  // meanwhile, so the connection itself is done.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(log, ["connect", "finish"], "nothing more before the reader reads");
+  const got: Buffer[] = [];
+  client.on("data", (d: Buffer) => got.push(d));
+  await closed(client);
+  assert.equal(Buffer.concat(got).equals(data), true, "every byte, in order");
+  assert.equal(log, ["connect", "finish", "end", "close(false)"]);
+  await close(server);
+});
+
 test.run();

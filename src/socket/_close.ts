@@ -42,11 +42,20 @@ export function destroy(socket: SocketCore, err: Error | null, cb: Callback): vo
 export function onHandleClose(socket: SocketCore): void {
   const state = socket[kState];
   state.handleClosed = true;
-  if (!socket.destroyed) socket.destroy();
+  if (!socket.destroyed) {
+    // The peer's FIN arrived but the reader has not taken everything before it: in Node the
+    // handle stays open until then, so the bytes, then 'end', then 'close' still come.
+    if (state.eof && !socket.readableEnded) socket.once("end", destroyAfterEnd);
+    else socket.destroy();
+  }
   if (state.closeWanted) {
     state.closeWanted = false;
     setImmediate(() => socket.emit("close", state.hadError));
   }
+}
+
+function destroyAfterEnd(this: SocketCore): void {
+  if (!this.destroyed) this.destroy();
 }
 
 /**
