@@ -17,7 +17,7 @@
 // the next microtask, in order. Only the address getters pass through at once.
 //
 // Listeners have their guard in _reentry_listener.ts.
-import type { ConnectOptions, ConnSink, RawAddress, RawConn, RuntimeAdapter } from "./contract.ts";
+import type { ConnectOptions, ConnSink, RawAddress, RawConn, RuntimeAdapter, WriteDone } from "./contract.ts";
 
 type Done = (err?: Error | null) => void;
 
@@ -28,6 +28,7 @@ const END = 2;
 const ERROR = 3;
 const CLOSE = 4;
 const DONE = 5;
+const WRITTEN = 6;
 
 // Core calls held while accepting (the core into the adapter).
 const READ_START = 0;
@@ -118,7 +119,7 @@ export class GuardedConn implements RawConn, ConnSink {
     else this.#call(READ_STOP, undefined, undefined);
   }
 
-  write(chunks: Uint8Array[], done: Done): void {
+  write(chunks: Uint8Array[], done: WriteDone): void {
     if (this.#held !== null) this.#hold(WRITE, chunks, done);
     else this.#call(WRITE, chunks, done);
   }
@@ -179,7 +180,7 @@ export class GuardedConn implements RawConn, ConnSink {
         case READ_STOP:
           return conn.readStop();
         case WRITE:
-          return conn.write(a as Uint8Array[], (err) => this.#done(b as Done, err));
+          return conn.write(a as Uint8Array[], (err, accepted) => this.#written(b as WriteDone, err, accepted));
         case SHUTDOWN:
           return conn.shutdown((err) => this.#done(a as Done, err));
         case CLOSE_CALL:
@@ -226,7 +227,7 @@ export class GuardedConn implements RawConn, ConnSink {
     const kept: unknown[] = [];
     for (let i = this.#head; i < waiting.length; i += 3) {
       const kind = waiting[i];
-      if (kind === DONE || kind === CLOSE) kept.push(kind, waiting[i + 1], waiting[i + 2]);
+      if (kind === DONE || kind === WRITTEN || kind === CLOSE) kept.push(kind, waiting[i + 1], waiting[i + 2]);
     }
     this.#waiting = kept;
     this.#head = 0;
@@ -275,6 +276,11 @@ export class GuardedConn implements RawConn, ConnSink {
   #done(done: Done, err: Error | null | undefined): void {
     if (this.#depth === 0 && this.#waiting === null) done(err);
     else this.#wait(DONE, done, err);
+  }
+
+  #written(done: WriteDone, err: Error | null | undefined, accepted: number): void {
+    if (this.#depth === 0 && this.#waiting === null) done(err, accepted);
+    else this.#wait(WRITTEN, done, [err, accepted]);
   }
 
   #wait(kind: number, a: unknown, b: unknown): void {
@@ -326,6 +332,11 @@ export class GuardedConn implements RawConn, ConnSink {
       case DONE:
         (a as Done)(b as Error | null | undefined);
         return;
+      case WRITTEN: {
+        const [err, accepted] = b as [Error | null | undefined, number];
+        (a as WriteDone)(err, accepted);
+        return;
+      }
     }
   }
 }

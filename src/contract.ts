@@ -139,6 +139,27 @@ export interface ConnSink {
   onClose(): void;
 }
 
+/**
+ * How a `RawConn.write` goes, chunk by chunk. Each call reports that the next `accepted`
+ * chunks of the batch (in order, counting on from those reported before) were accepted
+ * whole: handed to the kernel, or to a send buffer of the runtime's own that will send
+ * them without the adapter's help. A chunk taken only in part is not accepted.
+ *
+ * - Without `err`, a call reports progress; the write is over once every chunk is
+ *   reported. With `err`, the write is over: the chunk after the accepted ones failed with
+ *   `err` (`ECANCELED` when `close()`/`reset()` cut it off), and those after it were never
+ *   sent. `done` is called no more after that.
+ * - Only what the runtime confirmed counts: where a runtime calls a write's callback
+ *   without an error although the handle closed under it (Node 20's `node:net` does), or
+ *   cannot tell how much of a batch went out, the adapter reports those chunks as failed.
+ *   The core reports success to the user only for accepted chunks (Node's rule: a write
+ *   succeeded once libuv handed it to the kernel).
+ *
+ * @param err Why the write stopped; null or undefined while it goes on or once it is done.
+ * @param accepted How many more chunks were accepted, 0 or more.
+ */
+export type WriteDone = (err: Error | null | undefined, accepted: number) => void;
+
 /** One TCP or Unix connection as the adapter sees it. */
 export interface RawConn {
   /** Start (or resume) delivering `onData`. Reading is off until the first call. */
@@ -146,11 +167,10 @@ export interface RawConn {
   /** Stop delivering `onData` soon: the core's backpressure. */
   readStop(): void;
   /**
-   * Write the chunks in order, as one batch where the runtime can (writev).
-   * `done` is called once (possibly inside this call) when every byte was handed to the
-   * OS or an error stopped it.
+   * Write the chunks in order, as one batch where the runtime can (writev), reporting
+   * through `done` which chunks the runtime accepted (see {@link WriteDone}).
    */
-  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void;
+  write(chunks: Uint8Array[], done: WriteDone): void;
   /** Half-close: send FIN after all pending writes; `done` once sent (or failed). */
   shutdown(done: (err?: Error | null) => void): void;
   /** Close the connection (FIN where nothing failed). Idempotent; one `onClose` follows. */

@@ -194,14 +194,23 @@ function closeListener(listener: RawListener): Promise<void> {
   return within(new Promise<void>((resolve) => listener.close(resolve)), 5000, "listener close(done)");
 }
 
-/** write() as a promise of its `done`'s argument; `calls` counts `done` calls. */
+/**
+ * write() as a promise of its outcome: the error, or null once every chunk was reported
+ * accepted; `calls` counts the calls that end it (a call after the end counts too).
+ */
 function written(conn: RawConn, text: string | string[], calls = { n: 0 }): Promise<Error | null | undefined> {
   const chunks = (Array.isArray(text) ? text : [text]).map((t) => encoder.encode(t));
+  let accepted = 0;
+  let over = false;
   return within(
     new Promise((resolve) =>
-      conn.write(chunks, (err) => {
-        calls.n++;
-        resolve(err);
+      conn.write(chunks, (err, n) => {
+        accepted += n;
+        if (err || accepted >= chunks.length || over) {
+          calls.n++;
+          over = true;
+          resolve(err ?? (accepted === chunks.length ? null : new Error(`accepted ${accepted} of ${chunks.length}`)));
+        }
       })
     ),
     5000,
@@ -284,6 +293,21 @@ export function adapterContractSuite(
     await p.server.rec.until(() => p.server.rec.text() === "hello world", "hello world");
     assert.is(calls.n, 1);
     assert.equal(p.server.rec.events, ["data"]);
+  });
+
+  test("write: done reports the chunks accepted, in order; close() fails the rest with ECANCELED, once", async () => {
+    const p = await pair(adapter); // the accepted end never reads: the kernel's buffers fill
+    const chunks = Array.from({ length: 256 }, () => new Uint8Array(64 * 1024));
+    const reports: [string | undefined, number][] = [];
+    p.conn.write(chunks, (err, n) => reports.push([(err as { code?: string } | null | undefined)?.code, n]));
+    await eventually(() => reports.length > 0, "some chunks accepted");
+    await delay(settle);
+    p.conn.close();
+    await p.client.seen("close");
+    const accepted = reports.reduce((sum, [, n]) => sum + n, 0);
+    assert.ok(accepted > 0 && accepted < chunks.length, `${accepted} of ${chunks.length} chunks accepted`);
+    assert.ok(reports.slice(0, -1).every(([code, n]) => code === undefined && n > 0), JSON.stringify(reports));
+    assert.equal(reports[reports.length - 1], ["ECANCELED", 0], "the write cut off by close()");
   });
 
   test("readStop: once settled, no onData until readStart; then the held bytes come, unchanged", async () => {

@@ -307,7 +307,7 @@ export function hangingConn(sink: ConnSink): RawConn {
   return {
     readStart() {},
     readStop() {},
-    write: (_chunks, done) => fail(done),
+    write: (_chunks, done) => fail((err) => done(err, 0)),
     shutdown: (done) => fail(done),
     close,
     reset: close,

@@ -39,7 +39,7 @@ function eagerAdapter(log: string[]): RuntimeAdapter {
       const conn: RawConn = {
         readStart: () => sink.onData(enc.encode("x")),
         readStop: () => {},
-        write: (_chunks, done) => (done(), sink.onData(enc.encode("echo"))),
+        write: (chunks, done) => (done(null, chunks.length), sink.onData(enc.encode("echo"))),
         shutdown: (done) => (done(), sink.onEnd()),
         close: () => sink.onClose(),
         reset: () => sink.onClose(),

@@ -11,10 +11,17 @@ export function deliver(call: () => void): void {
   }
 }
 
-/** `deliver` for a write's `done`, without a closure. */
-export function callDone(done: (err?: Error | null) => void, err: Error | undefined): void {
+/**
+ * `deliver` for a write's or shutdown's `done`, without a closure; `accepted` is a
+ * write's count of chunks accepted (see the contract's `WriteDone`).
+ */
+export function callDone(
+  done: (err: Error | null | undefined, accepted: number) => void,
+  err: Error | null | undefined,
+  accepted = 0,
+): void {
   try {
-    done(err);
+    done(err, accepted);
   } catch (e) {
     rethrow(e);
   }

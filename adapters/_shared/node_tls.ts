@@ -16,6 +16,7 @@ import type {
   TcpConnectOptions,
   TlsClientOptions,
   UpgradableConn,
+  WriteDone,
 } from "../../src/contract.ts";
 import { NodeConn } from "../node/conn.ts";
 
@@ -121,8 +122,8 @@ class NodeUpgradableConn implements UpgradableConn {
   readStop(): void {
     if (!this.#consumed) this.#conn.readStop();
   }
-  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void {
-    if (this.#consumed) done(new Error("omninet: the connection was handed to TLS"));
+  write(chunks: Uint8Array[], done: WriteDone): void {
+    if (this.#consumed) done(new Error("omninet: the connection was handed to TLS"), 0);
     else this.#conn.write(chunks, done);
   }
   shutdown(done: (err?: Error | null) => void): void {

@@ -3,20 +3,25 @@
 // keep, in order, until Bun's `drain` handler says the socket is writable again. A chunk
 // written while nothing waits goes to Bun directly, unqueued. The queue is the base class
 // of the connection, so it costs a connection no objects until something has to wait.
+import type { WriteDone } from "../../src/contract.ts";
 import type { BunSocket } from "./_bun_types.ts";
 import { brokenPipeError, canceledError } from "./errors.ts";
 
 /** Chunks below this size are copied into one buffer (one syscall) with their neighbours. */
 const BATCH_BYTES = 64 * 1024;
 
-type Done = (err?: Error | null) => void;
+type Done = WriteDone;
 
-/** The kind of sink call that is a write's or shutdown's `done` (see WriteQueue.emit). */
+/** The kind of sink call that ends a write or shutdown: `a(b, 0)`, `b` the error if any. */
 export const DONE = 0;
+/** The kind of sink call that reports a write's progress: `a(undefined, b)`, `b` chunks. */
+export const WRITTEN = 6;
 
 /** A queued write (`bufs`) or shutdown (`bufs === null`). */
 interface WriteOp {
   bufs: Uint8Array[] | null;
+  /** How many of the core's chunks each of `bufs` completes (see `pack`). */
+  counts: number[] | null;
   done: Done;
   /** The buffer being written and the offset in it. */
   index: number;
@@ -25,14 +30,19 @@ interface WriteOp {
 
 /**
  * Chunks as Bun should get them: a chunk of `BATCH_BYTES` or more as it is (never copied),
- * runs of smaller ones concatenated into one buffer of at most about `BATCH_BYTES`.
+ * runs of smaller ones concatenated into one buffer of at most about `BATCH_BYTES`; with
+ * how many of the chunks each buffer completes (empty chunks count with the buffer before
+ * them, or the first one).
  */
-function pack(chunks: Uint8Array[]): Uint8Array[] {
-  if (chunks.length === 1) return chunks;
+function pack(chunks: Uint8Array[]): [Uint8Array[], number[]] {
+  if (chunks.length === 1) return [chunks, [1]];
   const out: Uint8Array[] = [];
+  const counts: number[] = [];
   let run: Uint8Array[] = [];
   let runBytes = 0;
+  let empty = 0;
   const endRun = () => {
+    if (run.length > 0) counts.push(run.length);
     if (run.length === 1) out.push(run[0]);
     else if (run.length > 1) {
       const joined = new Uint8Array(runBytes);
@@ -48,10 +58,16 @@ function pack(chunks: Uint8Array[]): Uint8Array[] {
   };
   for (const chunk of chunks) {
     const n = chunk.byteLength;
-    if (n === 0) continue;
+    if (n === 0) {
+      if (counts.length > 0 && run.length === 0) counts[counts.length - 1]++;
+      else if (run.length > 0) run.push(chunk);
+      else empty++;
+      continue;
+    }
     if (n >= BATCH_BYTES) {
       endRun();
       out.push(chunk);
+      counts.push(1);
       continue;
     }
     if (runBytes + n > BATCH_BYTES) endRun();
@@ -59,7 +75,12 @@ function pack(chunks: Uint8Array[]): Uint8Array[] {
     runBytes += n;
   }
   endRun();
-  return out;
+  if (counts.length > 0) counts[0] += empty;
+  else if (empty > 0) {
+    out.push(new Uint8Array(0));
+    counts.push(empty);
+  }
+  return [out, counts];
 }
 
 /**
@@ -102,17 +123,19 @@ export abstract class WriteQueue {
     else if (chunk.byteLength > 0) n = socket.write(chunk, 0, chunk.byteLength);
     if (this.#inflight === null) return;
     this.#inflight = null;
-    if (chunk === null || n === chunk.byteLength) this.emit(DONE, done);
+    if (chunk === null) this.emit(DONE, done);
+    else if (n === chunk.byteLength) this.emit(WRITTEN, done, 1);
     else if (n < 0) this.emit(DONE, done, brokenPipeError("write")); // closed under us, or shut down
     else {
-      (this.#ops ??= []).push({ bufs: [chunk], done, index: 0, offset: n });
+      (this.#ops ??= []).push({ bufs: [chunk], counts: [1], done, index: 0, offset: n });
       this.#blocked = true;
     }
   }
 
   /** Queue a write (`chunks`) or (`null`) a shutdown; write what Bun takes if `socket`. */
   protected queueWrite(socket: BunSocket | null, chunks: Uint8Array[] | null, done: Done): void {
-    (this.#ops ??= []).push({ bufs: chunks === null ? null : pack(chunks), done, index: 0, offset: 0 });
+    const [bufs, counts] = chunks === null ? [null, null] : pack(chunks);
+    (this.#ops ??= []).push({ bufs, counts, done, index: 0, offset: 0 });
     if (socket !== null) this.flushWrites(socket);
   }
 
@@ -146,26 +169,30 @@ export abstract class WriteQueue {
         this.emit(DONE, op.done);
         continue;
       }
+      let accepted = 0;
       while (op.index < bufs.length) {
         const buf = bufs[op.index];
         const left = buf.byteLength - op.offset;
-        const n = socket.write(buf, op.offset, left);
+        const n = left === 0 ? 0 : socket.write(buf, op.offset, left);
         if (this.#ops !== ops) return; // the socket closed inside write(): all finished
         if (n < 0) {
           // Closed under us (its `close` handler reports why) or shut down.
+          if (accepted > 0) this.emit(WRITTEN, op.done, accepted);
           this.failWrites(brokenPipeError);
           return;
         }
         if (n < left) {
           op.offset += n;
           this.#blocked = true;
+          if (accepted > 0) this.emit(WRITTEN, op.done, accepted);
           return;
         }
+        accepted += op.counts![op.index];
         op.index++;
         op.offset = 0;
       }
       ops.shift();
-      this.emit(DONE, op.done);
+      this.emit(WRITTEN, op.done, accepted);
     }
   }
 

@@ -4,11 +4,11 @@
 // base classes, so a connection is one object. Bun runs some handlers inside
 // the calls made for the core (`close` inside `end()`), so sink calls may come inside a
 // core call: the core's guard defers those (src/_reentry.ts).
-import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
+import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
 import { type ConnectPlan, connectPlan } from "./_connect.ts";
 import { inetAddress, rethrow } from "./_util.ts";
-import { DONE } from "./_write.ts";
+import { DONE, WRITTEN } from "./_write.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
 import { canceledError, closeError, connectError, writeError } from "./errors.ts";
 
@@ -17,7 +17,7 @@ const CONNECT = 1;
 const ERROR = 4;
 const CLOSE = 5;
 
-type Done = (err?: Error | null) => void;
+type Done = WriteDone;
 
 /** Wraps one Bun socket, outgoing (connecting) or accepted. */
 export class BunRawConn extends HeldReads implements RawConn {
@@ -193,7 +193,10 @@ export class BunRawConn extends HeldReads implements RawConn {
         this.#sink!.onData(a as Uint8Array);
         return;
       case DONE:
-        (a as Done)(b as Error | undefined);
+        (a as WriteDone)(b as Error | undefined, 0);
+        return;
+      case WRITTEN:
+        (a as WriteDone)(undefined, b as number);
         return;
       case CONNECT:
         this.#sink!.onConnect();

@@ -38,17 +38,22 @@ function concat(chunks: Uint8Array[], from: number, to: number, size: number): U
   return out;
 }
 
-/** Write the chunks in order; resolves once every byte was handed to the OS. */
-export async function writeChunks(conn: DenoConn, chunks: Uint8Array[]): Promise<void> {
+/**
+ * Write the chunks in order; resolves once every byte was handed to the OS. `accepted(n)`
+ * reports the next `n` chunks written whole, as they are.
+ */
+export async function writeChunks(conn: DenoConn, chunks: Uint8Array[], accepted: (n: number) => void): Promise<void> {
   const count = chunks.length;
   if (count === 1) {
     await writeAll(conn, chunks[0]);
+    accepted(1);
     return;
   }
   let total = 0;
   for (let i = 0; i < count; i++) total += chunks[i].byteLength;
   if (total <= COALESCE_LIMIT) {
     await writeAll(conn, concat(chunks, 0, count, total));
+    accepted(count);
     return;
   }
   // Large batch: big chunks go out as they are, runs of small ones as one buffer each.
@@ -61,11 +66,19 @@ export async function writeChunks(conn: DenoConn, chunks: Uint8Array[]): Promise
       if (size < BATCH) continue;
       await writeAll(conn, concat(chunks, start, i + 1, size));
     } else {
-      if (size > 0) await writeAll(conn, concat(chunks, start, i, size));
+      if (size > 0) {
+        await writeAll(conn, concat(chunks, start, i, size));
+        accepted(i - start);
+        start = i;
+      }
       await writeAll(conn, chunks[i]);
     }
+    accepted(i + 1 - start);
     start = i + 1;
     size = 0;
   }
-  if (size > 0) await writeAll(conn, concat(chunks, start, count, size));
+  if (start < count) {
+    await writeAll(conn, concat(chunks, start, count, size));
+    accepted(count - start);
+  }
 }

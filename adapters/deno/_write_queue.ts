@@ -2,6 +2,7 @@
 // them, one Deno op in flight. A write made while nothing waits goes to Deno at once,
 // unqueued; the rest waits, and starts once the connection is open (`startWrites`). The
 // queue is the base class of the connection, so it costs a connection no object.
+import type { WriteDone } from "../../src/contract.ts";
 import type { DenoConn } from "./_deno_api.ts";
 import { callDone } from "./_util.ts";
 import { writeChunks, writeRest } from "./_write.ts";
@@ -10,7 +11,7 @@ import { canceledError, fromDenoError } from "./errors.ts";
 /** A queued write (`chunks`) or shutdown (`chunks === null`). */
 interface WriteOp {
   chunks: Uint8Array[] | null;
-  done: (err?: Error | null) => void;
+  done: WriteDone;
 }
 
 /** Writes and shutdowns for one connection, in order. */
@@ -34,7 +35,7 @@ export abstract class WriteQueue {
     if (this.#queue.length > 0) this.#startPump(conn);
   }
 
-  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void {
+  write(chunks: Uint8Array[], done: WriteDone): void {
     const conn = this.writeTarget;
     if (chunks.length === 1 && chunks[0].byteLength > 0 && conn !== null && !this.#pumping && !this.closing) {
       this.#pumping = true;
@@ -58,7 +59,7 @@ export abstract class WriteQueue {
    * The queue is idle: write one non-empty chunk (or shut down, `null`) at once, without
    * queueing it; what is queued meanwhile runs after it.
    */
-  async #writeNow(conn: DenoConn, chunk: Uint8Array | null, done: (err?: Error | null) => void): Promise<void> {
+  async #writeNow(conn: DenoConn, chunk: Uint8Array | null, done: WriteDone): Promise<void> {
     let error: Error | undefined;
     try {
       if (chunk === null) await conn.closeWrite();
@@ -74,10 +75,10 @@ export abstract class WriteQueue {
       // Nothing waits: give the queue up before `done`, so a write made inside it goes
       // straight to Deno too. This call touches nothing after `done`.
       this.#pumping = false;
-      callDone(done, error);
+      callDone(done, error, error || chunk === null ? 0 : 1);
       return;
     }
-    callDone(done, error);
+    callDone(done, error, error || chunk === null ? 0 : 1);
     await this.#runPump(conn);
   }
 
@@ -109,11 +110,12 @@ export abstract class WriteQueue {
         let error: Error | undefined;
         try {
           if (op.chunks === null) await conn.closeWrite();
-          else await writeChunks(conn, op.chunks);
+          else await writeChunks(conn, op.chunks, (n) => callDone(op.done, undefined, n));
         } catch (err) {
           error = this.closing ? canceledError(syscall) : fromDenoError(err, syscall);
         }
-        callDone(op.done, error);
+        // A write's last accepted(n) ended it; a shutdown ends here, a failure too.
+        if (error || op.chunks === null) callDone(op.done, error);
       }
     } finally {
       // Cleared in the same turn the queue was found empty, so a write() right after

@@ -18,7 +18,7 @@
  * @module
  */
 import { setImmediate } from "node:timers";
-import type { ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
+import type { ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { canceledError, deliver } from "./errors.ts";
 import { EndFaults, type FaultContext } from "./end_faults.ts";
 import { Inbox } from "./inbox.ts";
@@ -29,13 +29,17 @@ export const KERNEL_BUFFER = 256 * 1024;
 /** The largest chunk one `onData` hands over, as one read of 64 KiB would. */
 const MAX_READ = 64 * 1024;
 
-type Done = (err?: Error | null) => void;
+type Done = WriteDone;
 
 /** A queued write (`data`) or shutdown (`data === null`). */
 interface Op {
   data: Uint8Array | null;
   offset: number;
   done: Done;
+  /** Where each of the core's chunks ends in `data` (a write's). */
+  ends: number[] | null;
+  /** How many chunks were reported accepted. */
+  reported: number;
 }
 
 /** Where a connected end sits: its addresses and what to release once it closes. */
@@ -59,7 +63,8 @@ export class MemoryConn implements RawConn {
   #faults = new EndFaults(undefined);
   #endDelivered = false;
   #outbox: Op[] = [];
-  #completions: [Done, Error | undefined][] = [];
+  /** `done`s to call: the error, or the chunks newly accepted. */
+  #completions: [Done, Error | undefined, number][] = [];
   #finSent = false;
   readonly #peerClose = new PeerClose();
   #reading = false;
@@ -129,19 +134,21 @@ export class MemoryConn implements RawConn {
     for (const c of chunks) size += c.byteLength;
     const data = new Uint8Array(size);
     let at = 0;
+    const ends: number[] = [];
     for (const c of chunks) {
       data.set(c, at);
       at += c.byteLength;
+      ends.push(at);
     }
-    this.#enqueue({ data, offset: 0, done });
+    this.#enqueue({ data, offset: 0, done, ends, reported: 0 });
   }
 
   shutdown(done: Done): void {
-    this.#enqueue({ data: null, offset: 0, done });
+    this.#enqueue({ data: null, offset: 0, done, ends: null, reported: 0 });
   }
 
   #enqueue(op: Op): void {
-    if (this.#closed) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown")]);
+    if (this.#closed) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown"), 0]);
     else this.#outbox.push(op);
     this.#schedule();
   }
@@ -162,7 +169,7 @@ export class MemoryConn implements RawConn {
     this.#pump();
     this.#closed = true;
     this.#reading = false;
-    for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown")]);
+    for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown"), 0]);
     this.#outbox = [];
     const peer = this.#peer;
     // Linux sends RST instead of FIN when unread bytes are left behind.
@@ -192,7 +199,7 @@ export class MemoryConn implements RawConn {
     this.#pump();
     const completions = this.#completions;
     this.#completions = [];
-    for (const [done, err] of completions) deliver(() => done(err));
+    for (const [done, err, accepted] of completions) deliver(() => done(err, accepted));
     if (this.#sink !== null && !this.#closed) this.#read(this.#sink);
     if (this.#closed && !this.#closeSent && this.#completions.length === 0) {
       this.#closeSent = true;
@@ -208,9 +215,16 @@ export class MemoryConn implements RawConn {
     const outbox = this.#outbox;
     while (outbox.length > 0) {
       const op = outbox[0];
+      // The peer's RST, when the reading side reports it (nothing unread before it), is
+      // libuv's read ECONNRESET, which comes before a write's error: the writes wait for
+      // the close. (A fault's cut, `severed`, fails the write that hit it.)
+      if (
+        this.#peerClose.reset && !this.#severed && this.#reading && this.#inbox.bytes === 0 &&
+        !this.#endDelivered
+      ) break;
       if (this.#peerClose.gone || (this.#finSent && op.data !== null)) {
         outbox.shift();
-        this.#completions.push([op.done, op.data === null ? undefined : this.#peerClose.write(this.#finSent)]);
+        this.#finish(op, op.data === null ? undefined : this.#peerClose.write(this.#finSent));
         continue;
       }
       if (op.data === null) {
@@ -218,12 +232,12 @@ export class MemoryConn implements RawConn {
         peer.#inbox.fin(this.#faults.delay());
         peer.#schedule();
         outbox.shift();
-        this.#completions.push([op.done, undefined]);
+        this.#finish(op, undefined);
         continue;
       }
       if (this.#blackhole) {
         outbox.shift();
-        this.#completions.push([op.done, undefined]);
+        this.#finish(op, undefined);
         continue;
       }
       let n = Math.min(peer.#room(), op.data.byteLength - op.offset);
@@ -237,12 +251,30 @@ export class MemoryConn implements RawConn {
       }
       if (cut !== undefined) this.#cut(peer, cut.rst);
       if (op.offset < op.data.byteLength) {
+        this.#progress(op);
         if (cut !== undefined) continue; // the rest fails (reset) or is lost (FIN)
         break;
       }
       outbox.shift();
-      this.#completions.push([op.done, undefined]);
+      this.#finish(op, undefined);
     }
+  }
+
+  /** Report the chunks of `op` now wholly in the peer's inbox. */
+  #progress(op: Op): void {
+    const ends = op.ends!;
+    let i = op.reported;
+    while (i < ends.length && ends[i] <= op.offset) i++;
+    if (i === op.reported) return;
+    this.#completions.push([op.done, undefined, i - op.reported]);
+    op.reported = i;
+  }
+
+  /** `op` is over: failed with `err`, or every chunk left is accepted. */
+  #finish(op: Op, err: Error | undefined): void {
+    const left = op.ends === null || err ? 0 : op.ends.length - op.reported;
+    op.reported += left;
+    this.#completions.push([op.done, err, left]);
   }
 
   /** How many more bytes our inbox takes (a slow reader's may be smaller). */

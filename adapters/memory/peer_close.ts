@@ -15,6 +15,11 @@ export class PeerClose {
   /** Closed (FIN), reset (RST), or we learned it all (`epipe`: writes fail with EPIPE). */
   #state: "" | "fin" | "rst" | "epipe" = "";
 
+  /** Whether the peer's RST arrived and nothing has reported it yet. */
+  get reset(): boolean {
+    return this.#state === "rst";
+  }
+
   /** Whether the peer's FIN or RST has arrived. */
   get gone(): boolean {
     return this.#state !== "";

@@ -4,7 +4,9 @@
 // pauseOnConnect). The event listeners are shared functions that find the core's sink on
 // the inner socket, so a connection costs no closures.
 import { Socket as NetSocket, type Socket as NodeSocket } from "node:net";
-import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
+import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
+import { canceledError } from "../../src/errors/system_errors.ts";
+import { runtimePlatform } from "../_shared/runtime_platform.ts";
 
 /** The core's sink, kept on the inner socket for the shared listeners. */
 const kSink = Symbol("omninet.sink");
@@ -29,6 +31,48 @@ function onError(this: SinkSocket, err: Error): void {
 
 function onClose(this: SinkSocket): void {
   this[kSink].onClose();
+}
+
+/** Chunks below this size are written together with their neighbours (one writev). */
+const SMALL_CHUNK = 16 * 1024;
+/** At most this many bytes of small chunks go in one writev. */
+const GROUP_BYTES = 64 * 1024;
+
+/** Bytes handed to the inner socket so far. */
+const kHanded = Symbol("omninet.handed");
+/** Bytes libuv had written when the inner socket was destroyed; -1 while it is not. */
+const kCut = Symbol("omninet.cut");
+
+type AccountedSocket = NodeSocket & { [kHanded]: number; [kCut]: number | undefined };
+
+/**
+ * The inner socket's `_destroy`, noting first how many bytes libuv had written: a write
+ * request finished is gone from `writableLength` (the Writable's `onwrite`), one in flight
+ * or buffered is not. Node 20 later calls the callback of a request the close cancelled
+ * without an error; what lies beyond this mark was not written, whatever the callback says.
+ */
+function destroyAccounted(this: AccountedSocket, err: Error | null, cb: (err?: Error | null) => void): void {
+  if (this[kCut] === -1) this[kCut] = this[kHanded] - this.writableLength;
+  Object.getPrototypeOf(this)._destroy.call(this, err, cb);
+}
+
+/** The inner write's callback for `count` chunks ending at byte `end`: reports them to `done`. */
+function accountFor(
+  s: AccountedSocket,
+  state: { failed: boolean },
+  end: number,
+  count: number,
+  done: WriteDone,
+): (err?: Error | null) => void {
+  return (err) => {
+    if (state.failed) return;
+    const cut = s[kCut]!;
+    if (!err && cut >= 0 && end > cut) err = canceledError(runtimePlatform, "write");
+    if (err) {
+      state.failed = true;
+      done(err, 0);
+    } else done(null, count);
+  };
 }
 
 /** Wraps one node:net socket. An accepted one gets its sink from `onConnection` (`setSink`). */
@@ -81,17 +125,36 @@ export class NodeConn implements RawConn {
     this.#socket.pause();
   }
 
-  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void {
-    const s = this.#socket;
-    const last = chunks.length - 1;
-    if (last === 0) {
-      s.write(chunks[0], done);
-      return;
+  write(chunks: Uint8Array[], done: WriteDone): void {
+    const s = this.#socket as AccountedSocket;
+    if (s[kCut] === undefined) {
+      s[kHanded] = 0;
+      s[kCut] = -1;
+      s._destroy = destroyAccounted;
     }
-    s.cork();
-    for (let i = 0; i < last; i++) s.write(chunks[i]);
-    s.write(chunks[last], done);
-    s.uncork();
+    const n = chunks.length;
+    const state = { failed: false };
+    for (let i = 0; i < n;) {
+      // Big chunks go one by one, as Node's own writes do (each its own libuv request, so
+      // each is accepted or not on its own); runs of small ones as one request (writev).
+      let j = i;
+      let bytes = chunks[i].byteLength;
+      if (bytes < SMALL_CHUNK) {
+        while (j + 1 < n && chunks[j + 1].byteLength < SMALL_CHUNK && bytes + chunks[j + 1].byteLength <= GROUP_BYTES) {
+          bytes += chunks[++j].byteLength;
+        }
+      }
+      s[kHanded] += bytes;
+      const cb = accountFor(s, state, s[kHanded], j - i + 1, done);
+      if (j === i) s.write(chunks[i], cb);
+      else {
+        s.cork();
+        for (let k = i; k < j; k++) s.write(chunks[k]);
+        s.write(chunks[j], cb);
+        s.uncork();
+      }
+      i = j + 1;
+    }
   }
 
   shutdown(done: (err?: Error | null) => void): void {

@@ -1,6 +1,6 @@
 // One outgoing connection over `cloudflare:sockets`: the contract's RawConn over a Web
 // Streams socket (a reader pumped while the core reads, a writer fed in order).
-import type { ConnSink, InetAddress, RawAddress, RawConn, TcpConnectOptions } from "../../src/contract.ts";
+import type { ConnSink, InetAddress, RawAddress, RawConn, TcpConnectOptions, WriteDone } from "../../src/contract.ts";
 import { callDone, deliver } from "../_shared/deliver.ts";
 import type { CfConnect, CfSocket } from "./_sockets.ts";
 import { workerdError } from "./errors.ts";
@@ -79,11 +79,15 @@ export class WorkerdRawConn implements RawConn {
     }
   }
 
-  write(chunks: Uint8Array[], done: (err?: Error | null) => void): void {
+  write(chunks: Uint8Array[], done: WriteDone): void {
+    // Each chunk counts as accepted once the writer's write() resolved (workerd took it).
     this.#writes = this.#writes.then(async () => {
-      for (const chunk of chunks) await this.#writer!.write(chunk);
+      for (const chunk of chunks) {
+        await this.#writer!.write(chunk);
+        callDone(done, undefined, 1);
+      }
     }).then(
-      () => callDone(done, undefined),
+      () => {},
       (err) => callDone(done, workerdError(err, "write")),
     );
   }

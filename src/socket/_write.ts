@@ -1,6 +1,7 @@
 // The Socket's write side, as functions over the socket: writes handed to the RawConn
 // (held until 'connect' while connecting, as Node's _writeGeneric), the FIN after the
 // last write, and the byte count Node reports.
+import { setImmediate } from "node:timers";
 import { kConn, kState } from "../_symbols.ts";
 import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION } from "../errors/errors.ts";
 import { byteLengthOf } from "./_util.ts";
@@ -8,15 +9,30 @@ import type { SocketCore } from "./_types.ts";
 
 type Callback = (err?: Error | null) => void;
 
-/** Implements `_write` and `_writev`: hand `chunks` to the RawConn once connected. */
-export function writeGeneric(socket: SocketCore, chunks: Uint8Array[], cb: Callback): void {
+/** One entry of the Writable's batch, as `_writev` gets it (the user's callback inside). */
+export interface BatchEntry {
+  chunk: unknown;
+  encoding: BufferEncoding;
+}
+
+/**
+ * Implements `_write` and `_writev`: hand `chunks` to the RawConn once connected. A write
+ * succeeds chunk by chunk as the adapter reports them accepted (Node's rule: a write's
+ * callback says ok once libuv handed its bytes to the kernel). When the RawConn fails the
+ * batch, the chunk it was writing gets the RawConn's error (`ECANCELED` on close, as
+ * libuv's write request) and the chunks after it, never sent, what the Writable's buffered
+ * writes get: the socket's error (the `destroy(err)` error, the peer's `ECONNRESET`).
+ * `entries` (from `_writev`) are the Writable's batch: their callbacks are called per chunk
+ * here, as the batch's one callback cannot tell chunks apart.
+ */
+export function writeGeneric(socket: SocketCore, chunks: Uint8Array[], cb: Callback, entries?: BatchEntry[]): void {
   const state = socket[kState];
   if (socket.connecting) {
     state.pendingData = chunks;
     const onClose = () => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
     socket.once("connect", () => {
       socket.off("close", onClose);
-      writeGeneric(socket, chunks, cb);
+      writeGeneric(socket, chunks, cb, entries);
     });
     socket.once("close", onClose);
     return;
@@ -29,14 +45,55 @@ export function writeGeneric(socket: SocketCore, chunks: Uint8Array[], cb: Callb
   }
   state.idle.refresh();
   for (const c of chunks) state.bytesDispatched += c.byteLength;
-  conn.write(chunks, (err) => {
+  let reported = 0;
+  conn.write(chunks, (err, accepted) => {
+    const from = reported;
+    reported += accepted;
     if (err) {
-      cb(err);
+      if (entries) succeed(entries, from, reported);
+      // A write the close cut off fails after the socket's 'error', as in Node, where
+      // libuv cancels it in the loop turn after the one that closed the handle (Deno's
+      // write settles before a nextTick).
+      if (socket.destroyed) setImmediate(failed, socket, cb, err, entries, reported);
+      else failed(socket, cb, err, entries, reported);
       return;
     }
     state.idle.refresh();
-    cb();
+    if (reported >= chunks.length) cb();
+    else if (entries) succeed(entries, from, reported);
   });
+}
+
+/** The batch failed at chunk `at`: it gets `err`, those after it the socket's error. */
+function failed(socket: SocketCore, cb: Callback, err: Error, entries: BatchEntry[] | undefined, at: number): void {
+  if (entries) unsent(socket, entries, at + 1);
+  cb(err);
+}
+
+function noop(): void {}
+
+/** The callbacks of `entries[from, to)` say ok now; the batch's callback skips them. */
+function succeed(entries: BatchEntry[], from: number, to: number): void {
+  for (let i = from; i < to && i < entries.length; i++) {
+    const entry = entries[i] as BatchEntry & { callback?: unknown };
+    const callback = entry.callback;
+    if (typeof callback !== "function") continue;
+    entry.callback = noop;
+    callback(null);
+  }
+}
+
+/**
+ * `entries[from…]` never reached the runtime: when the batch's callback fails them, they
+ * get what the Writable's buffered writes get (its `errorBuffer`), the socket's error.
+ */
+function unsent(socket: SocketCore, entries: BatchEntry[], from: number): void {
+  for (let i = from; i < entries.length; i++) {
+    const entry = entries[i] as BatchEntry & { callback?: unknown };
+    const callback = entry.callback;
+    if (typeof callback !== "function" || callback === noop) continue;
+    entry.callback = (err: Error) => callback(socket.errored ?? err);
+  }
 }
 
 /** Implements `_final`: send FIN once every queued write is out. */

@@ -352,7 +352,7 @@ export class Socket extends Duplex {
 
   /** @internal Queued chunks to the RawConn at once. */
   override _writev(chunks: { chunk: unknown; encoding: BufferEncoding }[], cb: Callback): void {
-    writeGeneric(this, chunks.map((c) => toBytes(c.chunk, c.encoding)), cb);
+    writeGeneric(this, chunks.map((c) => toBytes(c.chunk, c.encoding)), cb, chunks);
   }
 
   /** @internal Send FIN once every queued write is out. */

@@ -10,6 +10,7 @@ import type {
   TcpConnectOptions,
   TlsClientOptions,
   UpgradableConn,
+  WriteDone,
 } from "../contract.ts";
 
 type Done = (err?: Error | null) => void;
@@ -64,7 +65,7 @@ export class ImplicitTlsConn implements RawConn, ConnSink {
     this.#reading = false;
     this.#tls?.readStop();
   }
-  write(chunks: Uint8Array[], done: Done): void {
+  write(chunks: Uint8Array[], done: WriteDone): void {
     this.#current().write(chunks, done);
   }
   shutdown(done: Done): void {

@@ -23,6 +23,7 @@ import { streamScenarios } from "./scenarios_stream.ts";
 import { messageScenarios } from "./scenarios_messages.ts";
 import { familyScenarios } from "./scenarios_families.ts";
 import { readingScenarios } from "./scenarios_reading.ts";
+import { writeOutcomeScenarios } from "./scenarios_write_outcomes.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -47,4 +48,5 @@ export const scenarios: Scenario[] = [
   ...messageScenarios,
   ...familyScenarios,
   ...readingScenarios,
+  ...writeOutcomeScenarios,
 ];

@@ -38,15 +38,16 @@ export const knownDifferences: Record<string, KnownDifference> = {
     }),
   },
   "write callbacks run in order, before 'finish'": {
-    reason: "workerd's node:stream calls write callbacks with undefined (Node: null; checked on a " +
+    reason: "workerd's node:stream calls a write's callback with undefined (Node: null; checked on a " +
       "bare Writable) and, its nextTick being a microtask, runs the first one after 'ready'; " +
-      "workerd's own node:net does the same",
+      "workerd's own node:net does the same (omninet calls the callbacks of a batch's accepted " +
+      "chunks itself, with Node's null: cb2, cb3)",
     expected: () => ({
       client: [
         ...connected,
         "cb1(undefined)",
-        "cb2(undefined)",
-        "cb3(undefined)",
+        "cb2(null)",
+        "cb3(null)",
         "end callback",
         "finish",
         'data(string 2 "22")',
