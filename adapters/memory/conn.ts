@@ -165,8 +165,9 @@ export class MemoryConn implements RawConn {
     if (this.#closed) return;
     // What the core handed over before the close is in the kernel already (Node writes
     // synchronously): it reaches the peer ahead of the FIN or RST. Only what waits for
-    // room in the peer's buffer (libuv's write queue) is cancelled.
-    this.#pump();
+    // room in the peer's buffer (libuv's write queue) is cancelled, as is everything once
+    // the peer is gone (libuv cancels its queue on close; no write reaches the kernel).
+    if (!this.#peerClose.gone) this.#pump();
     this.#closed = true;
     this.#reading = false;
     for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown"), 0]);
