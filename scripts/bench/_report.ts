@@ -281,8 +281,6 @@ export interface SustainedSample {
   serverBusy: number[];
   /** Other processes' share of the machine during the ping-pong (null: unknown). */
   foreign: number | null;
-  /** Measured twice: the first attempt was disturbed. */
-  retried?: boolean;
 }
 
 /** "others used up to N% of the CPUs" over a set of sustained samples. */
@@ -291,8 +289,7 @@ export function sustainedBusyNote(label: string, all: SustainedSample[]): string
   if (known.length === 0) return "";
   const worst = Math.max(...known.map((s) => s.foreign!));
   const disturbed = known.filter((s) => s.foreign! > 0.1).length;
-  const retried = known.filter((s) => s.retried).length;
-  return `${label}: ${retried} of ${known.length} measurements repeated as disturbed; ${disturbed} kept samples had others using > 10% of the CPUs (worst ${
+  return `${label} (not repeated when disturbed, to bound the run's time): ${disturbed} of ${known.length} samples had others using > 10% of the CPUs (worst ${
     Math.round(worst * 100)
   }%).`;
 }
