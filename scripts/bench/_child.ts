@@ -33,9 +33,18 @@ export function canPin(): boolean {
   return tasksetAvailable;
 }
 
-/** Start `cmd` (pinned to `cpu` when given and possible) with piped stdio. */
-export function spawnChild(cmd: string[], options: { cwd: string; cpu?: number; env?: Record<string, string> }): Child {
-  const argv = options.cpu !== undefined && canPin() ? ["taskset", "-c", String(options.cpu), ...cmd] : cmd;
+/**
+ * Start `cmd` (pinned to `cpu` when given and possible) with piped stdio. `maxFiles`: raise
+ * the soft descriptor limit to the hard one first (through `sh -c ulimit`), where allowed.
+ */
+export function spawnChild(
+  cmd: string[],
+  options: { cwd: string; cpu?: number; env?: Record<string, string>; maxFiles?: boolean },
+): Child {
+  const pinned = options.cpu !== undefined && canPin() ? ["taskset", "-c", String(options.cpu), ...cmd] : cmd;
+  const argv = options.maxFiles
+    ? ["sh", "-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', "sh", ...pinned]
+    : pinned;
   const proc = new Deno.Command(argv[0], {
     args: argv.slice(1),
     cwd: options.cwd,

@@ -45,9 +45,28 @@ export interface IdleSet {
   close(): void;
 }
 
+/** Where a server listens: port 0 (any) unless given; `reusePort` for one listener per process. */
+export interface ListenOptions {
+  port?: number;
+  reusePort?: boolean;
+}
+
+/** Connections held open after a sustained ping-pong (the scale and multi-core workloads). */
+export interface Sustained {
+  /** Round trips verified. */
+  count: number;
+  /** Milliseconds from all connected to the last connection stopped. */
+  ms: number;
+  /** Milliseconds it took to open every connection. */
+  connectMs: number;
+  conns: number;
+  /** Drop every connection. */
+  close(): void;
+}
+
 /** One variant on one runtime. */
 export interface Impl {
-  listen(kind: ServerKind): Promise<ServerHandle>;
+  listen(kind: ServerKind, options?: ListenOptions): Promise<ServerHandle>;
   /**
    * Send `total` bytes in `chunk`-byte writes honouring backpressure to a sink server,
    * half-close, and wait for its count. `count` is the byte count the server confirmed.
@@ -66,6 +85,20 @@ export interface Impl {
   churn(port: number, total: number, concurrency: number): Promise<Measured>;
   /** Open `n` connections (`concurrency` connecting at once) and keep them idle. */
   openIdle(port: number, n: number, concurrency: number): Promise<IdleSet>;
+  /**
+   * Open `conns` connections (`concurrency` connecting at once), then on each, ping-pong
+   * `size`-byte messages until `ms` have passed (a connection stops after its first
+   * round trip past the deadline); `onBegin` runs when every connection is open, just
+   * before the first write. The connections stay open until `close()`.
+   */
+  sustain(
+    port: number,
+    conns: number,
+    size: number,
+    ms: number,
+    concurrency: number,
+    onBegin?: () => void,
+  ): Promise<Sustained>;
 }
 
 /** Fail with a clear error when a count does not match. */

@@ -6,11 +6,13 @@ import {
   HOST,
   type IdleSet,
   type Impl,
+  type ListenOptions,
   type Measured,
   parseCount,
   type ServerHandle,
   type ServerKind,
   type ServerStats,
+  type Sustained,
 } from "./_impl.ts";
 
 /** The part of a Bun socket used here (bun-types is not visible to deno check). */
@@ -41,6 +43,7 @@ interface BunApi {
     hostname: string;
     port: number;
     allowHalfOpen?: boolean;
+    reusePort?: boolean;
     socket: BunHandlers<D>;
   }): { port: number; stop(closeActiveConnections?: boolean): void };
   connect<D>(options: {
@@ -92,14 +95,14 @@ function flush(s: BunSocket<unknown>, out: Out): boolean {
 
 /** The workloads over `Bun.listen` / `Bun.connect`. */
 export function bunImpl(): Impl {
-  return { listen, bulk, pingPong, churn, openIdle };
+  return { listen, bulk, pingPong, churn, openIdle, sustain };
 }
 
 interface ServerConn extends Out {
   n: number;
 }
 
-function listen(kind: ServerKind): Promise<ServerHandle> {
+function listen(kind: ServerKind, options?: ListenOptions): Promise<ServerHandle> {
   const stats: ServerStats = { conns: 0, open: 0, bytes: 0 };
   const sink = kind === "sink";
   const finish = (s: BunSocket<ServerConn>) => {
@@ -108,7 +111,8 @@ function listen(kind: ServerKind): Promise<ServerHandle> {
   };
   const server = Bun.listen<ServerConn>({
     hostname: HOST,
-    port: 0,
+    port: options?.port ?? 0,
+    ...(options?.reusePort ? { reusePort: true } : {}),
     allowHalfOpen: true,
     socket: {
       open(s) {
@@ -296,4 +300,70 @@ async function openIdle(port: number, n: number, concurrency: number): Promise<I
   await Promise.all(Array.from({ length: concurrency }, worker));
   expectCount("idle connections", all.length, n);
   return { count: all.length, close: () => all.forEach((s) => s.end()) };
+}
+
+async function sustain(
+  port: number,
+  conns: number,
+  size: number,
+  ms: number,
+  concurrency: number,
+  onBegin?: () => void,
+): Promise<Sustained> {
+  const msg = new Uint8Array(size).fill(0x62);
+  const sockets: BunSocket<PingConn>[] = [];
+  const close = () => sockets.forEach((s) => s.end());
+  let count = 0;
+  let stopped = 0;
+  let start = 0;
+  let end = Infinity;
+  let settle: (ms: number) => void = () => {};
+  let fail: (err: Error) => void = () => {};
+  const done = new Promise<number>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const handlers: BunHandlers<PingConn> = {
+    data(s, d) {
+      const st = s.data;
+      st.got += d.byteLength;
+      if (st.got < size) return;
+      if (st.got > size) {
+        fail(new Error(`sustain: ${st.got} bytes echoed for one ${size}-byte message`));
+        return;
+      }
+      st.got = 0;
+      count++;
+      if (performance.now() < end) {
+        if (s.write(msg) !== size) fail(new Error("sustain: partial write"));
+        return;
+      }
+      if (++stopped === conns) settle(performance.now() - start);
+    },
+    error: (_s, err) => fail(err),
+    connectError: (_s, err) => fail(err),
+  };
+  try {
+    const t0 = performance.now();
+    let started = 0;
+    const opener = async () => {
+      while (started < conns) {
+        started++;
+        const s = await Bun.connect<PingConn>({ hostname: HOST, port, data: { got: 0, done: 0 }, socket: handlers });
+        s.setNoDelay(true);
+        sockets.push(s);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, opener));
+    const connectMs = performance.now() - t0;
+    onBegin?.();
+    start = performance.now();
+    end = start + ms;
+    for (const s of sockets) s.write(msg);
+    const elapsed = await done;
+    return { count, ms: elapsed, connectMs, conns: sockets.length, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
 }

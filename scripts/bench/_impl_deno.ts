@@ -5,11 +5,13 @@ import {
   HOST,
   type IdleSet,
   type Impl,
+  type ListenOptions,
   type Measured,
   parseCount,
   type ServerHandle,
   type ServerKind,
   type ServerStats,
+  type Sustained,
 } from "./_impl.ts";
 
 const READ_SIZE = 64 * 1024;
@@ -27,13 +29,19 @@ function closeQuietly(conn: Deno.TcpConn): void {
 
 /** The workloads over `Deno.listen` / `Deno.connect`. */
 export function denoImpl(): Impl {
-  return { listen, bulk, pingPong, churn, openIdle };
+  return { listen, bulk, pingPong, churn, openIdle, sustain };
 }
 
-function listen(kind: ServerKind): Promise<ServerHandle> {
+function listen(kind: ServerKind, options?: ListenOptions): Promise<ServerHandle> {
   const stats: ServerStats = { conns: 0, open: 0, bytes: 0 };
   const open = new Set<Deno.TcpConn>();
-  const listener = Deno.listen({ hostname: HOST, port: 0 });
+  // reusePort needs --unstable-net (without it Deno.listen rejects the option or aborts).
+  const listenOptions = {
+    hostname: HOST,
+    port: options?.port ?? 0,
+    ...(options?.reusePort ? { reusePort: true } : {}),
+  };
+  const listener = Deno.listen(listenOptions as Deno.TcpListenOptions);
   const serve = async (conn: Deno.TcpConn) => {
     stats.conns++;
     open.add(conn);
@@ -174,4 +182,60 @@ async function openIdle(port: number, n: number, concurrency: number): Promise<I
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { count: all.length, close: () => all.forEach(closeQuietly) };
+}
+
+async function sustain(
+  port: number,
+  conns: number,
+  size: number,
+  ms: number,
+  concurrency: number,
+  onBegin?: () => void,
+): Promise<Sustained> {
+  const msg = new Uint8Array(size).fill(0x62);
+  const all: Deno.TcpConn[] = [];
+  const close = () => all.forEach(closeQuietly);
+  try {
+    const t0 = performance.now();
+    let started = 0;
+    const opener = async () => {
+      while (started < conns) {
+        started++;
+        const c = await Deno.connect({ hostname: HOST, port });
+        c.setNoDelay(true);
+        all.push(c);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, opener));
+    const connectMs = performance.now() - t0;
+    onBegin?.();
+    const start = performance.now();
+    const end = start + ms;
+    const counts = await Promise.all(all.map(async (conn) => {
+      const buf = new Uint8Array(1024);
+      let verified = 0;
+      do {
+        await writeAll(conn, msg);
+        let got = 0;
+        while (got < size) {
+          const r = await conn.read(buf);
+          if (r === null) throw new Error("sustain: server closed early");
+          got += r;
+        }
+        if (got !== size) throw new Error(`sustain: ${got} bytes echoed for one ${size}-byte message`);
+        verified++;
+      } while (performance.now() < end);
+      return verified;
+    }));
+    return {
+      count: counts.reduce((a, b) => a + b, 0),
+      ms: performance.now() - start,
+      connectMs,
+      conns: all.length,
+      close,
+    };
+  } catch (err) {
+    close();
+    throw err;
+  }
 }

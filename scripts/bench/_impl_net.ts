@@ -6,11 +6,13 @@ import {
   HOST,
   type IdleSet,
   type Impl,
+  type ListenOptions,
   type Measured,
   parseCount,
   type ServerHandle,
   type ServerKind,
   type ServerStats,
+  type Sustained,
 } from "./_impl.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -29,6 +31,7 @@ export interface SocketLike {
 /** The part of a `net.Server` the workloads use. */
 export interface ServerLike {
   listen(port: number, host: string, cb: () => void): unknown;
+  listen(options: { port: number; host: string; reusePort?: boolean }, cb: () => void): unknown;
   address(): unknown;
   close(cb?: (err?: Error) => void): unknown;
   on(event: string, listener: Listener): unknown;
@@ -43,15 +46,16 @@ export interface NetLike {
 /** The workloads over a `node:net`-shaped module. */
 export function netImpl(net: NetLike): Impl {
   return {
-    listen: (kind) => listen(net, kind),
+    listen: (kind, options) => listen(net, kind, options),
     bulk: (port, total, chunk) => bulk(net, port, total, chunk),
     pingPong: (port, conns, rounds, size) => pingPong(net, port, conns, rounds, size),
     churn: (port, total, concurrency) => churn(net, port, total, concurrency),
     openIdle: (port, n, concurrency) => openIdle(net, port, n, concurrency),
+    sustain: (port, conns, size, ms, concurrency, onBegin) => sustain(net, port, conns, size, ms, concurrency, onBegin),
   };
 }
 
-function listen(net: NetLike, kind: ServerKind): Promise<ServerHandle> {
+function listen(net: NetLike, kind: ServerKind, options?: ListenOptions): Promise<ServerHandle> {
   const stats: ServerStats = { conns: 0, open: 0, bytes: 0 };
   const open = new Set<SocketLike>();
   const server = net.createServer({ allowHalfOpen: kind === "sink" }, (socket) => {
@@ -78,7 +82,7 @@ function listen(net: NetLike, kind: ServerKind): Promise<ServerHandle> {
   });
   return new Promise((resolve, reject) => {
     server.on("error", reject);
-    server.listen(0, HOST, () => {
+    const listening = () => {
       const { port } = server.address() as { port: number };
       resolve({
         port,
@@ -89,7 +93,9 @@ function listen(net: NetLike, kind: ServerKind): Promise<ServerHandle> {
             server.close(() => done());
           }),
       });
-    });
+    };
+    if (options) server.listen({ port: options.port ?? 0, host: HOST, reusePort: options.reusePort }, listening);
+    else server.listen(0, HOST, listening);
   });
 }
 
@@ -225,5 +231,70 @@ function openIdle(net: NetLike, port: number, n: number, concurrency: number): P
   }).then((set) => {
     expectCount("idle connections", (set as IdleSet).count, n);
     return set as IdleSet;
+  });
+}
+
+function sustain(
+  net: NetLike,
+  port: number,
+  conns: number,
+  size: number,
+  ms: number,
+  concurrency: number,
+  onBegin?: () => void,
+): Promise<Sustained> {
+  const msg = Buffer.alloc(size, 0x62);
+  const sockets: SocketLike[] = [];
+  const close = () => {
+    for (const s of sockets) s.destroy();
+  };
+  return new Promise<Sustained>((resolve, reject) => {
+    const t0 = performance.now();
+    let started = 0;
+    let connected = 0;
+    let stopped = 0;
+    let count = 0;
+    let start = 0;
+    let end = Infinity;
+    let connectMs = 0;
+    const begin = () => {
+      connectMs = performance.now() - t0;
+      onBegin?.();
+      start = performance.now();
+      end = start + ms;
+      for (const s of sockets) s.write(msg);
+    };
+    const open = () => {
+      if (started >= conns) return;
+      started++;
+      const socket = net.connect({ port, host: HOST });
+      sockets.push(socket);
+      let got = 0;
+      socket.setNoDelay(true);
+      socket.on("error", reject);
+      socket.on("connect", () => {
+        if (++connected === conns) begin();
+        else open();
+      });
+      socket.on("data", (d: Uint8Array) => {
+        got += d.byteLength;
+        if (got < size) return;
+        if (got > size) {
+          reject(new Error(`sustain: ${got} bytes echoed for one ${size}-byte message`));
+          return;
+        }
+        got = 0;
+        count++;
+        if (performance.now() < end) {
+          socket.write(msg);
+          return;
+        }
+        if (++stopped === conns) resolve({ count, ms: performance.now() - start, connectMs, conns: connected, close });
+      });
+    };
+    for (let i = 0; i < concurrency; i++) open();
+  }).catch((err) => {
+    close();
+    throw err;
   });
 }

@@ -265,3 +265,105 @@ export function markdownCpuTable(
   }
   return lines.join("\n");
 }
+
+/** Sustained ping-pong samples of one variant (scale or multi-core), as run.ts records them. */
+export interface SustainedSample {
+  rate: number;
+  clientCpuPerRt: number;
+  serverCpuPerRt: number;
+  clientPerConn: number;
+  serverPerConn: number;
+  connectMs: number;
+  /** Connections accepted by each server process (multi-core: warm-up included). */
+  perServer: number[];
+  /** Connections open on each server process during the measured ping-pong. */
+  perServerOpen: number[];
+  serverBusy: number[];
+  /** Other processes' share of the machine during the ping-pong (null: unknown). */
+  foreign: number | null;
+}
+
+/** "others used up to N% of the CPUs" over a set of sustained samples. */
+export function sustainedBusyNote(label: string, all: SustainedSample[]): string {
+  const known = all.filter((s) => s.foreign !== null);
+  if (known.length === 0) return "";
+  const worst = Math.max(...known.map((s) => s.foreign!));
+  const disturbed = known.filter((s) => s.foreign! > 0.1).length;
+  return `${label} (not repeated when disturbed, to bound the run's time): ${disturbed} of ${known.length} samples had others using > 10% of the CPUs (worst ${
+    Math.round(worst * 100)
+  }%).`;
+}
+
+const med = (xs: number[]) => summarize(xs)?.median ?? NaN;
+const fmtInt = (x: number) => Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–";
+const fmt2 = (x: number) => Number.isFinite(x) ? x.toFixed(2) : "–";
+const fmtRatio = (a: number, b: number) => Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : "–";
+
+/** The scale table: many connections, ping-pong, one server process and one client process. */
+export function markdownScaleTable(
+  samples: Map<string, SustainedSample[]>,
+  runtimes: RuntimeName[],
+  variantsOf: (rt: RuntimeName) => Variant[],
+): string {
+  const lines = [
+    "| runtime | variant | round trips/s | vs node:net | client CPU µs/rt | server CPU µs/rt | CPU vs node:net (client / server) | RSS B/conn server / client | connect time s |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const rt of runtimes) {
+    const get = (v: Variant) => samples.get(`${rt}/${v}`) ?? [];
+    const m = (v: Variant, f: (s: SustainedSample) => number) => med(get(v).map(f));
+    for (const v of variantsOf(rt)) {
+      const ss = get(v);
+      if (ss.length === 0) {
+        lines.push(`| ${rt} | ${VARIANT_LABELS[v]} | failed | | | | | | |`);
+        continue;
+      }
+      const rates = summarize(ss.map((s) => s.rate))!;
+      const rateCell = rates.n === 1
+        ? fmtInt(rates.median)
+        : `${fmtInt(rates.median)} (${fmtInt(rates.min)}–${fmtInt(rates.max)})`;
+      lines.push(
+        `| ${rt} | ${VARIANT_LABELS[v]} | ${rateCell} | ${fmtRatio(rates.median, m("node_net", (s) => s.rate))} | ${
+          fmt2(m(v, (s) => s.clientCpuPerRt))
+        } | ${fmt2(m(v, (s) => s.serverCpuPerRt))} | ${
+          fmtRatio(m(v, (s) => s.clientCpuPerRt), m("node_net", (s) => s.clientCpuPerRt))
+        } / ${fmtRatio(m(v, (s) => s.serverCpuPerRt), m("node_net", (s) => s.serverCpuPerRt))} | ${
+          fmtInt(m(v, (s) => s.serverPerConn))
+        } / ${fmtInt(m(v, (s) => s.clientPerConn))} | ${fmt2(m(v, (s) => s.connectMs) / 1000)} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** The multi-core table: one reusePort listener per worker process, 1 worker against 2. */
+export function markdownMultiTable(
+  samples: Map<string, SustainedSample[]>,
+  runtimes: RuntimeName[],
+  variantsOf: (rt: RuntimeName) => Variant[],
+  lacking: Map<string, string>,
+): string {
+  const lines = [
+    "| runtime | variant | 1 worker round trips/s | 2 workers round trips/s | 2 / 1 | server CPU µs/rt (1 / 2 workers) | connections per worker (2) | server CPU busy (1 / 2 workers) |",
+    "|---|---|---:|---:|---:|---:|---|---|",
+  ];
+  for (const rt of runtimes) {
+    for (const v of variantsOf(rt)) {
+      const one = samples.get(`${rt}/${v}/1`) ?? [];
+      const two = samples.get(`${rt}/${v}/2`) ?? [];
+      const r1 = med(one.map((s) => s.rate));
+      const r2 = med(two.map((s) => s.rate));
+      const busy = (ss: SustainedSample[]) =>
+        ss.length ? ss[ss.length - 1].serverBusy.map((b) => `${Math.round(b * 100)}%`).join(" + ") : "–";
+      const lack = lacking.get(`${rt}/${v}`);
+      const spread = two.length ? two[two.length - 1].perServerOpen.join(" + ") : lack ? `no reusePort: ${lack}` : "–";
+      const cpu = (ss: SustainedSample[]) => fmt2(med(ss.map((s) => s.serverCpuPerRt)));
+      lines.push(
+        `| ${rt} | ${VARIANT_LABELS[v]} | ${fmtInt(r1)} | ${fmtInt(r2)} | ${fmtRatio(r2, r1)} | ${cpu(one)} / ${
+          cpu(two)
+        } | ${spread} | ${busy(one)} / ${busy(two)} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}

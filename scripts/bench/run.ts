@@ -5,8 +5,12 @@
 //   --runs=N           runs per measurement (default 5; quick 1)
 //   --runtimes=a,b     node,deno,bun (default all)
 //   --modes=a,b        separate,one (default both)
+//   --parts=a,b        throughput,memory,scale,multicore (default all)
 //   --no-memory        skip the idle-connection memory test
 //   --memory-only      only the memory test
+//   --scale-conns=N    connections of the scale test (default 10,000; quick 1,000)
+//   --mc-client=rt/v   the multi-core test's client (default bun/raw: the cheapest client
+//                      here, so the two cores go to the servers as far as they can)
 //   --out=PATH         JSON results (default .bench/results.json; Markdown beside it)
 //   --pin-one=N|none   CPU for the one-process mode (default none: the runtime's helper
 //                      threads, GC above all, get the other CPU as they would in production)
@@ -15,6 +19,12 @@
 // ("separate"), or one unpinned process ("one"), running bulk, ping-pong (1 and 16
 // conns) and churn in that order, each after an unmeasured warm-up, each byte-count
 // checked on both sides. Runs interleave the variants so drift hits them alike.
+//
+// Then (--parts scale, multicore): "scale", 10,000 connections (quick: 1,000) each
+// ping-ponging 64 B for 3 s, server on CPU 0 and client on CPU 1, both the same variant:
+// round trips/s, CPU per round trip on each side, RSS per connection; and "multi-core",
+// one reusePort listener per worker process (1 worker on CPU 0, then 2 on CPUs 0 and 1)
+// under 1,000 connections from one unpinned Bun raw-API client.
 import { dirname, join } from "node:path";
 import { root } from "../_runtimes.ts";
 import { canPin, type Child, spawnChild } from "./_child.ts";
@@ -24,10 +34,14 @@ import {
   buildRows,
   markdownCpuTable,
   markdownMemTable,
+  markdownMultiTable,
+  markdownScaleTable,
   markdownTable,
   type Mode,
   type RuntimeName,
   sampleKey,
+  sustainedBusyNote,
+  type SustainedSample,
   type Variant,
 } from "./_report.ts";
 
@@ -41,6 +55,10 @@ interface Options {
   modes: Mode[];
   memory: boolean;
   throughput: boolean;
+  scale: boolean;
+  multicore: boolean;
+  scaleConns: number;
+  mcClient: { rt: RuntimeName; variant: Variant };
   out: string;
   /** CPU for the one-process mode, or undefined to leave it to the scheduler. */
   pinOne: number | undefined;
@@ -56,13 +74,20 @@ function parseArgs(args: string[]): Options {
     for (const p of picked) if (!all.includes(p)) throw new Error(`--${name}: unknown ${p}`);
     return picked;
   };
+  const parts = list("parts", ["throughput", "memory", "scale", "multicore"]);
+  const memoryOnly = args.includes("--memory-only");
+  const [mcRt, mcVariant] = (get("mc-client") ?? "bun/raw").split("/") as [RuntimeName, Variant];
   return {
     quick,
+    scale: parts.includes("scale") && !memoryOnly,
+    multicore: parts.includes("multicore") && !memoryOnly,
+    scaleConns: Number(get("scale-conns") ?? (quick ? 1000 : 10_000)),
+    mcClient: { rt: mcRt, variant: mcVariant },
     runs: Number(get("runs") ?? (quick ? 1 : 5)),
     runtimes: list<RuntimeName>("runtimes", ["node", "deno", "bun"]),
     modes: list<Mode>("modes", ["separate", "one"]),
-    memory: !args.includes("--no-memory"),
-    throughput: !args.includes("--memory-only"),
+    memory: parts.includes("memory") && !args.includes("--no-memory"),
+    throughput: parts.includes("throughput") && !memoryOnly,
     out: get("out") ?? join(root, ".bench/results.json"),
     pinOne: get("pin-one") === undefined || get("pin-one") === "none" ? undefined : Number(get("pin-one")),
   };
@@ -94,7 +119,7 @@ const RUNTIME_BINS: Record<RuntimeName, string> = {
 };
 
 /** The command line running the worker on `rt`. */
-function workerCmd(rt: RuntimeName, args: string[], flags: { gc?: boolean } = {}): string[] {
+function workerCmd(rt: RuntimeName, args: string[], flags: { gc?: boolean; unstableNet?: boolean } = {}): string[] {
   switch (rt) {
     case "node":
       return [
@@ -105,7 +130,15 @@ function workerCmd(rt: RuntimeName, args: string[], flags: { gc?: boolean } = {}
         ...args,
       ];
     case "deno":
-      return [RUNTIME_BINS.deno, "run", "-A", ...(flags.gc ? ["--v8-flags=--expose-gc"] : []), WORKER, ...args];
+      return [
+        RUNTIME_BINS.deno,
+        "run",
+        "-A",
+        ...(flags.unstableNet ? ["--unstable-net"] : []),
+        ...(flags.gc ? ["--v8-flags=--expose-gc"] : []),
+        WORKER,
+        ...args,
+      ];
     case "bun":
       return [RUNTIME_BINS.bun, "run", WORKER, ...args];
   }
@@ -208,6 +241,141 @@ function measureMemory(
     await server.closeStdin();
     await Promise.all([client.exit(10_000), server.exit(10_000)]);
     return { server: { ...serverMem, gc: ready.gc }, client: clientMem };
+  });
+}
+
+/** One sustained ping-pong measurement (scale: one server; multi-core: one per worker). */
+interface SustainedResult extends SustainedSample {
+  /** Round trips per second (all connections together). */
+  rate: number;
+  count: number;
+  ms: number;
+  connectMs: number;
+  conns: number;
+  /** Client CPU µs per round trip over the ping-pong. */
+  clientCpuPerRt: number;
+  /** Server CPU µs per round trip (all server processes) over the ping-pong. */
+  serverCpuPerRt: number;
+  /** RSS growth per open connection, client and server side (multi-core: summed servers). */
+  clientPerConn: number;
+  serverPerConn: number;
+  /** Connections each server process held (multi-core: how reusePort spread them). */
+  perServer: number[];
+  /** Server processes' CPU use over the ping-pong, as a fraction of one CPU each. */
+  serverBusy: number[];
+}
+
+/**
+ * Sustained ping-pong: `servers` echo servers of `variant` on `rt` (one per CPU, from CPU 0,
+ * with reusePort when more than one), `conns` connections from one client process
+ * (`client`, on CPU 1 when there is one server, unpinned otherwise), each exchanging
+ * `size`-byte messages for `ms`. Checks every byte the servers echoed against the client's count.
+ */
+function measureSustained(
+  rt: RuntimeName,
+  variant: Variant,
+  opts: {
+    servers: number;
+    conns: number;
+    size: number;
+    ms: number;
+    client?: { rt: RuntimeName; variant: Variant };
+    reusePort?: boolean;
+    /** An unmeasured client first: this many connections for this long (JIT, caches). */
+    warm?: { conns: number; ms: number };
+  },
+): Promise<SustainedResult> {
+  const client = opts.client ?? { rt, variant };
+  const reusePort = opts.reusePort ?? opts.servers > 1;
+  return withChildren(async (track) => {
+    const servers: Child[] = [];
+    let port = 0;
+    for (let i = 0; i < opts.servers; i++) {
+      const params = reusePort ? { port, reusePort: true } : {};
+      const s = track(spawnChild(
+        workerCmd(rt, ["sus-server", variant, JSON.stringify(params)], { gc: true, unstableNet: reusePort }),
+        { cwd: root, cpu: i % navigator.hardwareConcurrency, maxFiles: true },
+      ));
+      let ready: Record<string, unknown>;
+      try {
+        ready = await s.next("READY", 30_000);
+      } catch (err) {
+        const msg = (err as Error).message.split("\n").find((l) => /reuse|EADDRINUSE|address|unstable/i.test(l)) ??
+          (err as Error).message.split("\n")[0];
+        throw new Error(
+          `server ${i + 1} of ${opts.servers} did not listen${reusePort ? " with reusePort" : ""}: ${msg}`,
+        );
+      }
+      port = ready.echo as number;
+      servers.push(s);
+    }
+    const timeoutMs = opts.ms + 120_000;
+    let warmCount = 0;
+    if (opts.warm) {
+      const params = { port, ...opts.warm, size: opts.size, concurrency: 100, timeoutMs };
+      const w = track(spawnChild(workerCmd(client.rt, ["sus-client", client.variant, JSON.stringify(params)]), {
+        cwd: root,
+        maxFiles: true,
+      }));
+      warmCount = (await w.next("RESULT", timeoutMs)).count as number;
+      await w.closeStdin();
+      await w.exit(20_000);
+    }
+    const params = { port, conns: opts.conns, size: opts.size, ms: opts.ms, concurrency: 100, timeoutMs };
+    const c = track(spawnChild(
+      workerCmd(client.rt, ["sus-client", client.variant, JSON.stringify(params)], { gc: true }),
+      { cwd: root, cpu: opts.servers === 1 ? 1 : undefined, maxFiles: true },
+    ));
+    await c.next("BEGIN", timeoutMs);
+    await Promise.all(servers.map((s) => s.send("mark")));
+    const j0 = cpuTimes();
+    const t0 = performance.now();
+    const r = await c.next("RESULT", timeoutMs);
+    const j1 = cpuTimes();
+    const wallUs = (performance.now() - t0) * 1000;
+    await Promise.all(servers.map((s) => s.send("measure")));
+    const mems = await Promise.all(servers.map((s) => s.next("MEM", 60_000)));
+    await c.closeStdin();
+    await c.exit(20_000);
+    const stats = [];
+    for (const s of servers) {
+      await s.closeStdin();
+      stats.push(await s.next("STATS", 20_000));
+      await s.exit(10_000);
+    }
+    const count = r.count as number;
+    // deno-lint-ignore no-explicit-any
+    const echoed = stats.reduce((a, st) => a + (st.echo as any).bytes, 0);
+    // deno-lint-ignore no-explicit-any
+    const accepted = stats.reduce((a, st) => a + (st.echo as any).conns, 0);
+    if (echoed !== (count + warmCount) * opts.size) {
+      throw new Error(`servers echoed ${echoed} bytes, clients verified ${count} + ${warmCount} × ${opts.size}`);
+    }
+    const wantConns = opts.conns + (opts.warm?.conns ?? 0);
+    if (accepted !== wantConns) throw new Error(`servers accepted ${accepted} connections, expected ${wantConns}`);
+    const serverCpu = mems.reduce((a, m) => a + (m.cpuUs as number), 0);
+    const ms = r.ms as number;
+    // Other processes' share of the machine over the ping-pong: busy time minus ours.
+    const foreign = j0 && j1
+      ? Math.max(0, ((j1.total - j1.idle) - (j0.total - j0.idle)) * TICK_US - serverCpu - (r.cpuUs as number)) /
+        (wallUs * navigator.hardwareConcurrency)
+      : null;
+    return {
+      rate: count / (ms / 1000),
+      count,
+      ms,
+      connectMs: r.connectMs as number,
+      conns: opts.conns,
+      clientCpuPerRt: (r.cpuUs as number) / count,
+      serverCpuPerRt: serverCpu / count,
+      clientPerConn: r.perConn as number,
+      serverPerConn: mems.reduce((a, m) => a + (m.after as number) - (m.base as number), 0) / opts.conns,
+      // deno-lint-ignore no-explicit-any
+      perServer: stats.map((st) => (st.echo as any).conns as number),
+      perServerOpen: mems.map((m) => m.conns as number),
+      serverBusy: mems.map((m) => (m.cpuUs as number) / (ms * 1000)),
+      foreign,
+    };
   });
 }
 
@@ -355,6 +523,13 @@ async function main(): Promise<void> {
   const cpu = new Map<string, number[]>();
   const conditions: Condition[] = [];
   const quietWait = opts.quick ? 2000 : 15_000;
+  // Under persistent load (the last PERSISTENT attempts all disturbed) waiting and measuring
+  // again do not help and only stretch the run: then wait at most 2 s and keep the first
+  // attempt (still counted as disturbed in the note).
+  let disturbedInARow = 0;
+  const PERSISTENT = 3;
+  const persistent = () => disturbedInARow >= PERSISTENT;
+  let persistentSeen = false;
   const errors: { runtime: string; variant: string; mode: string; run: number; error: string }[] = [];
   const notes = new Set<string>();
   if (opts.throughput) {
@@ -372,7 +547,7 @@ async function main(): Promise<void> {
               let foreign: number | null = null;
               let retried = false;
               for (let attempt = 1; attempt <= 2; attempt++) {
-                busyBefore = await waitQuiet(quietWait);
+                busyBefore = await waitQuiet(persistent() ? 2000 : quietWait);
                 const label = `run ${run + 1}/${opts.runs} ${rt} ${mode} ${variant}`;
                 try {
                   ({ r, foreign } = await measureWatched(rt, variant, mode, plan, opts.pinOne));
@@ -383,7 +558,13 @@ async function main(): Promise<void> {
                   await new Promise((resolve) => setTimeout(resolve, 2000));
                   continue;
                 }
+                if (foreign !== null) disturbedInARow = foreign > FOREIGN_LIMIT ? disturbedInARow + 1 : 0;
                 if (attempt === 2 || foreign === null || foreign <= FOREIGN_LIMIT) break;
+                if (persistent()) {
+                  persistentSeen = true;
+                  log(`${label}: disturbed (others ${pct(foreign)}); persistent load, kept`);
+                  break;
+                }
                 log(`${label}: disturbed (others ${pct(foreign)}), again`);
                 retried = true;
               }
@@ -419,7 +600,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < memRuns; run++) {
       for (const rt of opts.runtimes) {
         for (const variant of active.get(rt)!.filter((v) => v !== "raw")) {
-          await waitQuiet(quietWait);
+          await waitQuiet(persistent() ? 2000 : quietWait);
           try {
             const r = await measureMemory(rt, variant, memConns);
             for (const side of ["server", "client"] as const) {
@@ -437,6 +618,83 @@ async function main(): Promise<void> {
             const error = (err as Error).message.slice(0, 2000);
             errors.push({ runtime: rt, variant, mode: "memory", run: run + 1, error });
             log(`memory ${run + 1}/${memRuns} ${rt} ${variant}: FAILED ${error.split("\n")[0]}`);
+          }
+        }
+      }
+    }
+  }
+
+  // Scale: many connections ping-ponging at once, one server and one client process.
+  const scale = new Map<string, SustainedSample[]>();
+  const scaleRuns = opts.quick ? 1 : 2;
+  const scalePlan = { conns: opts.scaleConns, size: 64, ms: opts.quick ? 1500 : 3000 };
+  const sustainedLog = (r: SustainedResult) =>
+    `${Math.round(r.rate)} rt/s, CPU µs/rt client ${r.clientCpuPerRt.toFixed(2)} server ${
+      r.serverCpuPerRt.toFixed(2)
+    }, RSS B/conn server ${Math.round(r.serverPerConn)} client ${Math.round(r.clientPerConn)}, connect ${
+      (r.connectMs / 1000).toFixed(1)
+    } s${r.foreign === null ? "" : ` (others ${pct(r.foreign)})`}`;
+  if (opts.scale) {
+    for (let run = 0; run < scaleRuns; run++) {
+      for (const rt of opts.runtimes) {
+        const vs = active.get(rt)!;
+        for (const variant of [...vs.slice(run % vs.length), ...vs.slice(0, run % vs.length)]) {
+          await waitQuiet(opts.quick || persistent() ? 2000 : 5000);
+          const label = `scale ${run + 1}/${scaleRuns} ${rt} ${variant} (${scalePlan.conns} conns)`;
+          try {
+            const r = await measureSustained(rt, variant, { servers: 1, ...scalePlan });
+            scale.set(`${rt}/${variant}`, [...(scale.get(`${rt}/${variant}`) ?? []), r]);
+            log(`${label}: ${sustainedLog(r)}`);
+          } catch (err) {
+            const error = (err as Error).message.slice(0, 2000);
+            errors.push({ runtime: rt, variant, mode: "scale", run: run + 1, error });
+            log(`${label}: FAILED ${error.split("\n")[0]}`);
+          }
+        }
+      }
+    }
+  }
+
+  // Multi-core: one reusePort listener per worker process, 1 worker against 2.
+  const multi = new Map<string, SustainedSample[]>();
+  const lacking = new Map<string, string>();
+  const mcRuns = opts.quick ? 1 : 2;
+  const mcPlan = {
+    conns: opts.quick ? 200 : 1000,
+    size: 64,
+    ms: opts.quick ? 1000 : 2000,
+    client: opts.mcClient,
+    warm: { conns: 100, ms: opts.quick ? 300 : 1000 },
+  };
+  const multicoreAvailable = Deno.build.os === "linux" && navigator.hardwareConcurrency >= 2;
+  if (opts.multicore && multicoreAvailable) {
+    for (let run = 0; run < mcRuns; run++) {
+      for (const rt of opts.runtimes) {
+        for (const variant of active.get(rt)!) {
+          for (const servers of [1, 2]) {
+            const key = `${rt}/${variant}`;
+            if (servers === 2 && lacking.has(key)) continue;
+            await waitQuiet(opts.quick || persistent() ? 2000 : 5000);
+            const label = `multi-core ${run + 1}/${mcRuns} ${rt} ${variant} ${servers} worker(s)`;
+            try {
+              let r: SustainedResult;
+              try {
+                r = await measureSustained(rt, variant, { servers, ...mcPlan, reusePort: !lacking.has(key) });
+              } catch (err) {
+                const msg = (err as Error).message;
+                if (!/did not listen with reusePort/.test(msg)) throw err;
+                lacking.set(key, msg.replace(/^.*did not listen with reusePort: /, "").split("\n")[0].slice(0, 200));
+                log(`${label}: no reusePort (${lacking.get(key)})`);
+                if (servers === 2) continue;
+                r = await measureSustained(rt, variant, { servers, ...mcPlan, reusePort: false });
+              }
+              multi.set(`${key}/${servers}`, [...(multi.get(`${key}/${servers}`) ?? []), r]);
+              log(`${label}: ${sustainedLog(r)}; conns per worker ${r.perServerOpen.join("+")}`);
+            } catch (err) {
+              const error = (err as Error).message.slice(0, 2000);
+              errors.push({ runtime: rt, variant, mode: `multicore-${servers}`, run: run + 1, error });
+              log(`${label}: FAILED ${error.split("\n")[0]}`);
+            }
           }
         }
       }
@@ -476,7 +734,32 @@ async function main(): Promise<void> {
       }`
       : "",
     "",
-    busyNote(conditions),
+    opts.scale
+      ? `Scale: ${scalePlan.conns.toLocaleString("en-US")} connections each ping-ponging ${scalePlan.size} B for ${
+        scalePlan.ms / 1000
+      } s, server on CPU 0 and client on CPU 1, both ends the same variant (medians of ${scaleRuns}; RSS growth with every connection open, after GC; CPU over the ping-pong only):\n\n${
+        markdownScaleTable(scale, opts.runtimes, (rt) => active.get(rt)!)
+      }`
+      : "",
+    "",
+    opts.multicore
+      ? multicoreAvailable
+        ? `Multi-core server: one listener per worker process with reusePort (Deno with --unstable-net), workers pinned to CPU 0 (and CPU 1); ${mcPlan.conns} connections ping-ponging ${mcPlan.size} B for ${
+          mcPlan.ms / 1000
+        } s (after ${mcPlan.warm.conns} for ${
+          mcPlan.warm.ms / 1000
+        } s unmeasured) from one unpinned ${mcPlan.client.rt} ${mcPlan.client.variant} client process. On a 2-CPU machine that client shares the CPUs with the workers, so 2 workers cannot double the 1-worker rate; the server CPU per round trip staying flat from 1 to 2 workers is the sign that the work spreads (medians of ${mcRuns}):\n\n${
+          markdownMultiTable(multi, opts.runtimes, (rt) => active.get(rt)!, lacking)
+        }`
+        : "Multi-core server test skipped: it needs Linux (SO_REUSEPORT balancing) and 2 CPUs."
+      : "",
+    "",
+    busyNote(conditions) +
+    (persistentSeen
+      ? ` The load was persistent (${PERSISTENT} disturbed attempts in a row), so from then on disturbed samples were kept rather than measured again.`
+      : ""),
+    sustainedBusyNote("Scale", [...scale.values()].flat()),
+    sustainedBusyNote("Multi-core", [...multi.values()].flat()),
     ...(Object.entries(probes).filter(([, p]) => !p.ok).map(([rt, p]) =>
       `omninet on ${rt} did not work: ${p.error?.split("\n")[0]}`
     )),
@@ -498,6 +781,13 @@ async function main(): Promise<void> {
         pinned: canPin(),
         plan,
         memory: { conns: memConns, runs: memRuns, rows: memRows, samples: memRaw },
+        scale: { plan: scalePlan, runs: scaleRuns, samples: Object.fromEntries(scale) },
+        multicore: {
+          plan: mcPlan,
+          runs: mcRuns,
+          samples: Object.fromEntries(multi),
+          noReusePort: Object.fromEntries(lacking),
+        },
         probes,
         rows,
         samples: Object.fromEntries(samples),

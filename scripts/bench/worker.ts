@@ -8,6 +8,12 @@
 //         mem-server  listen; on stdin "base" / "measure" print @@BASE / @@MEM (RSS)
 //         mem-client  warm up, print @@WARMED; on stdin "go" open n idle conns, print @@MEM
 //         probe       a small echo, bulk and churn in one process, print @@RESULT
+//         sus-server  an echo server ({port, reusePort} optional), print @@READY; on stdin
+//                     "mark" start counting CPU, on "measure" print @@MEM (RSS, CPU since
+//                     mark); print @@STATS when stdin closes
+//         sus-client  open {conns}, ping-pong {size} B on each for {ms}: @@BEGIN when all are
+//                     open, @@RESULT (round trips, RSS per conn, CPU) after, holding the
+//                     connections open until stdin closes (the scale and multi-core workloads)
 // variants: omninet (mod.ts), node_net (the runtime's node:net), raw (Deno.* / Bun.*;
 //           node:net on Node).
 // Every line for the orchestrator starts with "@@"; anything else is diagnostics.
@@ -352,6 +358,60 @@ async function main(): Promise<void> {
       await waitLine("stop");
       set.close();
       emit("RESULT", { ...info });
+      break;
+    }
+    case "sus-server": {
+      listenStdin();
+      const echo = await impl.listen("echo", {
+        port: (params.port as number | undefined) ?? 0,
+        reusePort: params.reusePort === true,
+      });
+      const base = await settledMemory();
+      emit("READY", { ...info, echo: echo.port, gc: hasGc() });
+      await waitLine("mark");
+      const cpu0 = process.cpuUsage();
+      await waitLine("measure");
+      const used = process.cpuUsage(cpu0);
+      const open = echo.stats().open;
+      const after = await settledMemory();
+      emit("MEM", { ...info, side: "server", cpuUs: used.user + used.system, ...perConn(base, after, open) });
+      await waitStdinEnd();
+      emit("STATS", { echo: echo.stats() });
+      await withTimeout(echo.close(), 5000, "server close").catch(() => {});
+      break;
+    }
+    case "sus-client": {
+      listenStdin();
+      const base = await settledMemory();
+      let cpu0 = process.cpuUsage();
+      const r = await withTimeout(
+        impl.sustain(
+          params.port as number,
+          params.conns as number,
+          params.size as number,
+          params.ms as number,
+          params.concurrency as number,
+          () => {
+            emit("BEGIN", {});
+            cpu0 = process.cpuUsage();
+          },
+        ),
+        params.timeoutMs as number,
+        "sustained ping-pong",
+      );
+      const used = process.cpuUsage(cpu0);
+      const after = await settledMemory();
+      emit("RESULT", {
+        ...info,
+        count: r.count,
+        ms: r.ms,
+        connectMs: r.connectMs,
+        cpuUs: used.user + used.system,
+        ...perConn(base, after, r.conns),
+      });
+      await waitStdinEnd();
+      r.close();
+      await sleep(100);
       break;
     }
     case "probe": {
