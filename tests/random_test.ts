@@ -1,0 +1,143 @@
+// The randomized differential (tests/random/): seeded scenarios of random steps on a client
+// and the server's socket (connect over TCP or a Unix socket, writes of 0 B-1 MiB in five
+// encodings, end, destroy, destroySoon, pause/resume, setEncoding, read(n), setTimeout,
+// half-open, server.close, maxConnections, pauseOnConnect, cork/uncork), each step gated on
+// an event. Every scenario's per-socket trace must equal node:net's, recorded on Node 24 in
+// tests/random/expected.json (scripts/record_random.ts), on this runtime's adapter and on
+// the memory adapter. The scenarios where omninet still differs are listed in
+// tests/random/known_differences.json with omninet's exact trace per runtime: they must
+// still differ exactly so (a fix shows up here; update the list with
+// `deno run -A scripts/soak_random.ts --update`).
+//
+// OMNINET_RANDOM=soak runs the 2,000-scenario soak set (`npm run soak:random`).
+// OMNINET_RANDOM_DUMP=<file> writes omninet's differing traces there with their cause group
+// (and shrunk reproductions of the first OMNINET_RANDOM_SHRINK=<n> of each group); the first
+// new differences are shrunk and printed.
+import { writeFileSync } from "node:fs";
+import process from "node:process";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import net from "../mod.ts";
+import { createNet } from "../src/net.ts";
+import { createMemoryAdapter } from "../adapters/memory/mod.ts";
+import { describe, type Spec } from "./random/_gen.ts";
+import { type NetLike, runSpec, type Traces } from "./random/_run.ts";
+import { readExpected, readKnown, type Reproduction, SLICE, SOAK, specsOf, traceDiff } from "./random/_fixture.ts";
+import { shrink } from "./random/_shrink.ts";
+import { groupOf } from "./random/_groups.ts";
+import { runtime } from "./_util.ts";
+
+const set = process.env.OMNINET_RANDOM === "soak" ? SOAK : SLICE;
+/** node20 / node24 / deno / bun: the known differences are per runtime. */
+const name = process.env.OMNINET_RUNTIME ??
+  (runtime === "node" ? `node${process.versions.node.split(".")[0]}` : runtime);
+const expected = readExpected(set);
+const known = readKnown();
+const specs = specsOf(set);
+const dumpFile = process.env.OMNINET_RANDOM_DUMP;
+/** With a dump: shrink the first this many differences of each cause group. */
+const shrinkPerGroup = Number(process.env.OMNINET_RANDOM_SHRINK ?? 0);
+/** How many new differences a normal run shrinks and prints (each bounded to 30 s). */
+const SHRINK_NEW = 2;
+/** A run that differs is run again up to this many times (races the two recordings missed). */
+const RETRIES = 2;
+
+const test = suite(`random (${set.name}, ${specs.length} scenarios): omninet on ${name} against node:net ${expected.recordedWith}`);
+const dump: Record<string, Record<string, { actual: Traces; group: string; shrunk?: Reproduction }>> = {};
+
+test("the fixture holds at least 95% of the scenarios (unstable ones are dropped)", () => {
+  const recorded = specs.filter((s) => s.id in expected.traces).length;
+  assert.ok(recorded >= specs.length * 0.95, `only ${recorded} of ${specs.length} scenarios recorded`);
+  const unknown = Object.keys(expected.traces).filter((id) => !specs.some((s) => s.id === id));
+  assert.equal(unknown, [], "the fixture has scenarios this set does not generate: re-record");
+});
+
+function reproduction(steps: string[], e: Traces, a: Traces): Reproduction {
+  return { steps, ...traceDiff(e, a) };
+}
+
+function show(r: Reproduction): string {
+  return [
+    ...r.steps.map((l) => `      ${l}`),
+    "    node:net:",
+    ...r.expected.map((l) => `      ${l}`),
+    "    omninet:",
+    ...r.actual.map((l) => `      ${l}`),
+  ].join("\n");
+}
+
+for (const [key, makeNet] of [
+  [name, () => net as unknown as NetLike],
+  [`${name}/memory`, () => createNet(createMemoryAdapter()) as unknown as NetLike],
+] as [string, () => NetLike][]) {
+  test(`${key}: every scenario matches node:net, or still differs exactly as listed in known_differences.json`, async () => {
+    const unexpected: string[] = [];
+    const fixed: string[] = [];
+    const changed: string[] = [];
+    let matched = 0;
+    let listedCount = 0;
+    let shrunkNew = 0;
+    const mine: Record<string, { actual: Traces; group: string; shrunk?: Reproduction }> = (dump[key] = {});
+    const perGroup = new Map<string, number>();
+    for (const spec of specs) {
+      const want = expected.traces[spec.id];
+      if (!want) continue;
+      const wantText = JSON.stringify(want);
+      const listed = known[spec.id]?.actual[key];
+      const listedText = listed && JSON.stringify(listed);
+      let got = await runSpec(makeNet(), spec);
+      for (let r = 0; r < RETRIES; r++) {
+        const text = JSON.stringify(got);
+        if (text === wantText || text === listedText) break;
+        got = await runSpec(makeNet(), spec);
+      }
+      const gotText = JSON.stringify(got);
+      if (gotText !== wantText) {
+        const g = groupOf(want, got);
+        mine[spec.id] = { actual: got, group: g };
+        const n = perGroup.get(g) ?? 0;
+        perGroup.set(g, n + 1);
+        if (n < shrinkPerGroup) mine[spec.id].shrunk = await shrunkRepro(spec, makeNet, want, got);
+      }
+      if (listed === undefined) {
+        if (gotText === wantText) matched++;
+        else {
+          let text = `${spec.id} (${mine[spec.id].group})\n${show(reproduction(describe(spec), want, got))}`;
+          if (shrunkNew++ < SHRINK_NEW) {
+            const r = mine[spec.id].shrunk ?? (await shrunkRepro(spec, makeNet, want, got));
+            mine[spec.id].shrunk = r;
+            text += `\n    shrunk:\n${show(r)}`;
+          }
+          unexpected.push(text);
+        }
+      } else {
+        listedCount++;
+        if (gotText === wantText) fixed.push(`${spec.id}\n${describe(spec).map((l) => `      ${l}`).join("\n")}`);
+        else if (gotText !== listedText) {
+          changed.push(`${spec.id}\n${show(reproduction(describe(spec), listed, got)).replace("node:net:", "listed:")}`);
+        }
+      }
+    }
+    console.log(
+      `${key}: ${matched} of ${specs.length} scenarios match node:net, ${listedCount} differ as listed in known_differences.json` +
+        ` (${specs.length - Object.keys(expected.traces).length} unstable on node:net, not run)`,
+    );
+    const report = [
+      unexpected.length ? `${unexpected.length} new difference(s) from node:net:\n  ${unexpected.join("\n  ")}` : "",
+      fixed.length ? `${fixed.length} listed difference(s) now match node:net (remove them):\n  ${fixed.join("\n  ")}` : "",
+      changed.length ? `${changed.length} listed difference(s) changed:\n  ${changed.join("\n  ")}` : "",
+    ].filter(Boolean).join("\n");
+    assert.ok(report === "", report);
+  });
+}
+
+async function shrunkRepro(spec: Spec, makeNet: () => NetLike, want: Traces, got: Traces): Promise<Reproduction> {
+  const s = await shrink(spec, makeNet, want, got);
+  return reproduction(describe(s.spec), s.expected, s.actual);
+}
+
+test.after(() => {
+  if (dumpFile) writeFileSync(dumpFile, JSON.stringify(dump));
+});
+
+test.run();
