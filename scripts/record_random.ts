@@ -2,7 +2,7 @@
 // tests/random/expected.json (npm test's slice) and tests/random/soak.json (the soak set).
 // Run it with Node 24 (the reference), which runs TypeScript directly:
 //
-//   node_modules/node24/bin/node scripts/record_random.ts [--runs N] [--only slice|soak]
+//   node_modules/node24/bin/node scripts/record_random.ts [--runs N] [--only slice|soak] [--jobs N]
 //
 // Each scenario runs N times (default 2): the first as is, the others with every step
 // delayed by 10 ms × run (jitter). A scenario whose trace changes between runs (a race: say,
@@ -25,22 +25,35 @@ const arg = (name: string) => {
 };
 const runs = Number(arg("--runs") ?? 2);
 const only = arg("--only");
+/** Scenarios run at once (each has its own sockets and event counter; default 4). */
+const jobs = Number(arg("--jobs") ?? 4);
 
 async function record(set: ScenarioSet): Promise<void> {
   const started = Date.now();
   const out: Expected = { recordedWith: process.version, platform: process.platform, unstable: [], traces: {} };
   const specs = specsOf(set);
-  for (const [i, spec] of specs.entries()) {
-    const seen: string[] = [];
-    let first: Traces | undefined;
-    for (let r = 0; r < runs; r++) {
-      const traces = await runSpec(nodeNet as unknown as NetLike, spec, r * 10);
-      first ??= traces;
-      seen.push(JSON.stringify(traces));
+  const results: (Traces | undefined)[] = new Array(specs.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < specs.length) {
+      const i = next++;
+      const spec = specs[i];
+      const seen: string[] = [];
+      let first: Traces | undefined;
+      for (let r = 0; r < runs; r++) {
+        const traces = await runSpec(nodeNet as unknown as NetLike, spec, r * 10);
+        first ??= traces;
+        seen.push(JSON.stringify(traces));
+      }
+      results[i] = seen.some((s) => s !== seen[0]) || "harness" in first! ? undefined : first;
+      if (++done % 100 === 0) console.log(`${set.name}: ${done} of ${specs.length}`);
     }
-    if (seen.some((s) => s !== seen[0]) || "harness" in first!) out.unstable.push(spec.id);
-    else out.traces[spec.id] = first!;
-    if ((i + 1) % 100 === 0) console.log(`${set.name}: ${i + 1} of ${specs.length} (${out.unstable.length} unstable)`);
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  for (const [i, spec] of specs.entries()) {
+    if (results[i]) out.traces[spec.id] = results[i]!;
+    else out.unstable.push(spec.id);
   }
   const target = new URL(`../tests/random/${set.file}`, import.meta.url);
   writeFileSync(target, JSON.stringify(out, null, 1) + "\n");

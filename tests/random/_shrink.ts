@@ -10,8 +10,20 @@ import { type NetLike, runSpec, type Traces } from "./_run.ts";
 
 const isNode24 = !("Deno" in globalThis) && !("Bun" in globalThis) && process.versions.node.startsWith("24.");
 
-/** node:net's traces of `specs`, recorded live on Node 24. */
+const cache = new Map<string, Traces>();
+
+/** node:net's traces of `specs`, recorded live on Node 24 (remembered for this process). */
 export async function oracle(specs: Spec[]): Promise<Traces[]> {
+  const keys = specs.map((s) => JSON.stringify({ ...s, id: "" }));
+  const missing = specs.filter((_, i) => !cache.has(keys[i]));
+  if (missing.length > 0) {
+    const traces = await oracleLive(missing);
+    for (const [i, spec] of missing.entries()) cache.set(JSON.stringify({ ...spec, id: "" }), traces[i]);
+  }
+  return keys.map((k) => cache.get(k)!);
+}
+
+async function oracleLive(specs: Spec[]): Promise<Traces[]> {
   if (isNode24) {
     const nodeNet = (await import("node:net")) as unknown as NetLike;
     const out: Traces[] = [];
@@ -82,7 +94,7 @@ export async function shrink(
   net: () => NetLike,
   expected: Traces,
   actual: Traces,
-  budget = { tries: 60, ms: 30_000 },
+  budget = { tries: 40, ms: 20_000 },
 ): Promise<Shrunk> {
   const started = Date.now();
   let best: Shrunk = { spec, expected, actual, tries: 0 };
