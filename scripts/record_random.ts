@@ -56,7 +56,7 @@ async function record(set: ScenarioSet): Promise<void> {
     else out.unstable.push(spec.id);
   }
   const target = new URL(`../tests/random/${set.file}`, import.meta.url);
-  writeFileSync(target, JSON.stringify(out, null, 1) + "\n");
+  writeFileSync(target, JSON.stringify(out, null, 2) + "\n");
   console.log(
     `${set.name}: ${Object.keys(out.traces).length} of ${specs.length} scenarios recorded, ` +
       `${out.unstable.length} unstable dropped (${out.unstable.join(" ")}), ${Date.now() - started} ms`,

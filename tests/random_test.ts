@@ -42,7 +42,9 @@ const SHRINK_NEW = 2;
 /** A run that differs is run again up to this many times (races the two recordings missed). */
 const RETRIES = 2;
 
-const test = suite(`random (${set.name}, ${specs.length} scenarios): omninet on ${name} against node:net ${expected.recordedWith}`);
+const test = suite(
+  `random (${set.name}, ${specs.length} scenarios): omninet on ${name} against node:net ${expected.recordedWith}`,
+);
 const dump: Record<string, Record<string, { actual: Traces; group: string; shrunk?: Reproduction }>> = {};
 
 test("the fixture holds at least 90% of the scenarios (unstable ones are dropped)", () => {
@@ -87,10 +89,12 @@ async function runAll(specs: Spec[], makeNet: () => NetLike): Promise<Traces[]> 
   return out;
 }
 
-for (const [key, makeNet] of [
-  [name, () => net as unknown as NetLike],
-  [`${name}/memory`, () => createNet(createMemoryAdapter()) as unknown as NetLike],
-] as [string, () => NetLike][]) {
+for (
+  const [key, makeNet] of [
+    [name, () => net as unknown as NetLike],
+    [`${name}/memory`, () => createNet(createMemoryAdapter()) as unknown as NetLike],
+  ] as [string, () => NetLike][]
+) {
   test(`${key}: every scenario matches node:net, or still differs exactly as listed in known_differences.json`, async () => {
     const unexpected: string[] = [];
     const fixed: string[] = [];
@@ -136,7 +140,9 @@ for (const [key, makeNet] of [
         listedCount++;
         if (gotText === wantText) fixed.push(`${spec.id}\n${describe(spec).map((l) => `      ${l}`).join("\n")}`);
         else if (gotText !== listedText) {
-          changed.push(`${spec.id}\n${show(reproduction(describe(spec), listed, got)).replace("node:net:", "listed:")}`);
+          changed.push(
+            `${spec.id}\n${show(reproduction(describe(spec), listed, got)).replace("node:net:", "listed:")}`,
+          );
         }
       }
     }
@@ -146,7 +152,9 @@ for (const [key, makeNet] of [
     );
     const report = [
       unexpected.length ? `${unexpected.length} new difference(s) from node:net:\n  ${unexpected.join("\n  ")}` : "",
-      fixed.length ? `${fixed.length} listed difference(s) now match node:net (remove them):\n  ${fixed.join("\n  ")}` : "",
+      fixed.length
+        ? `${fixed.length} listed difference(s) now match node:net (remove them):\n  ${fixed.join("\n  ")}`
+        : "",
       changed.length ? `${changed.length} listed difference(s) changed:\n  ${changed.join("\n  ")}` : "",
     ].filter(Boolean).join("\n");
     assert.ok(report === "", report);

@@ -199,11 +199,13 @@ function holds(run: Run, gate: Gate): boolean {
   if (gate.event === "connect" && gate.on === "server") return true; // accepted: no 'connect'
   if (gate.event === "data") return end.received >= gate.n || end.seen.has("end");
   // 'drain', or nothing left to drain (a write that completed at once needs none).
-  if (gate.event === "drain") return end.seen.has("drain") || (!end.sock.writableNeedDrain && end.sock.writableLength === 0);
+  if (gate.event === "drain") {
+    return end.seen.has("drain") || (!end.sock.writableNeedDrain && end.sock.writableLength === 0);
+  }
   return end.seen.has(gate.event);
 }
 
-function act(run: Run, server: ServerLike, end: End, a: Action, salt: number): void {
+function act(server: ServerLike, end: End, a: Action, salt: number): void {
   const s = end.sock!;
   switch (a.op) {
     case "write":
@@ -305,7 +307,7 @@ export async function runSpec(net: NetLike, spec: Spec, jitterMs = 0): Promise<T
         continue;
       }
       try {
-        act(run, server, end, step.act, i);
+        act(server, end, step.act, i);
       } catch (err) {
         run.log(step.side, `step ${i + 1} threw ${showArg(err)}`);
       }
