@@ -288,7 +288,6 @@ export async function runSpec(net: NetLike, spec: Spec, jitterMs = 0): Promise<T
     const target = dir
       ? { path: join(dir, "s.sock") }
       : { port: (server.address() as { port: number }).port, host: "127.0.0.1" };
-    if (!dir) run.mask(String((target as { port: number }).port), "<port>");
     client = net.connect({ ...target, allowHalfOpen: spec.client.allowHalfOpen });
     run.attach(run.ends.client, client);
 
