@@ -6,10 +6,11 @@
 // tests/random/expected.json (scripts/record_random.ts), on this runtime's adapter and on
 // the memory adapter. The scenarios where omninet still differs are listed in
 // tests/random/known_differences.json with omninet's exact trace per runtime: they must
-// still differ exactly so (a fix shows up here; update the list with
-// `deno run -A scripts/soak_random.ts --update`).
+// still differ exactly so (a fix shows up here: every run matches node:net; update the list
+// with `deno run -A scripts/soak_random.ts --update`). A timing-dependent one (a 'timeout', a
+// racy step) may differ otherwise within the same cause group: that is printed, not failed.
 //
-// OMNINET_RANDOM=soak runs the 2,000-scenario soak set (`npm run soak:random`).
+// OMNINET_RANDOM=soak runs the 2,200-scenario soak set (`npm run soak:random`).
 // OMNINET_RANDOM_DUMP=<file> writes omninet's differing traces there with their cause group
 // (and shrunk reproductions of the first OMNINET_RANDOM_SHRINK=<n> of each group); the first
 // new differences are shrunk and printed.
@@ -22,7 +23,16 @@ import { createNet } from "../src/net.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
 import { describe, type Spec } from "./random/_gen.ts";
 import { type NetLike, runSpec, type Traces } from "./random/_run.ts";
-import { readExpected, readKnown, type Reproduction, SLICE, SOAK, specsOf, traceDiff } from "./random/_fixture.ts";
+import {
+  comparable,
+  readExpected,
+  readKnown,
+  type Reproduction,
+  SLICE,
+  SOAK,
+  specsOf,
+  traceDiff,
+} from "./random/_fixture.ts";
 import { shrink } from "./random/_shrink.ts";
 import { groupOf } from "./random/_groups.ts";
 import { runtime } from "./_util.ts";
@@ -99,6 +109,7 @@ for (
     const unexpected: string[] = [];
     const fixed: string[] = [];
     const changed: string[] = [];
+    const sameCause: string[] = [];
     let matched = 0;
     let listedCount = 0;
     let shrunkNew = 0;
@@ -108,16 +119,19 @@ for (
     const first = await runAll(ran, makeNet);
     for (const [i, spec] of ran.entries()) {
       const want = expected.traces[spec.id];
-      const wantText = JSON.stringify(want);
+      const norm = (t: Traces) => JSON.stringify(comparable(spec, t));
+      const wantText = norm(want);
       const listed = known[spec.id]?.actual[key];
-      const listedText = listed && JSON.stringify(listed);
+      const listedText = listed && norm(listed);
+      // A listed scenario must differ as listed; one that does not is run again (as is one
+      // that differs from node:net), and counts as fixed only if every run matched node:net.
       let got = first[i];
-      for (let r = 0; r < RETRIES; r++) {
-        const text = JSON.stringify(got);
-        if (text === wantText || text === listedText) break;
+      const runs = [norm(got)];
+      for (let r = 0; r < RETRIES && runs[runs.length - 1] !== (listed ? listedText : wantText); r++) {
         got = await runSpec(makeNet(), spec);
+        runs.push(norm(got));
       }
-      const gotText = JSON.stringify(got);
+      const gotText = runs[runs.length - 1];
       if (gotText !== wantText) {
         const g = groupOf(spec, want, got);
         mine[spec.id] = { actual: got, group: g };
@@ -138,8 +152,16 @@ for (
         }
       } else {
         listedCount++;
-        if (gotText === wantText) fixed.push(`${spec.id}\n${describe(spec).map((l) => `      ${l}`).join("\n")}`);
-        else if (gotText !== listedText) {
+        if (runs.every((t) => t === wantText)) {
+          fixed.push(`${spec.id}\n${describe(spec).map((l) => `      ${l}`).join("\n")}`);
+        } else if (gotText === listedText) {
+          // differs exactly as listed
+        } else if (gotText !== wantText && groupOf(spec, want, got) === known[spec.id].group[key]) {
+          // Timing (a 'timeout', a racy step): another trace of the same cause; not a failure.
+          sameCause.push(spec.id);
+        } else if (gotText === wantText) {
+          sameCause.push(spec.id); // matched node:net in some runs, differed as listed in others
+        } else {
           changed.push(
             `${spec.id}\n${show(reproduction(describe(spec), listed, got)).replace("node:net:", "listed:")}`,
           );
@@ -148,7 +170,10 @@ for (
     }
     console.log(
       `${key}: ${matched} of ${specs.length} scenarios match node:net, ${listedCount} differ as listed in known_differences.json` +
-        ` (${specs.length - ran.length} unstable on node:net, not run)`,
+        ` (${specs.length - ran.length} unstable on node:net, not run)` +
+        (sameCause.length
+          ? `; ${sameCause.length} listed differed otherwise this time, same cause: ${sameCause.join(" ")}`
+          : ""),
     );
     const report = [
       unexpected.length ? `${unexpected.length} new difference(s) from node:net:\n  ${unexpected.join("\n  ")}` : "",
