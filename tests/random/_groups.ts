@@ -106,5 +106,6 @@ export function groupOf(spec: Spec, expected: Traces, actual: Traces): string {
   if (JSON.stringify(e) === JSON.stringify(a)) return BACKPRESSURE;
   const d = traceDiff(e, a);
   for (const rule of RULES) if (rule.test(d.expected, d.actual, spec)) return rule.name;
-  return `other: ${d.expected[0]} / ${d.actual[0]}`;
+  // Hashes vary with the data, and with the bug: the group names what differs, not the bytes.
+  return `other: ${d.expected[0]} / ${d.actual[0]}`.replace(/ #[0-9a-f]{8}/g, "");
 }
