@@ -13,26 +13,14 @@ import { createNet } from "../src/net.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
 import { etcHosts, realFileSystem } from "../tests/memory_machine.ts";
 import { type NetLike, runScenario, type Scenario, type Traces } from "../tests/diff/scenarios.ts";
-import { pendingEdgeScenarios } from "../tests/diff/pending/edges.ts";
 import { pendingErrorScenarios } from "../tests/diff/pending/errors.ts";
 import { pendingEventScenarios } from "../tests/diff/pending/events.ts";
 import { pendingFamilyScenarios } from "../tests/diff/pending/families.ts";
-import { pendingFlowScenarios } from "../tests/diff/pending/flows.ts";
-import { pendingFormScenarios } from "../tests/diff/pending/forms.ts";
-import { pendingMessageScenarios } from "../tests/diff/pending/messages.ts";
-import { pendingPipeScenarios } from "../tests/diff/pending/pipe.ts";
-import { pendingServerApiScenarios } from "../tests/diff/pending/server_api.ts";
 
 const all: Scenario[] = [
-  ...pendingEdgeScenarios,
   ...pendingErrorScenarios,
   ...pendingEventScenarios,
   ...pendingFamilyScenarios,
-  ...pendingFlowScenarios,
-  ...pendingFormScenarios,
-  ...pendingMessageScenarios,
-  ...pendingPipeScenarios,
-  ...pendingServerApiScenarios,
 ];
 const file = new URL("../.pending.json", import.meta.url);
 const args = (globalThis as unknown as { process?: { argv: string[] } }).process?.argv ?? [];
