@@ -6,7 +6,7 @@
  * @module
  */
 import { EventEmitter } from "node:events";
-import type { InetAddress, RawListener, RuntimeAdapter } from "../contract.ts";
+import type { InetAddress, RuntimeAdapter } from "../contract.ts";
 import { kAdapter, kPipe, kRawConn, kServerHooks } from "../_symbols.ts";
 import type { Socket, SocketConstructorOpts } from "../socket/socket.ts";
 import { normalizeArgs } from "../normalize_args.ts";
@@ -23,6 +23,7 @@ import type { BlockListLike } from "../address/blocklist.ts";
 import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
 import { Binding } from "./_binding.ts";
+import { defineLegacyServerMembers } from "./_legacy.ts";
 import type { GuardedConn } from "../_reentry.ts";
 import { backlogFromArgs, listenFdInvalid, type ListenOpts, listenTarget, rejectHandles } from "./listen.ts";
 
@@ -66,10 +67,12 @@ export class Server extends EventEmitter {
 
   #binding: Binding = new Binding(this, () => this[kAdapter]);
   #pipeName: string | undefined = undefined;
-  #connections = 0;
   /** Told when an accepted socket is destroyed (one object for every socket). */
   #hooks = { onDestroy: (): void => this.#onSocketDestroyed() };
-  #listeningId = 1;
+  /** @internal Node's legacy field: the open connections (use `getConnections()`). */
+  _connections = 0;
+  /** @internal Node's legacy field: counts listen() and close() calls (a newer call voids an older one). */
+  _listeningId = 1;
   /** @internal Node's cluster bookkeeping: always false here (no cluster handles). */
   _usingWorkers = false;
   /** @internal Node's cluster bookkeeping: always empty here. */
@@ -115,7 +118,7 @@ export class Server extends EventEmitter {
     const fromArgs = backlogFromArgs(args);
     const adapter = this[kAdapter];
     // A new call makes any earlier one that is still resolving or binding void (Node's _listeningId).
-    const id = ++this.#listeningId;
+    const id = ++this._listeningId;
     this.#binding.dropPending();
     const options = rejectHandles(normalized, adapter.name);
     if (options.signal !== undefined) {
@@ -138,7 +141,7 @@ export class Server extends EventEmitter {
         // Node 24's uv_pipe_bind2 refuses the path at once; 'error' follows a tick later.
         const err = pipePathTooLong(adapter.platform, "listen", target.path);
         queueMicrotask(() => {
-          if (id === this.#listeningId) this.emit("error", err);
+          if (id === this._listeningId) this.emit("error", err);
         });
         return this;
       }
@@ -158,17 +161,17 @@ export class Server extends EventEmitter {
       // Node resolves even a literal through dns.lookup: the bind happens a tick later.
       const host = target.host;
       queueMicrotask(() => {
-        if (id === this.#listeningId) this.#binding.bindTcp(target, host, literal as 4 | 6);
+        if (id === this._listeningId) this.#binding.bindTcp(target, host, literal as 4 | 6);
       });
     } else {
-      this.#binding.lookupAndBind(target, target.host, () => id === this.#listeningId);
+      this.#binding.lookupAndBind(target, target.host, () => id === this._listeningId);
     }
     return this;
   }
 
   /** @internal An accepted connection of the current listener (see `_binding.ts`). */
   acceptConnection(conn: GuardedConn): void {
-    const verdict = admit(conn, this.#connections, this.maxConnections, this.blockList);
+    const verdict = admit(conn, this._connections, this.maxConnections, this.blockList);
     if (verdict.kind !== "accept") {
       refuse(conn);
       if (verdict.kind === "drop") {
@@ -188,7 +191,7 @@ export class Server extends EventEmitter {
       keepAlive: this.keepAlive,
       keepAliveInitialDelay: this.keepAliveInitialDelay * 1000,
     });
-    this.#connections++;
+    this._connections++;
     socket.server = this;
     socket._server = this;
     socket[kServerHooks] = this.#hooks;
@@ -196,14 +199,17 @@ export class Server extends EventEmitter {
   }
 
   #onSocketDestroyed(): void {
-    this.#connections--;
-    this.#emitCloseIfDrained();
+    this._connections--;
+    this._emitCloseIfDrained();
   }
 
-  // Node schedules one 'close' per call that finds no listener and no connection; here
-  // it also waits until every given-up listener has released its port.
-  #emitCloseIfDrained(): void {
-    if (this.#binding.listener || this.#connections) return;
+  /**
+   * @internal Node's name: emit `'close'` once no listener and no connection is left (one
+   * per call that finds none); here it also waits until every given-up listener has
+   * released its port.
+   */
+  _emitCloseIfDrained(): void {
+    if (this.#binding.listener || this._connections) return;
     this.#binding.released.then(() => queueMicrotask(() => this.emit("close")));
   }
 
@@ -222,13 +228,13 @@ export class Server extends EventEmitter {
    * ended. The callback gets `ERR_SERVER_NOT_RUNNING` when the server was not listening.
    */
   close(callback?: (err?: Error) => void): this {
-    this.#listeningId++;
+    this._listeningId++;
     if (typeof callback === "function") {
       if (!this.listening) this.once("close", () => callback(ERR_SERVER_NOT_RUNNING()));
       else this.once("close", callback);
     }
     this.#binding.close();
-    this.#emitCloseIfDrained();
+    this._emitCloseIfDrained();
     return this;
   }
 
@@ -251,7 +257,7 @@ export class Server extends EventEmitter {
   /** Calls back (asynchronously) with the number of open connections. */
   getConnections(cb: (err: Error | null, count: number) => void): this {
     validateFunction(cb, "callback");
-    const count = this.#connections;
+    const count = this._connections;
     queueMicrotask(() => cb(null, count));
     return this;
   }
@@ -276,50 +282,8 @@ export class Server extends EventEmitter {
    */
   declare readonly connections: number;
 
-  /** @internal Node's legacy field: the open connections (use `getConnections()`). */
-  get _connections(): number {
-    return this.#connections;
-  }
-  set _connections(value: number) {
-    this.#connections = value;
-  }
-
-  /** @internal Node's legacy field: the listening handle while bound, else null. */
-  get _handle(): RawListener | null {
-    return this.#binding.bound ? this.#binding.listener : null;
-  }
-
-  /** @internal Node's legacy field: `unref()` was called last (not `ref()`). */
-  get _unref(): boolean {
-    return this.#binding.unref;
-  }
-
-  /** @internal Node's legacy field: counts listen() and close() calls. */
-  get _listeningId(): number {
-    return this.#listeningId;
-  }
-
-  /**
-   * @internal Node's legacy field: `"<family>:<address>:<port>"` as the server was asked to
-   * bind (`"6::::0"`, `"4:127.0.0.1:8080"`), `"-1:<path>:-1"` for a pipe; undefined before.
-   */
-  get _connectionKey(): string | undefined {
-    return this.#binding.connectionKey;
-  }
-
-  /** @internal Node's internal: emit `'close'` if no listener and no connection is left. */
-  _emitCloseIfDrained(): void {
-    this.#emitCloseIfDrained();
-  }
-
-  /** @internal Node's internal listen step over a native handle: not available here. */
-  _listen2(): never {
-    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("server._listen2()", this[kAdapter].name);
-  }
-
-  /** @internal Node's cluster hook: cluster handles cannot exist here. */
-  _setupWorker(): never {
-    throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("server._setupWorker()", this[kAdapter].name);
+  static {
+    defineLegacyServerMembers(this.prototype, (server: Server) => server.#binding);
   }
 
   /** `await using server = …`: closes the server and waits for `'close'`. */
