@@ -6,7 +6,8 @@ import { logCb } from "./_kit.ts";
 
 const SERVER_EVENTS = ["listening", "error", "close"];
 
-function describeDrop(data: Record<string, unknown> | undefined, port: number): string {
+/** A `'drop'` event's data with the numbers that change between runs masked. */
+export function describeDrop(data: Record<string, unknown> | undefined, port: number): string {
   if (!data) return "drop()";
   const keys = Object.keys(data).join(",");
   const lp = data.localPort === port

@@ -6,20 +6,9 @@
 // pauseOnConnect, getConnections once the server stopped listening.
 import type { Scenario, SocketLike } from "../_harness.ts";
 import { logCb } from "../_kit.ts";
+import { describeDrop } from "../scenarios_families.ts";
 
 const SERVER_EVENTS = ["listening", "error", "close"];
-
-function describeDrop(data: Record<string, unknown> | undefined, port: number): string {
-  if (!data) return "drop()";
-  const keys = Object.keys(data).join(",");
-  const lp = data.localPort === port
-    ? "<server port>"
-    : typeof data.localPort === "number"
-    ? "<number>"
-    : data.localPort;
-  const rp = typeof data.remotePort === "number" ? "<number>" : data.remotePort;
-  return `drop keys=${keys} local=${data.localAddress}/${data.localFamily}:${lp} remote=${data.remoteAddress}/${data.remoteFamily}:${rp}`;
-}
 
 export const pendingFamilyScenarios: Scenario[] = [
   {
