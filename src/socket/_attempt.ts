@@ -2,11 +2,11 @@
 // over for a (re)connect, and what a RawConn's connect or its failure means (`'connect'`,
 // `'connectionAttemptFailed'`, or the Happy Eyeballs owner's decision). Opening the
 // RawConn is `_open.ts`.
-import { Duplex } from "node:stream";
 import type { RawConn } from "../contract.ts";
 import { kConn, kState } from "../_symbols.ts";
 import { withConnectDetails } from "../errors/system_errors.ts";
 import { applyOptions, forgetAddresses } from "./_options.ts";
+import { duplexWrite } from "./_stream_corrections.ts";
 import type { Connecting, SocketCore } from "./_types.ts";
 
 /**
@@ -14,7 +14,7 @@ import type { Connecting, SocketCore } from "./_types.ts";
  * (counters, read state and addresses too). `write` is the prototype's again.
  */
 export function resetForConnect(socket: SocketCore, pipe: boolean): void {
-  if (socket.write !== Duplex.prototype.write) socket.write = Duplex.prototype.write;
+  if (socket.write !== duplexWrite) socket.write = duplexWrite;
   const state = socket[kState];
   if (socket.destroyed || !state.hasHandle) {
     socket[kConn] = null;

@@ -1,7 +1,8 @@
 // Small pieces of Socket that need none of its private state.
 import { Buffer } from "node:buffer";
-import { Duplex } from "node:stream";
+import type { Duplex } from "node:stream";
 import { abortError, epipeAfterEnd } from "../errors/errors.ts";
+import { duplexWrite } from "./_stream_corrections.ts";
 
 type Callback = (err?: Error | null) => void;
 
@@ -29,7 +30,7 @@ export function asBuffer(chunk: Uint8Array): Buffer {
  */
 export function writeAfterFIN(this: Duplex, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
   if (!this.writableEnded) {
-    return Duplex.prototype.write.call(this, chunk, encoding as BufferEncoding, cb as Callback);
+    return duplexWrite.call(this, chunk, encoding as BufferEncoding, cb as Callback);
   }
   const callback = typeof encoding === "function" ? encoding : cb;
   const er = epipeAfterEnd();

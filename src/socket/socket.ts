@@ -38,6 +38,7 @@ import { adopt } from "./_open.ts";
 import { destroy, resetAndDestroy } from "./_close.ts";
 import { connectSocket, type SocketConnectOpts } from "./connect.ts";
 import { defineLegacySocketMembers, hasHandle } from "./_legacy.ts";
+import { defineStreamCorrections, endWritableAfterEnd } from "./_stream_corrections.ts";
 
 export type { SocketConstructorOpts } from "./_options.ts";
 export type { ServerHooks } from "./_types.ts";
@@ -367,9 +368,13 @@ export class Socket extends Duplex {
 }
 
 defineLegacySocketMembers(Socket.prototype);
+defineStreamCorrections(Socket.prototype);
 
 function onReadableStreamEnd(this: Socket): void {
-  if (!this.allowHalfOpen) this.write = writeAfterFIN;
+  if (!this.allowHalfOpen) {
+    this.write = writeAfterFIN;
+    endWritableAfterEnd(this);
+  }
 }
 
 // Typed listeners for Socket's events (declaration merging with the class above).
