@@ -5,6 +5,8 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { adapter } from "../../adapters/workerd/mod.ts";
 import { createNet } from "../../src/net.ts";
+import type { Socket as NetSocket } from "../../src/socket/socket.ts";
+import { createSockets } from "../../src/sockets/connect.ts";
 import type { NetLike } from "../diff/_harness.ts";
 import { show } from "../diff/_harness.ts";
 import { clientScenarios } from "./_scenarios.ts";
@@ -101,6 +103,31 @@ async function checks(ports: Ports): Promise<Check[]> {
       const got = await within(new Promise<string>((resolve) => s.once("data", (d) => resolve(String(d)))));
       s.destroy();
       return got === "x" || `echoed ${got}`;
+    }),
+    await check("await using: a Socket ends as Node 24's, a Server and a Sockets API socket close", async () => {
+      const log: string[] = [];
+      let socket: NetSocket | undefined;
+      {
+        await using s = net.connect(ports.silent, "127.0.0.1");
+        socket = s;
+        s.on("error", (err) => log.push(`error(${code(err)})`)).on("close", (e) => log.push(`close(${e})`));
+        await within(new Promise((resolve) => s.once("connect", resolve)));
+      }
+      log.push("disposed");
+      // Node 24: Readable's asyncDispose destroys with an AbortError and resolves at the end
+      // of stream, before 'close' (tests/sockets_api_test.ts checks it on every runtime).
+      await within(new Promise((resolve) => socket!.once("close", resolve)));
+      {
+        await using _server = net.createServer(); // not listening: resolves at once
+      }
+      let closed: Promise<void> | undefined;
+      {
+        await using api = createSockets(adapter).connect(`127.0.0.1:${ports.silent}`);
+        closed = api.closed;
+        await within(api.opened);
+      }
+      await within(closed!);
+      return log.join(" ") === "error(ABORT_ERR) disposed close(true)" || log.join(" ");
     }),
   ];
 }
