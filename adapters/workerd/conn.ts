@@ -1,9 +1,10 @@
 // One outgoing connection over `cloudflare:sockets`: the contract's RawConn over a Web
 // Streams socket (a reader pumped while the core reads, a writer fed in order).
 import type { ConnSink, InetAddress, RawAddress, RawConn, TcpConnectOptions, WriteDone } from "../../src/contract.ts";
-import { callDone, deliver } from "../_shared/deliver.ts";
+import { deliver } from "../_shared/deliver.ts";
 import type { CfConnect, CfSocket } from "./_sockets.ts";
 import { workerdError } from "./errors.ts";
+import { WriteQueue } from "./_write_queue.ts";
 
 /** A connection opened by `connect()` of `cloudflare:sockets`. */
 export class WorkerdRawConn implements RawConn {
@@ -11,14 +12,13 @@ export class WorkerdRawConn implements RawConn {
   #target: TcpConnectOptions;
   #socket: CfSocket | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #writes: WriteQueue | undefined;
   #connected = false;
   #reading = false;
   #pumping = false;
   #eof = false;
   /** close() was called or the connection failed: nothing but onClose follows. */
   #closing = false;
-  #writes: Promise<void> = Promise.resolve();
 
   constructor(target: TcpConnectOptions, sink: ConnSink) {
     this.#target = target;
@@ -40,7 +40,7 @@ export class WorkerdRawConn implements RawConn {
       return socket.opened.then(() => {
         if (this.#closing) return;
         this.#reader = socket.readable.getReader();
-        this.#writer = socket.writable.getWriter();
+        this.#writes = new WriteQueue(socket.writable.getWriter(), (err) => this.#fail(workerdError(err, "write")));
         this.#connected = true;
         deliver(() => this.#sink.onConnect());
         if (this.#reading) this.#pump();
@@ -80,28 +80,20 @@ export class WorkerdRawConn implements RawConn {
   }
 
   write(chunks: Uint8Array[], done: WriteDone): void {
-    // Each chunk counts as accepted once the writer's write() resolved (workerd took it).
-    this.#writes = this.#writes.then(async () => {
-      for (const chunk of chunks) {
-        await this.#writer!.write(chunk);
-        callDone(done, undefined, 1);
-      }
-    }).then(
-      () => {},
-      (err) => callDone(done, workerdError(err, "write")),
-    );
+    // The core writes only once connected; each chunk is accepted once workerd took it
+    // (see _write_queue.ts).
+    this.#writes!.write(chunks, done);
   }
 
   shutdown(done: (err?: Error | null) => void): void {
-    this.#writes = this.#writes.then(() => this.#writer!.close()).then(
-      () => callDone(done, undefined),
-      (err) => callDone(done, workerdError(err, "shutdown")),
-    );
+    this.#writes!.shutdown(done, (err) => workerdError(err, "shutdown"));
   }
 
   close(): void {
     if (this.#closing) return;
     this.#closing = true;
+    // Chunks not yet handed to workerd are never sent: ECANCELED, as libuv's write requests.
+    this.#writes?.cancel();
     const socket = this.#socket;
     const closed = socket ? socket.close().catch(() => {}) : Promise.resolve();
     try {
