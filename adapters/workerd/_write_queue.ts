@@ -41,6 +41,11 @@ export class WriteQueue {
     this.#onFailure = onFailure;
   }
 
+  /** Bytes handed to workerd and not yet written out. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
   write(chunks: Uint8Array[], done: WriteDone): void {
     if (this.#error) {
       callDone(done, this.#error);

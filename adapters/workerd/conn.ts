@@ -99,7 +99,11 @@ export class WorkerdRawConn implements RawConn {
     try {
       this.#reader?.releaseLock();
     } catch { /* a read is pending: socket.close() ends it */ }
-    closed.then(() => deliver(() => this.#sink.onClose()));
+    // workerd's close() resolves once the written bytes are out, which a peer that does not
+    // read delays for ever. As a kernel does for a closed socket, workerd sends them on its
+    // own: the handle is closed for the core at once then, as Node's is.
+    const flushing = (this.#writes?.inFlight ?? 0) > 0;
+    (flushing ? Promise.resolve() : closed).then(() => deliver(() => this.#sink.onClose()));
   }
 
   /** workerd cannot send RST (capabilities.reset is false): the core never calls this. */

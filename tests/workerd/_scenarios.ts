@@ -14,6 +14,7 @@ export type ServerKind =
   | "echo6" // the same on [::1]
   | "greet" // writes "hello from host" and ends
   | "silent" // reads and never writes
+  | "stall" // never reads (its receive buffer fills)
   | "destroy" // closes (FIN) as soon as it accepts
   | "reset" // resets (RST) when the first bytes arrive
   | "halfopen" // allowHalfOpen: after the client's FIN answers "answer:<what it read>" and ends

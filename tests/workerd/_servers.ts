@@ -24,6 +24,7 @@ const handlers: Record<Exclude<ServerKind, "closed" | "echo6">, [net.ServerOpts,
     s.end("hello from host");
   }],
   silent: [{}, (s) => s.resume()],
+  stall: [{}, (s) => s.pause()],
   destroy: [{}, (s) => s.destroy()],
   reset: [{}, (s) => s.once("data", () => s.resetAndDestroy())],
   halfopen: [{ allowHalfOpen: true }, (s) => {

@@ -104,6 +104,17 @@ async function checks(ports: Ports): Promise<Check[]> {
       s.destroy();
       return got === "x" || `echoed ${got}`;
     }),
+    await check("destroy() with 16 MiB written to a peer that does not read: 'close' follows", async () => {
+      const s = net.connect(ports.stall, "127.0.0.1");
+      await within(new Promise((resolve, reject) => s.once("connect", resolve).once("error", reject)));
+      const outcomes = new Set<string>();
+      for (let i = 0; i < 64; i++) s.write(new Uint8Array(256 * 1024), (err) => outcomes.add(String(code(err))));
+      // Some bytes are in workerd's hands by now (the kernel buffers fill), the rest wait.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      s.destroy();
+      const hadError = await within(new Promise<boolean>((resolve) => s.once("close", resolve)));
+      return (!hadError && outcomes.has("ECANCELED")) || `close(${hadError}), callbacks: ${[...outcomes]}`;
+    }),
     await check("await using: a Socket ends as Node 24's, a Server and a Sockets API socket close", async () => {
       const log: string[] = [];
       let socket: NetSocket | undefined;
