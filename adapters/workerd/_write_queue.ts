@@ -14,7 +14,10 @@ import { systemError } from "../../src/errors/system_errors.ts";
 import { linuxPlatform as platform } from "../_shared/linux_platform.ts";
 import { callDone } from "../_shared/deliver.ts";
 
-/** Bytes in flight past which chunks wait: a send buffer's order of size (Node's streams' 4 × 16 KiB). */
+/**
+ * Bytes in flight past which chunks wait: a send buffer's order of size, so the writes of a
+ * request/response exchange complete at once while a fast writer's memory stays bounded.
+ */
 export const SEND_BUFFER = 64 * 1024;
 
 interface Pending {

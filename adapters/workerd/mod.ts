@@ -13,6 +13,9 @@
  *   warns once, as on every runtime that cannot set it).
  * - RST (`reset: false`): `resetAndDestroy()` throws; `localAddress`/`localPort` binding
  *   (`localBind: false`); `socket.localAddress`/`localPort` stay undefined (not exposed).
+ * - Writes: a chunk counts as written (its callback says ok) once workerd's writer took it,
+ *   at once while under 64 KiB are in flight, as a kernel's send buffer takes it
+ *   (`_write_queue.ts`); `destroy()` closes at once while workerd sends those on its own.
  * - Half-close works (`halfOpen: true`): sockets are opened with `allowHalfOpen: true` and
  *   `end()` closes only the writable stream (FIN) while reading goes on.
  * - Name resolution: a Worker has no `getaddrinfo`; `connect()` of cloudflare:sockets
