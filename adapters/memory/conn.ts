@@ -19,17 +19,30 @@
  */
 import { setImmediate } from "node:timers";
 import type { ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
+import { callDone } from "../_shared/deliver.ts";
 import { canceledError, deliver } from "./errors.ts";
 import { EndFaults, type FaultContext } from "./end_faults.ts";
-import { Inbox } from "./inbox.ts";
+import { Inbox, markRound } from "./inbox.ts";
 import { PeerClose } from "./peer_close.ts";
 
-/** Bytes one direction holds (unread by the receiver) before writes wait: 256 KiB. */
+/**
+ * Bytes one direction of a Unix socket connection holds (unread by the receiver) before
+ * writes wait: 256 KiB, about what Linux's socket buffer takes of 16 KiB or 64 KiB writes.
+ */
 export const KERNEL_BUFFER = 256 * 1024;
+/**
+ * Bytes one direction of a TCP connection holds before writes wait: just under 4 MiB
+ * (Linux's largest send buffer, `tcp_wmem`), as loopback takes, with Node 24, three 1 MiB
+ * writes whole to a paused peer but not four, fifteen 256 KiB ones but not sixteen.
+ */
+export const TCP_KERNEL_BUFFER = 4 * 1024 * 1024 - 1;
 /** The largest chunk one `onData` hands over, as one read of 64 KiB would. */
 const MAX_READ = 64 * 1024;
 
 type Done = WriteDone;
+
+/** A `done` to call: its error, or the chunks newly accepted; `later`: not at once. */
+type Completion = [done: Done, err: Error | undefined, accepted: number, later?: boolean];
 
 /** A queued write (`data`) or shutdown (`data === null`). */
 interface Op {
@@ -64,7 +77,7 @@ export class MemoryConn implements RawConn {
   #endDelivered = false;
   #outbox: Op[] = [];
   /** `done`s to call: the error, or the chunks newly accepted. */
-  #completions: [Done, Error | undefined, number][] = [];
+  #completions: Completion[] = [];
   #finSent = false;
   readonly #peerClose = new PeerClose();
   #reading = false;
@@ -72,6 +85,13 @@ export class MemoryConn implements RawConn {
   #closeSent = false;
   #scheduled = false;
   readonly #run = () => this.#tick();
+  readonly #poll = () => {
+    if (this.#sink === null || this.#closed) return;
+    this.#read(this.#sink);
+    if (this.#reading && this.#inbox.waiting) this.#schedule(); // it arrived this round
+  };
+  /** What our inbox holds before the peer's writes wait (Unix or TCP). */
+  #buffer = KERNEL_BUFFER;
   // Faults (faults.ts): none of these moves while the network has no stream fault.
   /** Bytes this end has sent (what `resetAfter`/`endAfter` count). */
   #sent = 0;
@@ -98,6 +118,9 @@ export class MemoryConn implements RawConn {
     b.#peer = a;
     b.#ends = bEnds;
     b.#faults = new EndFaults(bEnds.faults);
+    const unix = "path" in aEnds.local;
+    a.#peerClose.unix = b.#peerClose.unix = unix;
+    a.#buffer = b.#buffer = unix ? KERNEL_BUFFER : TCP_KERNEL_BUFFER;
     a.#schedule(); // writes and readStart made while connecting
   }
 
@@ -140,7 +163,29 @@ export class MemoryConn implements RawConn {
       at += c.byteLength;
       ends.push(at);
     }
-    this.#enqueue({ data, offset: 0, done, ends, reported: 0 });
+    const op: Op = { data, offset: 0, done, ends, reported: 0 };
+    // libuv tries a write at once when none waits (uv_try_write): what the kernel takes now
+    // is reported now, the rest as the peer reads.
+    if (this.#peer !== null && !this.#closed && this.#outbox.length === 0 && this.#completions.length === 0) {
+      this.#outbox.push(op);
+      this.#pump();
+      this.#reportNow();
+      if (this.#outbox.length > 0 || this.#completions.length > 0) this.#schedule();
+      return;
+    }
+    this.#enqueue(op);
+  }
+
+  /** Call the `done`s the pump made at once (a write's first try); those for later wait. */
+  #reportNow(): void {
+    const completions = this.#completions;
+    let n = 0;
+    while (n < completions.length && !completions[n][3]) n++;
+    this.#completions = completions.slice(n);
+    for (let i = 0; i < n; i++) {
+      const [done, err, accepted] = completions[i];
+      callDone(done, err, accepted);
+    }
   }
 
   shutdown(done: Done): void {
@@ -192,6 +237,7 @@ export class MemoryConn implements RawConn {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    markRound();
     setImmediate(this.#run);
   }
 
@@ -201,7 +247,10 @@ export class MemoryConn implements RawConn {
     const completions = this.#completions;
     this.#completions = [];
     for (const [done, err, accepted] of completions) deliver(() => done(err, accepted));
-    if (this.#sink !== null && !this.#closed) this.#read(this.#sink);
+    // libuv completes writes and shutdowns before it reads (its pending phase comes before
+    // the poll), and Node reacts to them on the next tick ('finish'): read after that.
+    if (completions.length > 0) queueMicrotask(this.#poll);
+    else this.#poll();
     if (this.#closed && !this.#closeSent && this.#completions.length === 0) {
       this.#closeSent = true;
       const sink = this.#sink;
@@ -225,7 +274,11 @@ export class MemoryConn implements RawConn {
       ) break;
       if (this.#peerClose.gone || (this.#finSent && op.data !== null)) {
         outbox.shift();
-        this.#finish(op, op.data === null ? undefined : this.#peerClose.write(this.#finSent));
+        if (op.data === null) this.#finish(op, undefined);
+        else {
+          const answer = this.#peerClose.write(op.data.byteLength - op.offset, this.#finSent);
+          this.#finish(op, answer.err, answer.later);
+        }
         continue;
       }
       if (op.data === null) {
@@ -271,16 +324,16 @@ export class MemoryConn implements RawConn {
     op.reported = i;
   }
 
-  /** `op` is over: failed with `err`, or every chunk left is accepted. */
-  #finish(op: Op, err: Error | undefined): void {
+  /** `op` is over: failed with `err` (`later`: on a later turn), or every chunk left is accepted. */
+  #finish(op: Op, err: Error | undefined, later = false): void {
     const left = op.ends === null || err ? 0 : op.ends.length - op.reported;
     op.reported += left;
-    this.#completions.push([op.done, err, left]);
+    this.#completions.push([op.done, err, left, later]);
   }
 
   /** How many more bytes our inbox takes (a slow reader's may be smaller). */
   #room(): number {
-    return Math.max(0, this.#faults.limit(KERNEL_BUFFER) - this.#inbox.bytes);
+    return Math.max(0, this.#faults.limit(this.#buffer) - this.#inbox.bytes);
   }
 
   /** Bytes from our peer: counted now, in the inbox (fragmented) once they arrive. */
@@ -314,7 +367,7 @@ export class MemoryConn implements RawConn {
       deliver(() => sink.onData(chunk));
     }
     if (freed && this.#peer !== null) this.#peer.#schedule(); // its waiting writes may move now
-    if (!this.#reading || this.#closed || inbox.ready || inbox.end === "" || this.#endDelivered) return;
+    if (!this.#reading || this.#closed || !inbox.endReadable || this.#endDelivered) return;
     this.#endDelivered = true;
     if (inbox.end === "fin") {
       deliver(() => sink.onEnd());

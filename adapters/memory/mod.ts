@@ -63,7 +63,7 @@ import { MemoryListener } from "./listener.ts";
 import { MemoryNetwork } from "./network.ts";
 import { route } from "./routing.ts";
 
-export { KERNEL_BUFFER } from "./conn.ts";
+export { KERNEL_BUFFER, TCP_KERNEL_BUFFER } from "./conn.ts";
 export { DEFAULT_HOSTS, type HostsTable } from "./hosts.ts";
 export type { FileType, MemoryFileSystem } from "./files.ts";
 /** The adapter contract's types, which this module's signatures name. */
