@@ -1,28 +1,30 @@
 /**
  * One end of an in-process connection. Each end owns an inbox (`inbox.ts`): the bytes its
  * peer wrote that it has not delivered yet, standing for both kernel socket buffers, then
- * the peer's FIN or RST. A write moves
- * bytes into the peer's inbox while it holds less than {@link KERNEL_BUFFER}; the rest
- * waits in the writer's queue (libuv's write queue) and its `done` waits with it. The
- * network moves bytes in turns of the event loop of their own (`setImmediate`), as a
- * kernel's work arrives in later I/O callbacks; re-entrancy is the core's guard's job.
+ * the peer's FIN or RST. A write moves bytes into the peer's inbox while it holds less
+ * than the kernel's buffers would ({@link TCP_KERNEL_BUFFER}, {@link KERNEL_BUFFER} for a
+ * Unix socket); the rest waits in the writer's outbox (libuv's write queue, `outbox.ts`)
+ * and its `done` waits with it. A write tried when none waits reports what it moved at
+ * once, inside `write` (libuv's `uv_try_write`); everything else the network does in turns
+ * of the event loop of its own (`setImmediate`), as a kernel's work arrives in later I/O
+ * callbacks, and what arrives during a round of turns is read from the next round on.
+ * Re-entrancy is the core's guard's job.
  *
  * Closing mirrors Linux: what the core handed over before `close()` or `reset()` reaches
  * the peer first (Node's writes are in the kernel when they return); only writes still
  * waiting for room end with `ECANCELED`. `close()` then sends FIN, but RST when our inbox
- * still holds unread bytes; after a FIN from a closed peer our first write is
- * accepted (the peer answers RST) and later ones fail with `write EPIPE`; a RST reaches
- * the reader as `read ECONNRESET` after the data before it, or the next write as
- * `write ECONNRESET` (`peer_close.ts`). Stream faults reach an end through its `EndFaults` (`end_faults.ts`).
+ * still holds unread bytes. What a write or read meets after the peer closed (EPIPE,
+ * ECONNRESET, per transport) is `peer_close.ts`'s. Stream faults reach an end through its
+ * `EndFaults` (`end_faults.ts`).
  *
  * @module
  */
 import { setImmediate } from "node:timers";
 import type { ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
-import { callDone } from "../_shared/deliver.ts";
-import { canceledError, deliver } from "./errors.ts";
+import { callDone, deliver } from "../_shared/deliver.ts";
 import { EndFaults, type FaultContext } from "./end_faults.ts";
 import { Inbox, markRound } from "./inbox.ts";
+import { type Op, Outbox, shutdownOp, writeOp } from "./outbox.ts";
 import { PeerClose } from "./peer_close.ts";
 
 /**
@@ -38,22 +40,6 @@ export const KERNEL_BUFFER = 256 * 1024;
 export const TCP_KERNEL_BUFFER = 4 * 1024 * 1024 - 1;
 /** The largest chunk one `onData` hands over, as one read of 64 KiB would. */
 const MAX_READ = 64 * 1024;
-
-type Done = WriteDone;
-
-/** A `done` to call: its error, or the chunks newly accepted; `later`: not at once. */
-type Completion = [done: Done, err: Error | undefined, accepted: number, later?: boolean];
-
-/** A queued write (`data`) or shutdown (`data === null`). */
-interface Op {
-  data: Uint8Array | null;
-  offset: number;
-  done: Done;
-  /** Where each of the core's chunks ends in `data` (a write's). */
-  ends: number[] | null;
-  /** How many chunks were reported accepted. */
-  reported: number;
-}
 
 /** Where a connected end sits: its addresses and what to release once it closes. */
 export interface Endpoints {
@@ -75,9 +61,7 @@ export class MemoryConn implements RawConn {
   readonly #inbox = new Inbox(() => this.#schedule());
   #faults = new EndFaults(undefined);
   #endDelivered = false;
-  #outbox: Op[] = [];
-  /** `done`s to call: the error, or the chunks newly accepted. */
-  #completions: Completion[] = [];
+  readonly #out = new Outbox();
   #finSent = false;
   readonly #peerClose = new PeerClose();
   #reading = false;
@@ -151,50 +135,27 @@ export class MemoryConn implements RawConn {
     this.#reading = false;
   }
 
-  write(chunks: Uint8Array[], done: Done): void {
-    // Copy: the peer owns what it reads, and the core may hand us views it reuses.
-    let size = 0;
-    for (const c of chunks) size += c.byteLength;
-    const data = new Uint8Array(size);
-    let at = 0;
-    const ends: number[] = [];
-    for (const c of chunks) {
-      data.set(c, at);
-      at += c.byteLength;
-      ends.push(at);
-    }
-    const op: Op = { data, offset: 0, done, ends, reported: 0 };
+  write(chunks: Uint8Array[], done: WriteDone): void {
+    const op = writeOp(chunks, done);
     // libuv tries a write at once when none waits (uv_try_write): what the kernel takes now
     // is reported now, the rest as the peer reads.
-    if (this.#peer !== null && !this.#closed && this.#outbox.length === 0 && this.#completions.length === 0) {
-      this.#outbox.push(op);
+    if (this.#peer !== null && !this.#closed && this.#out.idle) {
+      this.#out.ops.push(op);
       this.#pump();
-      this.#reportNow();
-      if (this.#outbox.length > 0 || this.#completions.length > 0) this.#schedule();
+      for (const [done, err, accepted] of this.#out.take(true)) callDone(done, err, accepted);
+      if (!this.#out.idle) this.#schedule();
       return;
     }
     this.#enqueue(op);
   }
 
-  /** Call the `done`s the pump made at once (a write's first try); those for later wait. */
-  #reportNow(): void {
-    const completions = this.#completions;
-    let n = 0;
-    while (n < completions.length && !completions[n][3]) n++;
-    this.#completions = completions.slice(n);
-    for (let i = 0; i < n; i++) {
-      const [done, err, accepted] = completions[i];
-      callDone(done, err, accepted);
-    }
-  }
-
-  shutdown(done: Done): void {
-    this.#enqueue({ data: null, offset: 0, done, ends: null, reported: 0 });
+  shutdown(done: WriteDone): void {
+    this.#enqueue(shutdownOp(done));
   }
 
   #enqueue(op: Op): void {
-    if (this.#closed) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown"), 0]);
-    else this.#outbox.push(op);
+    if (this.#closed) this.#out.cancel(op);
+    else this.#out.ops.push(op);
     this.#schedule();
   }
 
@@ -215,8 +176,7 @@ export class MemoryConn implements RawConn {
     if (!this.#peerClose.gone) this.#pump();
     this.#closed = true;
     this.#reading = false;
-    for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown"), 0]);
-    this.#outbox = [];
+    this.#out.cancelAll();
     const peer = this.#peer;
     // Linux sends RST instead of FIN when unread bytes are left behind.
     if (peer !== null && !peer.#closed && !this.#severed) {
@@ -244,14 +204,13 @@ export class MemoryConn implements RawConn {
   #tick(): void {
     this.#scheduled = false;
     this.#pump();
-    const completions = this.#completions;
-    this.#completions = [];
-    for (const [done, err, accepted] of completions) deliver(() => done(err, accepted));
+    const completions = this.#out.take();
+    for (const [done, err, accepted] of completions) callDone(done, err, accepted);
     // libuv completes writes and shutdowns before it reads (its pending phase comes before
     // the poll), and Node reacts to them on the next tick ('finish'): read after that.
     if (completions.length > 0) queueMicrotask(this.#poll);
     else this.#poll();
-    if (this.#closed && !this.#closeSent && this.#completions.length === 0) {
+    if (this.#closed && !this.#closeSent && this.#out.completions.length === 0) {
       this.#closeSent = true;
       const sink = this.#sink;
       if (sink !== null) deliver(() => sink.onClose());
@@ -262,7 +221,8 @@ export class MemoryConn implements RawConn {
   #pump(): void {
     const peer = this.#peer;
     if (peer === null || this.#closed) return;
-    const outbox = this.#outbox;
+    const out = this.#out;
+    const outbox = out.ops;
     while (outbox.length > 0) {
       const op = outbox[0];
       // The peer's RST, when the reading side reports it (nothing unread before it), is
@@ -274,10 +234,10 @@ export class MemoryConn implements RawConn {
       ) break;
       if (this.#peerClose.gone || (this.#finSent && op.data !== null)) {
         outbox.shift();
-        if (op.data === null) this.#finish(op, undefined);
+        if (op.data === null) out.finish(op, undefined);
         else {
           const answer = this.#peerClose.write(op.data.byteLength - op.offset, this.#finSent);
-          this.#finish(op, answer.err, answer.later);
+          out.finish(op, answer.err, answer.later);
         }
         continue;
       }
@@ -286,12 +246,12 @@ export class MemoryConn implements RawConn {
         peer.#inbox.fin(this.#faults.delay());
         peer.#schedule();
         outbox.shift();
-        this.#finish(op, undefined);
+        out.finish(op, undefined);
         continue;
       }
       if (this.#blackhole) {
         outbox.shift();
-        this.#finish(op, undefined);
+        out.finish(op, undefined);
         continue;
       }
       let n = Math.min(peer.#room(), op.data.byteLength - op.offset);
@@ -305,30 +265,13 @@ export class MemoryConn implements RawConn {
       }
       if (cut !== undefined) this.#cut(peer, cut.rst);
       if (op.offset < op.data.byteLength) {
-        this.#progress(op);
+        out.progress(op);
         if (cut !== undefined) continue; // the rest fails (reset) or is lost (FIN)
         break;
       }
       outbox.shift();
-      this.#finish(op, undefined);
+      out.finish(op, undefined);
     }
-  }
-
-  /** Report the chunks of `op` now wholly in the peer's inbox. */
-  #progress(op: Op): void {
-    const ends = op.ends!;
-    let i = op.reported;
-    while (i < ends.length && ends[i] <= op.offset) i++;
-    if (i === op.reported) return;
-    this.#completions.push([op.done, undefined, i - op.reported]);
-    op.reported = i;
-  }
-
-  /** `op` is over: failed with `err` (`later`: on a later turn), or every chunk left is accepted. */
-  #finish(op: Op, err: Error | undefined, later = false): void {
-    const left = op.ends === null || err ? 0 : op.ends.length - op.reported;
-    op.reported += left;
-    this.#completions.push([op.done, err, left, later]);
   }
 
   /** How many more bytes our inbox takes (a slow reader's may be smaller). */
