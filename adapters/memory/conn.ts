@@ -1,46 +1,45 @@
 /**
  * One end of an in-process connection. Each end owns an inbox (`inbox.ts`): the bytes its
  * peer wrote that it has not delivered yet, standing for both kernel socket buffers, then
- * the peer's FIN or RST. A write moves
- * bytes into the peer's inbox while it holds less than {@link KERNEL_BUFFER}; the rest
- * waits in the writer's queue (libuv's write queue) and its `done` waits with it. The
- * network moves bytes in turns of the event loop of their own (`setImmediate`), as a
- * kernel's work arrives in later I/O callbacks; re-entrancy is the core's guard's job.
+ * the peer's FIN or RST. A write moves bytes into the peer's inbox while it holds less
+ * than the kernel's buffers would ({@link TCP_KERNEL_BUFFER}, {@link KERNEL_BUFFER} for a
+ * Unix socket); the rest waits in the writer's outbox (libuv's write queue, `outbox.ts`)
+ * and its `done` waits with it. A write tried when none waits reports what it moved at
+ * once, inside `write` (libuv's `uv_try_write`); everything else the network does in turns
+ * of the event loop of its own (`setImmediate`), as a kernel's work arrives in later I/O
+ * callbacks, and what arrives during a round of turns is read from the next round on.
+ * Re-entrancy is the core's guard's job.
  *
  * Closing mirrors Linux: what the core handed over before `close()` or `reset()` reaches
  * the peer first (Node's writes are in the kernel when they return); only writes still
  * waiting for room end with `ECANCELED`. `close()` then sends FIN, but RST when our inbox
- * still holds unread bytes; after a FIN from a closed peer our first write is
- * accepted (the peer answers RST) and later ones fail with `write EPIPE`; a RST reaches
- * the reader as `read ECONNRESET` after the data before it, or the next write as
- * `write ECONNRESET` (`peer_close.ts`). Stream faults reach an end through its `EndFaults` (`end_faults.ts`).
+ * still holds unread bytes. What a write or read meets after the peer closed (EPIPE,
+ * ECONNRESET, per transport) is `peer_close.ts`'s. Stream faults reach an end through its
+ * `EndFaults` (`end_faults.ts`).
  *
  * @module
  */
 import { setImmediate } from "node:timers";
 import type { ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
-import { canceledError, deliver } from "./errors.ts";
+import { callDone, deliver } from "../_shared/deliver.ts";
 import { EndFaults, type FaultContext } from "./end_faults.ts";
-import { Inbox } from "./inbox.ts";
+import { Inbox, markRound } from "./inbox.ts";
+import { type Op, Outbox, shutdownOp, writeOp } from "./outbox.ts";
 import { PeerClose } from "./peer_close.ts";
 
-/** Bytes one direction holds (unread by the receiver) before writes wait: 256 KiB. */
+/**
+ * Bytes one direction of a Unix socket connection holds (unread by the receiver) before
+ * writes wait: 256 KiB, about what Linux's socket buffer takes of 16 KiB or 64 KiB writes.
+ */
 export const KERNEL_BUFFER = 256 * 1024;
+/**
+ * Bytes one direction of a TCP connection holds before writes wait: just under 4 MiB
+ * (Linux's largest send buffer, `tcp_wmem`), as loopback takes, with Node 24, three 1 MiB
+ * writes whole to a paused peer but not four, fifteen 256 KiB ones but not sixteen.
+ */
+export const TCP_KERNEL_BUFFER = 4 * 1024 * 1024 - 1;
 /** The largest chunk one `onData` hands over, as one read of 64 KiB would. */
 const MAX_READ = 64 * 1024;
-
-type Done = WriteDone;
-
-/** A queued write (`data`) or shutdown (`data === null`). */
-interface Op {
-  data: Uint8Array | null;
-  offset: number;
-  done: Done;
-  /** Where each of the core's chunks ends in `data` (a write's). */
-  ends: number[] | null;
-  /** How many chunks were reported accepted. */
-  reported: number;
-}
 
 /** Where a connected end sits: its addresses and what to release once it closes. */
 export interface Endpoints {
@@ -62,9 +61,7 @@ export class MemoryConn implements RawConn {
   readonly #inbox = new Inbox(() => this.#schedule());
   #faults = new EndFaults(undefined);
   #endDelivered = false;
-  #outbox: Op[] = [];
-  /** `done`s to call: the error, or the chunks newly accepted. */
-  #completions: [Done, Error | undefined, number][] = [];
+  readonly #out = new Outbox();
   #finSent = false;
   readonly #peerClose = new PeerClose();
   #reading = false;
@@ -72,6 +69,13 @@ export class MemoryConn implements RawConn {
   #closeSent = false;
   #scheduled = false;
   readonly #run = () => this.#tick();
+  readonly #poll = () => {
+    if (this.#sink === null || this.#closed) return;
+    this.#read(this.#sink);
+    if (this.#reading && this.#inbox.waiting) this.#schedule(); // it arrived this round
+  };
+  /** What our inbox holds before the peer's writes wait (Unix or TCP). */
+  #buffer = KERNEL_BUFFER;
   // Faults (faults.ts): none of these moves while the network has no stream fault.
   /** Bytes this end has sent (what `resetAfter`/`endAfter` count). */
   #sent = 0;
@@ -98,6 +102,9 @@ export class MemoryConn implements RawConn {
     b.#peer = a;
     b.#ends = bEnds;
     b.#faults = new EndFaults(bEnds.faults);
+    const unix = "path" in aEnds.local;
+    a.#peerClose.unix = b.#peerClose.unix = unix;
+    a.#buffer = b.#buffer = unix ? KERNEL_BUFFER : TCP_KERNEL_BUFFER;
     a.#schedule(); // writes and readStart made while connecting
   }
 
@@ -128,28 +135,27 @@ export class MemoryConn implements RawConn {
     this.#reading = false;
   }
 
-  write(chunks: Uint8Array[], done: Done): void {
-    // Copy: the peer owns what it reads, and the core may hand us views it reuses.
-    let size = 0;
-    for (const c of chunks) size += c.byteLength;
-    const data = new Uint8Array(size);
-    let at = 0;
-    const ends: number[] = [];
-    for (const c of chunks) {
-      data.set(c, at);
-      at += c.byteLength;
-      ends.push(at);
+  write(chunks: Uint8Array[], done: WriteDone): void {
+    const op = writeOp(chunks, done);
+    // libuv tries a write at once when none waits (uv_try_write): what the kernel takes now
+    // is reported now, the rest as the peer reads.
+    if (this.#peer !== null && !this.#closed && this.#out.idle) {
+      this.#out.ops.push(op);
+      this.#pump();
+      for (const [done, err, accepted] of this.#out.take(true)) callDone(done, err, accepted);
+      if (!this.#out.idle) this.#schedule();
+      return;
     }
-    this.#enqueue({ data, offset: 0, done, ends, reported: 0 });
+    this.#enqueue(op);
   }
 
-  shutdown(done: Done): void {
-    this.#enqueue({ data: null, offset: 0, done, ends: null, reported: 0 });
+  shutdown(done: WriteDone): void {
+    this.#enqueue(shutdownOp(done));
   }
 
   #enqueue(op: Op): void {
-    if (this.#closed) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown"), 0]);
-    else this.#outbox.push(op);
+    if (this.#closed) this.#out.cancel(op);
+    else this.#out.ops.push(op);
     this.#schedule();
   }
 
@@ -170,8 +176,7 @@ export class MemoryConn implements RawConn {
     if (!this.#peerClose.gone) this.#pump();
     this.#closed = true;
     this.#reading = false;
-    for (const op of this.#outbox) this.#completions.push([op.done, canceledError(op.data ? "write" : "shutdown"), 0]);
-    this.#outbox = [];
+    this.#out.cancelAll();
     const peer = this.#peer;
     // Linux sends RST instead of FIN when unread bytes are left behind.
     if (peer !== null && !peer.#closed && !this.#severed) {
@@ -192,17 +197,20 @@ export class MemoryConn implements RawConn {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    markRound();
     setImmediate(this.#run);
   }
 
   #tick(): void {
     this.#scheduled = false;
     this.#pump();
-    const completions = this.#completions;
-    this.#completions = [];
-    for (const [done, err, accepted] of completions) deliver(() => done(err, accepted));
-    if (this.#sink !== null && !this.#closed) this.#read(this.#sink);
-    if (this.#closed && !this.#closeSent && this.#completions.length === 0) {
+    const completions = this.#out.take();
+    for (const [done, err, accepted] of completions) callDone(done, err, accepted);
+    // libuv completes writes and shutdowns before it reads (its pending phase comes before
+    // the poll), and Node reacts to them on the next tick ('finish'): read after that.
+    if (completions.length > 0) queueMicrotask(this.#poll);
+    else this.#poll();
+    if (this.#closed && !this.#closeSent && this.#out.completions.length === 0) {
       this.#closeSent = true;
       const sink = this.#sink;
       if (sink !== null) deliver(() => sink.onClose());
@@ -213,7 +221,8 @@ export class MemoryConn implements RawConn {
   #pump(): void {
     const peer = this.#peer;
     if (peer === null || this.#closed) return;
-    const outbox = this.#outbox;
+    const out = this.#out;
+    const outbox = out.ops;
     while (outbox.length > 0) {
       const op = outbox[0];
       // The peer's RST, when the reading side reports it (nothing unread before it), is
@@ -225,7 +234,11 @@ export class MemoryConn implements RawConn {
       ) break;
       if (this.#peerClose.gone || (this.#finSent && op.data !== null)) {
         outbox.shift();
-        this.#finish(op, op.data === null ? undefined : this.#peerClose.write(this.#finSent));
+        if (op.data === null) out.finish(op, undefined);
+        else {
+          const answer = this.#peerClose.write(op.data.byteLength - op.offset, this.#finSent);
+          out.finish(op, answer.err, answer.later);
+        }
         continue;
       }
       if (op.data === null) {
@@ -233,12 +246,12 @@ export class MemoryConn implements RawConn {
         peer.#inbox.fin(this.#faults.delay());
         peer.#schedule();
         outbox.shift();
-        this.#finish(op, undefined);
+        out.finish(op, undefined);
         continue;
       }
       if (this.#blackhole) {
         outbox.shift();
-        this.#finish(op, undefined);
+        out.finish(op, undefined);
         continue;
       }
       let n = Math.min(peer.#room(), op.data.byteLength - op.offset);
@@ -252,35 +265,18 @@ export class MemoryConn implements RawConn {
       }
       if (cut !== undefined) this.#cut(peer, cut.rst);
       if (op.offset < op.data.byteLength) {
-        this.#progress(op);
+        out.progress(op);
         if (cut !== undefined) continue; // the rest fails (reset) or is lost (FIN)
         break;
       }
       outbox.shift();
-      this.#finish(op, undefined);
+      out.finish(op, undefined);
     }
-  }
-
-  /** Report the chunks of `op` now wholly in the peer's inbox. */
-  #progress(op: Op): void {
-    const ends = op.ends!;
-    let i = op.reported;
-    while (i < ends.length && ends[i] <= op.offset) i++;
-    if (i === op.reported) return;
-    this.#completions.push([op.done, undefined, i - op.reported]);
-    op.reported = i;
-  }
-
-  /** `op` is over: failed with `err`, or every chunk left is accepted. */
-  #finish(op: Op, err: Error | undefined): void {
-    const left = op.ends === null || err ? 0 : op.ends.length - op.reported;
-    op.reported += left;
-    this.#completions.push([op.done, err, left]);
   }
 
   /** How many more bytes our inbox takes (a slow reader's may be smaller). */
   #room(): number {
-    return Math.max(0, this.#faults.limit(KERNEL_BUFFER) - this.#inbox.bytes);
+    return Math.max(0, this.#faults.limit(this.#buffer) - this.#inbox.bytes);
   }
 
   /** Bytes from our peer: counted now, in the inbox (fragmented) once they arrive. */
@@ -314,7 +310,7 @@ export class MemoryConn implements RawConn {
       deliver(() => sink.onData(chunk));
     }
     if (freed && this.#peer !== null) this.#peer.#schedule(); // its waiting writes may move now
-    if (!this.#reading || this.#closed || inbox.ready || inbox.end === "" || this.#endDelivered) return;
+    if (!this.#reading || this.#closed || !inbox.endReadable || this.#endDelivered) return;
     this.#endDelivered = true;
     if (inbox.end === "fin") {
       deliver(() => sink.onEnd());

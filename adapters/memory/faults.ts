@@ -135,7 +135,8 @@ export interface SlowReaderOptions extends FaultScope {
   intervalMs?: number;
   /**
    * The bytes the slow reader's side holds unread before the writer's writes wait (the
-   * kernel buffers, {@link KERNEL_BUFFER} otherwise): smaller shows backpressure sooner.
+   * kernel buffers; without the fault {@link TCP_KERNEL_BUFFER}, {@link KERNEL_BUFFER} over
+   * a Unix socket): smaller shows backpressure sooner.
    * @default 262144
    */
   buffer?: number;

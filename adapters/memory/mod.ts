@@ -4,8 +4,9 @@
  * own; servers and clients bound to it through `createNet` behave as on loopback:
  * ephemeral ports (32768–60999), wildcard and dual-stack listeners, `EADDRINUSE`,
  * `ECONNREFUSED`, Unix socket paths (`ENOENT` when nothing listens), FIN, RST, write
- * backpressure through a bounded buffer of 256 KiB per direction, and Linux's answers to
- * writes after the peer closed (see `conn.ts`).
+ * backpressure through the kernel's buffers per direction ({@link TCP_KERNEL_BUFFER},
+ * {@link KERNEL_BUFFER} for a Unix socket; what they take is written at once), and Linux's
+ * answers to writes and reads after the peer closed (see `conn.ts`, `peer_close.ts`).
  *
  * The machine is loopback only: a listener (or a connect's `localAddress`) may bind
  * `127.0.0.0/8`, `::1` and the wildcards; any other address fails with `EADDRNOTAVAIL`.
@@ -63,7 +64,7 @@ import { MemoryListener } from "./listener.ts";
 import { MemoryNetwork } from "./network.ts";
 import { route } from "./routing.ts";
 
-export { KERNEL_BUFFER } from "./conn.ts";
+export { KERNEL_BUFFER, TCP_KERNEL_BUFFER } from "./conn.ts";
 export { DEFAULT_HOSTS, type HostsTable } from "./hosts.ts";
 export type { FileType, MemoryFileSystem } from "./files.ts";
 /** The adapter contract's types, which this module's signatures name. */
