@@ -12,10 +12,23 @@ import { WriteQueue } from "./_write_queue.ts";
 const READ_SIZE = 64 * 1024;
 /**
  * The first read buffer, and the smallest: what an idle connection holds in its pending
- * read. A read that fills it quadruples the next one (1, 4, 16, 64 KiB), so a burst after
- * idling costs at most one read more than a 4 KiB start would.
+ * read. Reads that fill it grow the next ones (see `nextReadSize`).
  */
 const MIN_READ_SIZE = 1024;
+
+/**
+ * The next read's size after one that filled its buffer, `burst` bytes into a burst.
+ * Node (libuv) reads up to 64 KiB at a time, so with data waiting its reads end at every
+ * 64 KiB of the burst, and a paused socket stops at the first of those ends past its
+ * high-water mark. Growing by three times the burst so far (1, 3, 12, 48 KiB from 1 KiB)
+ * but never past the next 64 KiB end puts the reads' ends on the same 64 KiB marks (1, 4,
+ * 16, 64, 128 … KiB), so reading stops where node:net's does, with the rest of the
+ * peer's bytes left in the kernel.
+ */
+function nextReadSize(burst: number): number {
+  const into = burst % READ_SIZE;
+  return into === 0 ? READ_SIZE : Math.min(3 * into, READ_SIZE - into);
+}
 
 /** Wraps one Deno connection, outgoing (connecting) or accepted. */
 export class DenoRawConn extends WriteQueue implements RawConn {
@@ -117,12 +130,14 @@ export class DenoRawConn extends WriteQueue implements RawConn {
 
   async #runReadLoop(conn: DenoConn): Promise<void> {
     // The buffer follows the reads: it starts small (an idle connection holds it in its
-    // pending read), grows up to READ_SIZE while reads fill it and shrinks to fit a read
-    // that used less than a quarter of it. A read that fills at least half of it is handed
-    // over as it is (no copy) and a new buffer takes its place; a smaller one is copied
-    // out, so no buffer handed to onData is ever read into again.
+    // pending read), grows while reads fill it and shrinks to fit a read that used less
+    // than a quarter of it. A read that fills at least half of it is handed over as it is
+    // (no copy) and a new buffer takes its place; a smaller one is copied out, so no buffer
+    // handed to onData is ever read into again.
     let size = MIN_READ_SIZE;
     let buf = new Uint8Array(size);
+    /** Bytes read since the last read that did not fill its buffer (one burst). */
+    let burst = 0;
     const sink = this.#sink!;
     for (;;) {
       if (!this.#reading) {
@@ -145,18 +160,22 @@ export class DenoRawConn extends WriteQueue implements RawConn {
       let chunk: Uint8Array;
       if (n === size) {
         chunk = buf;
-        if (size < READ_SIZE) size = Math.min(size * 4, READ_SIZE);
-        buf = new Uint8Array(size);
-      } else if (n >= size >>> 1) {
-        chunk = buf.subarray(0, n);
+        burst += n;
+        size = nextReadSize(burst);
         buf = new Uint8Array(size);
       } else {
-        chunk = buf.slice(0, n);
-        if (n < size >>> 2 && size > MIN_READ_SIZE) {
-          // A small read (the end of a burst, or small messages): fit the next buffer to
-          // it, so a connection going idle after bulk does not keep a large one.
-          size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
+        burst = 0;
+        if (n >= size >>> 1) {
+          chunk = buf.subarray(0, n);
           buf = new Uint8Array(size);
+        } else {
+          chunk = buf.slice(0, n);
+          if (n < size >>> 2 && size > MIN_READ_SIZE) {
+            // A small read (the end of a burst, or small messages): fit the next buffer to
+            // it, so a connection going idle after bulk does not keep a large one.
+            size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
+            buf = new Uint8Array(size);
+          }
         }
       }
       if (!this.#reading) {
