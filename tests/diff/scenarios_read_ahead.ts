@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { type NetLike, type Recorder, type Scenario, sleep, SOCKET_EVENTS, type SocketLike } from "./_harness.ts";
 import { serve, settle } from "./_serve.ts";
-import { until } from "./_kit.ts";
+import { quietServer, until } from "./_kit.ts";
 
 const NO_DRAIN = SOCKET_EVENTS.filter((e) => e !== "drain");
 
@@ -61,6 +61,40 @@ async function destroyUnread(
 }
 
 export const readAheadScenarios: Scenario[] = [
+  {
+    // libuv reads into the user buffer, at most its size at a time, and stops once the
+    // callback returned false: bytesRead counts what the callback got, not more.
+    name: "read-ahead: with onread, bytesRead stops with the callback's false",
+    async run(net, rec) {
+      const { server, port } = await quietServer(net, rec, (p) => p.write(Buffer.alloc(100_000, 0x64)));
+      let calls = 0;
+      let got = 0;
+      const c = net.connect({
+        port,
+        host: "127.0.0.1",
+        onread: {
+          buffer: Buffer.alloc(1024),
+          callback(n: number) {
+            calls++;
+            got += n;
+            return calls !== 3 && calls !== 4;
+          },
+        },
+      });
+      rec.watch("client", c, NO_DRAIN);
+      await until(() => calls === 3, "three callbacks");
+      await quiet();
+      rec.log("client", `calls=${calls} got=${got} bytesRead=${c.bytesRead}`);
+      c.resume();
+      await until(() => calls === 4, "a fourth callback");
+      await quiet();
+      rec.log("client", `calls=${calls} got=${got} bytesRead=${c.bytesRead}`);
+      c.destroy();
+      await rec.closed(c);
+      await rec.closeServer(server);
+      rec.log("client", `after close: bytesRead=${c.bytesRead}`);
+    },
+  },
   {
     name: "read-ahead: a peer paused in 'connection' stops reading at 65536 bytes",
     async run(net, rec) {
