@@ -239,7 +239,11 @@ export class DenoRawConn extends WriteQueue implements RawConn {
   }
 
   reset(): void {
-    // Deno has no SO_LINGER (nor any way to send RST): capabilities.reset is false.
+    // Deno has no SO_LINGER (nor any way to send RST): capabilities.reset is false. Its
+    // close() also shuts the write side down first (tokio's OwnedWriteHalf does on drop),
+    // so over TCP the peer gets FIN before the RST the kernel sends for unread bytes, and
+    // sees a clean 'end' where node:net's peer gets ECONNRESET. A Unix socket's peer still
+    // gets ECONNRESET when bytes were left unread.
     this.close();
   }
 
