@@ -1,6 +1,6 @@
 // A Deno.TcpConn / Deno.UnixConn seen through the RawConn contract. Deno's reads are
 // pull-based: a read loop runs only between readStart and readStop, one read (into a
-// buffer of about 1 to 64 KiB, sized by the recent reads) in flight. Writes go through the
+// buffer of 1 to 64 KiB, sized by the recent reads) in flight. Writes go through the
 // WriteQueue (the base class, _write_queue.ts), which loops over partial writes.
 import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { denoApi, type DenoConn } from "./_deno_api.ts";
@@ -12,18 +12,18 @@ import { WriteQueue } from "./_write_queue.ts";
 const READ_SIZE = 64 * 1024;
 /**
  * The first read buffer, and the smallest: what an idle connection holds in its pending
- * read. Reads that fill it grow the next ones (see `nextReadSize`). Not a round number:
- * a read that fills its buffer is taken as the start of a burst (more is waiting), which
- * it is not when the peer wrote exactly the buffer's size, so buffer sizes (this times a
- * power of 4) are kept off the sizes peers like to write (1000, 1024, 4096, 16384 …).
+ * read. Reads that fill it grow the next ones (see `nextReadSize`). Round, as the sizes
+ * peers write are: a write of 1024 or 16384 bytes then arrives in as many chunks as on
+ * Node. (Such a write fills its last read exactly, which looks like the start of a burst:
+ * a paused socket that then gets more may stop off node:net's mark.)
  */
-const MIN_READ_SIZE = 1021;
+const MIN_READ_SIZE = 1024;
 
 /**
  * The next read's size after one that filled its buffer, `burst` bytes into a burst.
  * Node (libuv) reads up to 64 KiB at a time, so with data waiting its reads end at every
  * 64 KiB of the burst, and a paused socket stops at the first of those ends past its
- * high-water mark. Growing by three times the burst so far (about 1, 3, 12 KiB), then
+ * high-water mark. Growing by three times the burst so far (1, 3, 12 KiB), then
  * reading up to the 64 KiB mark, puts the reads' ends on the same 64 KiB marks (64,
  * 128 … KiB), so reading stops where node:net's does, with the rest of the peer's bytes
  * left in the kernel.
@@ -34,13 +34,6 @@ function nextReadSize(burst: number): number {
   // Straight to the 64 KiB mark once another growth step would not reach a quarter of it
   // (no small read, and no end of one, just short of the mark).
   return 16 * into > READ_SIZE ? READ_SIZE - into : 3 * into;
-}
-
-/** The buffer for reads of about `n` bytes: MIN_READ_SIZE times a power of 4, at most READ_SIZE. */
-function fitReadSize(n: number): number {
-  let size = MIN_READ_SIZE;
-  for (let i = 0; i < 8 && size < n; i++) size *= 4;
-  return Math.min(size, READ_SIZE);
 }
 
 /** Wraps one Deno connection, outgoing (connecting) or accepted. */
@@ -186,7 +179,7 @@ export class DenoRawConn extends WriteQueue implements RawConn {
           if (n < size >>> 2 && size > MIN_READ_SIZE) {
             // A small read (the end of a burst, or small messages): fit the next buffer to
             // it, so a connection going idle after bulk does not keep a large one.
-            size = fitReadSize(n);
+            size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
             buf = new Uint8Array(size);
           }
         }

@@ -116,16 +116,16 @@ export const readAheadScenarios: Scenario[] = [
     },
   },
   {
-    // Two bursts: libuv's first read takes the 16384 bytes (all there is), the second 64
+    // Two bursts: libuv's first read takes the 20000 bytes (all there is), the second 64
     // KiB of the next write, and then the buffer is past its high-water mark.
-    name: "read-ahead: a paused peer that read 16384 bytes stops 65536 bytes into the next write",
+    name: "read-ahead: a paused peer that read 20000 bytes stops 65536 bytes into the next write",
     async run(net, rec) {
       const served = await serve(net, rec, (p) => p.pause(), { events: NO_DRAIN });
       const c = net.connect(served.port, "127.0.0.1");
       rec.watch("client", c, NO_DRAIN);
-      c.write(Buffer.alloc(16384, 0x65));
+      c.write(Buffer.alloc(20_000, 0x65));
       const p = await served.peer;
-      await until(() => p.bytesRead >= 16384 || p.destroyed, "16384 bytes read");
+      await until(() => p.bytesRead >= 20_000 || p.destroyed, "20000 bytes read");
       await quiet();
       counts(rec, "peer", p);
       c.end(Buffer.alloc(100_000, 0x66));
