@@ -162,9 +162,20 @@ export type WriteDone = (err: Error | null | undefined, accepted: number) => voi
 
 /** One TCP or Unix connection as the adapter sees it. */
 export interface RawConn {
-  /** Start (or resume) delivering `onData`. Reading is off until the first call. */
+  /**
+   * Start (or resume) reading from the kernel into `onData`. Reading is off until the
+   * first call: before it the adapter reads nothing (a `pauseOnConnect` socket has read
+   * nothing, so closing it with the peer's bytes unread resets the peer, as on Node).
+   */
   readStart(): void;
-  /** Stop delivering `onData` soon: the core's backpressure. */
+  /**
+   * Stop reading from the kernel: the core's backpressure, usually called from inside
+   * `onData` once the socket's buffer reached its high-water mark. Like libuv, read no
+   * further: what is not read stays in the kernel (node:net's `bytesRead` stops there, and
+   * a close with bytes unread sends RST). A read already in flight may complete; its chunk
+   * waits for `readStart`. To stop where node:net does, hand `onData` at most 64 KiB at a
+   * time, with the chunks of a burst ending on its 64 KiB marks, as libuv's reads do.
+   */
   readStop(): void;
   /**
    * Write the chunks in order, as one batch where the runtime can (writev), reporting

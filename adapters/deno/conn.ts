@@ -12,10 +12,29 @@ import { WriteQueue } from "./_write_queue.ts";
 const READ_SIZE = 64 * 1024;
 /**
  * The first read buffer, and the smallest: what an idle connection holds in its pending
- * read. A read that fills it quadruples the next one (1, 4, 16, 64 KiB), so a burst after
- * idling costs at most one read more than a 4 KiB start would.
+ * read. Reads that fill it grow the next ones (see `nextReadSize`). Round, as the sizes
+ * peers write are: a write of 1024 or 16384 bytes then arrives in as many chunks as on
+ * Node. (Such a write fills its last read exactly, which looks like the start of a burst:
+ * a paused socket that then gets more may stop off node:net's mark.)
  */
 const MIN_READ_SIZE = 1024;
+
+/**
+ * The next read's size after one that filled its buffer, `burst` bytes into a burst.
+ * Node (libuv) reads up to 64 KiB at a time, so with data waiting its reads end at every
+ * 64 KiB of the burst, and a paused socket stops at the first of those ends past its
+ * high-water mark. Growing by three times the burst so far (1, 3, 12 KiB), then
+ * reading up to the 64 KiB mark, puts the reads' ends on the same 64 KiB marks (64,
+ * 128 … KiB), so reading stops where node:net's does, with the rest of the peer's bytes
+ * left in the kernel.
+ */
+function nextReadSize(burst: number): number {
+  const into = burst % READ_SIZE;
+  if (into === 0) return READ_SIZE;
+  // Straight to the 64 KiB mark once another growth step would not reach a quarter of it
+  // (no small read, and no end of one, just short of the mark).
+  return 16 * into > READ_SIZE ? READ_SIZE - into : 3 * into;
+}
 
 /** Wraps one Deno connection, outgoing (connecting) or accepted. */
 export class DenoRawConn extends WriteQueue implements RawConn {
@@ -117,12 +136,14 @@ export class DenoRawConn extends WriteQueue implements RawConn {
 
   async #runReadLoop(conn: DenoConn): Promise<void> {
     // The buffer follows the reads: it starts small (an idle connection holds it in its
-    // pending read), grows up to READ_SIZE while reads fill it and shrinks to fit a read
-    // that used less than a quarter of it. A read that fills at least half of it is handed
-    // over as it is (no copy) and a new buffer takes its place; a smaller one is copied
-    // out, so no buffer handed to onData is ever read into again.
+    // pending read), grows while reads fill it and shrinks to fit a read that used less
+    // than a quarter of it. A read that fills at least half of it is handed over as it is
+    // (no copy) and a new buffer takes its place; a smaller one is copied out, so no buffer
+    // handed to onData is ever read into again.
     let size = MIN_READ_SIZE;
     let buf = new Uint8Array(size);
+    /** Bytes read since the last read that did not fill its buffer (one burst). */
+    let burst = 0;
     const sink = this.#sink!;
     for (;;) {
       if (!this.#reading) {
@@ -145,18 +166,22 @@ export class DenoRawConn extends WriteQueue implements RawConn {
       let chunk: Uint8Array;
       if (n === size) {
         chunk = buf;
-        if (size < READ_SIZE) size = Math.min(size * 4, READ_SIZE);
-        buf = new Uint8Array(size);
-      } else if (n >= size >>> 1) {
-        chunk = buf.subarray(0, n);
+        burst += n;
+        size = nextReadSize(burst);
         buf = new Uint8Array(size);
       } else {
-        chunk = buf.slice(0, n);
-        if (n < size >>> 2 && size > MIN_READ_SIZE) {
-          // A small read (the end of a burst, or small messages): fit the next buffer to
-          // it, so a connection going idle after bulk does not keep a large one.
-          size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
+        burst = 0;
+        if (n >= size >>> 1) {
+          chunk = buf.subarray(0, n);
           buf = new Uint8Array(size);
+        } else {
+          chunk = buf.slice(0, n);
+          if (n < size >>> 2 && size > MIN_READ_SIZE) {
+            // A small read (the end of a burst, or small messages): fit the next buffer to
+            // it, so a connection going idle after bulk does not keep a large one.
+            size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
+            buf = new Uint8Array(size);
+          }
         }
       }
       if (!this.#reading) {
@@ -220,7 +245,11 @@ export class DenoRawConn extends WriteQueue implements RawConn {
   }
 
   reset(): void {
-    // Deno has no SO_LINGER (nor any way to send RST): capabilities.reset is false.
+    // Deno has no SO_LINGER (nor any way to send RST): capabilities.reset is false. Its
+    // close() also shuts the write side down first (tokio's OwnedWriteHalf does on drop),
+    // so over TCP the peer gets FIN before the RST the kernel sends for unread bytes, and
+    // sees a clean 'end' where node:net's peer gets ECONNRESET. A Unix socket's peer still
+    // gets ECONNRESET when bytes were left unread.
     this.close();
   }
 

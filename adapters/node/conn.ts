@@ -75,6 +75,12 @@ function accountFor(
   };
 }
 
+/** The parts of node:net's stream handle that `readStop` uses (Node's and Deno's have them). */
+interface ReadingHandle {
+  reading: boolean;
+  readStop(): number;
+}
+
 /** Wraps one node:net socket. An accepted one gets its sink from `onConnection` (`setSink`). */
 export class NodeConn implements RawConn {
   #socket: NodeSocket;
@@ -83,6 +89,8 @@ export class NodeConn implements RawConn {
   #attached = false;
   #reading = false;
   #listening = false;
+  /** readStop stopped the inner handle itself (readStart starts it again). */
+  #handleStopped = false;
   /** A Unix socket's ends, `{ path }` (node:net reports no address for them). */
   #pipe: { local: RawAddress; remote: RawAddress } | null;
 
@@ -90,6 +98,11 @@ export class NodeConn implements RawConn {
     this.#socket = socket;
     this.#pipe = pipe && { local: { path: pipe.local }, remote: { path: pipe.remote } };
     this.#outgoing = sink !== undefined;
+    // No read-ahead of the inner socket's own: with a high-water mark of 0 its Readable
+    // asks the handle for more only while flowing (readStart), never to fill a buffer of
+    // its own while the core has stopped reading. The core's Readable is the only buffer.
+    const state = (socket as NodeSocket & { _readableState?: { highWaterMark: number } })._readableState;
+    if (state) state.highWaterMark = 0;
     if (sink) {
       socket.pause();
       this.setSink(sink);
@@ -117,12 +130,32 @@ export class NodeConn implements RawConn {
       s.on("data", onData);
     }
     if (s.isPaused()) s.resume();
+    if (this.#handleStopped) {
+      // readStop stopped the handle where the Readable may still count a read as asked
+      // for (state.reading), so resume() alone would not call _read: start it as Node's
+      // Socket#_read does (it starts the handle only when not reading, reports errors).
+      this.#handleStopped = false;
+      const handle = (s as NodeSocket & { _handle?: ReadingHandle | null })._handle;
+      if (handle && !handle.reading && !s.destroyed) (s as NodeSocket & { _read(n: number): void })._read(0);
+    }
   }
 
   readStop(): void {
     if (!this.#reading) return;
     this.#reading = false;
-    this.#socket.pause();
+    const s = this.#socket as NodeSocket & { _handle?: ReadingHandle | null };
+    s.pause();
+    // pause() alone only stops the flow: the inner socket would go on reading from the
+    // kernel into its own buffer up to its high-water mark. Stop its handle as Node's
+    // onStreamRead does when push() returns false, so unread bytes stay in the kernel
+    // (bytesRead stops where node:net's does, and destroy() then resets the peer).
+    // readStart starts it again.
+    const handle = s._handle;
+    if (handle && handle.reading && typeof handle.readStop === "function") {
+      handle.reading = false;
+      handle.readStop();
+      this.#handleStopped = true;
+    }
   }
 
   write(chunks: Uint8Array[], done: WriteDone): void {

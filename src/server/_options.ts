@@ -1,10 +1,10 @@
 // `createServer([options][, connectionListener])`: Node's option handling for net.Server,
 // with its validation errors and stored forms (keep-alive delay in seconds, a negative
 // highWaterMark meaning the default).
-import { getDefaultHighWaterMark } from "node:stream";
 import { ERR_INVALID_ARG_TYPE } from "../errors/errors.ts";
 import { validateNumber } from "../errors/validators.ts";
 import { type BlockListLike, isBlockListLike } from "../address/blocklist.ts";
+import { defaultHighWaterMark } from "../socket/_options.ts";
 
 /** Options for `createServer()` / `new Server()`. */
 export interface ServerOpts {
@@ -18,7 +18,7 @@ export interface ServerOpts {
   keepAlive?: boolean;
   /** Keep-alive initial delay in milliseconds. @default 0 */
   keepAliveInitialDelay?: number;
-  /** Buffer size of accepted sockets (negative: the default). @default stream.getDefaultHighWaterMark(false) */
+  /** Buffer size of accepted sockets (negative: the default). @default 65536 (Node 24's stream default) */
   highWaterMark?: number;
   /** Close connections from peers this list blocks before `'connection'`, without any event. */
   blockList?: BlockListLike;
@@ -60,7 +60,7 @@ export function serverSettings<L>(options: unknown, connectionListener: unknown)
   let highWaterMark = opts.highWaterMark;
   if (highWaterMark !== undefined) {
     validateNumber(highWaterMark, "options.highWaterMark");
-    if (highWaterMark < 0) highWaterMark = getDefaultHighWaterMark(false);
+    if (highWaterMark < 0) highWaterMark = defaultHighWaterMark();
   }
   if (opts.blockList && !isBlockListLike(opts.blockList)) {
     throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", opts.blockList);
@@ -71,7 +71,9 @@ export function serverSettings<L>(options: unknown, connectionListener: unknown)
     noDelay: Boolean(opts.noDelay),
     keepAlive: Boolean(opts.keepAlive),
     keepAliveInitialDelay: ~~((delay ?? 0) / 1000),
-    highWaterMark: highWaterMark ?? getDefaultHighWaterMark(false),
+    // Node 24's 64 KiB also where the runtime's streams default to Node 20's 16 KiB: an
+    // accepted socket stops reading where node:net's does.
+    highWaterMark: highWaterMark ?? defaultHighWaterMark(),
     blockList: opts.blockList || undefined,
   };
   return [settings, listener];

@@ -21,6 +21,7 @@ export class OnRead {
   #generate: (() => Uint8Array) | null;
   #callback: OnReadOpts["callback"];
   #held: Uint8Array[] = [];
+  #heldBytes = 0;
   #endHeld = false;
   /** True while the callback asked to stop (or the user paused) and reading is off. */
   stopped = false;
@@ -44,6 +45,7 @@ export class OnRead {
   /** Prepare for a connection, as Node does when it gives the handle the user buffer. */
   init(): boolean {
     this.#held = [];
+    this.#heldBytes = 0;
     this.#endHeld = false;
     this.stopped = false;
     if (this.#generate === null) return true;
@@ -56,7 +58,7 @@ export class OnRead {
   /** Hand `chunk` to the callback in buffer-sized pieces. False means: stop reading. */
   deliver(socket: Duplex, chunk: Uint8Array): boolean {
     if (this.stopped) {
-      this.#held.push(chunk);
+      this.#hold(chunk);
       return false;
     }
     let offset = 0;
@@ -74,11 +76,25 @@ export class OnRead {
       if (result === false) {
         this.stopped = true;
         this.stops++;
-        if (offset < chunk.byteLength) this.#held.push(chunk.subarray(offset));
+        if (offset < chunk.byteLength) this.#hold(chunk.subarray(offset));
         return false;
       }
     }
     return true;
+  }
+
+  #hold(piece: Uint8Array): void {
+    this.#held.push(piece);
+    this.#heldBytes += piece.byteLength;
+  }
+
+  /**
+   * Bytes read from the adapter but not yet handed to the callback. Node's libuv reads at
+   * most the buffer's size and no further once the callback returned false, so its
+   * `bytesRead` never counts these: the socket's does not either.
+   */
+  get heldBytes(): number {
+    return this.#heldBytes;
   }
 
   /** Bytes (or a FIN) are held for the callback. */
@@ -101,9 +117,11 @@ export class OnRead {
     this.stopped = false;
     while (this.#held.length > 0) {
       const chunk = this.#held.shift()!;
+      this.#heldBytes -= chunk.byteLength;
       const before = this.#held.length;
       if (!this.deliver(socket, chunk)) {
-        // deliver() appended the undelivered rest of `chunk` last; it belongs first.
+        // deliver() appended (and counted) the undelivered rest of `chunk` last; it
+        // belongs first.
         if (this.#held.length > before) this.#held.unshift(this.#held.pop()!);
         return "stopped";
       }

@@ -56,6 +56,14 @@ function node24HighWaterMark(): number | undefined {
 }
 
 /**
+ * The default buffer size of a byte stream as Node 24 has it: what a server gives the
+ * sockets it accepts (`server.highWaterMark`) when not told otherwise.
+ */
+export function defaultHighWaterMark(): number {
+  return node24HighWaterMark() ?? stream.getDefaultHighWaterMark(false);
+}
+
+/**
  * Validate the constructor's options as Node does and return the Duplex's options and the
  * keep-alive delay in seconds.
  */

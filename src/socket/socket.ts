@@ -331,9 +331,10 @@ export class Socket extends Duplex {
     return (hasHandle(this) ? this.writableLength : undefined) as number;
   }
 
-  /** Bytes received on the current connection. */
+  /** Bytes received on the current connection (with `onread`: handed to its callback). */
   get bytesRead(): number {
-    return this[kState].bytesRead;
+    const state = this[kState];
+    return state.bytesRead - (state.onread?.heldBytes ?? 0);
   }
 
   /** Bytes sent on the current connection, counting those still queued (as Node does). */

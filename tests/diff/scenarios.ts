@@ -25,6 +25,7 @@ import { familyScenarios } from "./scenarios_families.ts";
 import { readingScenarios } from "./scenarios_reading.ts";
 import { writeOutcomeScenarios } from "./scenarios_write_outcomes.ts";
 import { memoryKernelScenarios } from "./scenarios_memory_kernel.ts";
+import { readAheadScenarios } from "./scenarios_read_ahead.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -51,4 +52,5 @@ export const scenarios: Scenario[] = [
   ...readingScenarios,
   ...writeOutcomeScenarios,
   ...memoryKernelScenarios,
+  ...readAheadScenarios,
 ];
