@@ -10,7 +10,7 @@ import { type ConnectPlan, connectPlan } from "./_connect.ts";
 import { inetAddress, rethrow } from "./_util.ts";
 import { DONE, WRITTEN } from "./_write.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
-import { canceledError, closeError, connectError, writeError } from "./errors.ts";
+import { brokenPipeError, canceledError, closeError, connectError, writeError } from "./errors.ts";
 
 // Sink calls (DONE is the WriteQueue's, DATA and END are HeldReads').
 const CONNECT = 1;
@@ -29,6 +29,14 @@ export class BunRawConn extends HeldReads implements RawConn {
   #gone = false;
   #closeSent = false;
   #reset = false;
+  /** The core asked for a shutdown (Bun got it, or it waits behind writes). */
+  #shutdownAsked = false;
+  /**
+   * Bun closed the socket because the peer closed both directions before our FIN (a Unix
+   * socket's hang-up: Bun closes it after `end` even with allowHalfOpen). libuv keeps the
+   * handle open: the core decides when to close, and writes fail with EPIPE.
+   */
+  #hungUp = false;
   /** A failure Bun reported while the core neither read nor wrote (see #onClose), as Bun gave it. */
   #heldFailure: Error | null = null;
   /** Connecting: what Bun got, and the endpoints a connect error names. */
@@ -137,7 +145,24 @@ export class BunRawConn extends HeldReads implements RawConn {
       } else this.#heldFailure = error;
       return;
     }
-    this.cleanClose();
+    if (this.#shutdownAsked && !this.writesWaiting) this.cleanClose(); // our FIN went out
+    else this.#peerHungUp();
+  }
+
+  /**
+   * Bun closed a socket the peer closed both ways while ours was still open for writing
+   * (a Unix socket: Bun takes the hang-up for a close; TCP keeps it open with
+   * allowHalfOpen). Node's handle stays open: 'end' comes, then the write libuv is working
+   * on (or the next one) fails with `write EPIPE`, and a shutdown still succeeds
+   * (shutdown(2) is local); the core closes it when it wants.
+   */
+  #peerHungUp(): void {
+    this.#hungUp = true;
+    this.peerEnd();
+    if (this.writesPending) {
+      this.failFirstWrite((syscall) => brokenPipeError(syscall));
+      this.#finishClose();
+    }
   }
 
   /**
@@ -239,14 +264,17 @@ export class BunRawConn extends HeldReads implements RawConn {
     const socket = this.#socket;
     if (this.#closing) this.emit(DONE, done, canceledError("write"));
     else if (this.#heldFailure !== null) this.#failHeld(done);
+    else if (this.#hungUp) this.emit(DONE, done, brokenPipeError("write"));
     else if (socket === null || chunks.length !== 1) this.queueWrite(socket, chunks, done);
     else this.writeOne(socket, chunks[0], done);
   }
 
   shutdown(done: Done): void {
     const socket = this.#socket;
+    this.#shutdownAsked = true;
     if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
     else if (this.#heldFailure !== null) this.#failHeld(done, false);
+    else if (this.#hungUp) this.emit(DONE, done);
     else if (socket === null) this.queueWrite(null, null, done);
     else this.writeOne(socket, null, done);
   }

@@ -185,7 +185,8 @@ export class MemoryConn implements RawConn {
 
   /** Our peer closed (FIN after its data) or reset (RST). */
   #hangUp(rst: boolean): void {
-    this.#peerClose.arrived(rst, this.#inbox);
+    const local = this.#ends?.local;
+    this.#peerClose.arrived(rst, this.#inbox, local !== undefined && "path" in local);
     this.#schedule();
   }
 

@@ -3,7 +3,8 @@
  * follow from it: after a FIN the first write is accepted (and dropped; the peer answers
  * RST) and later ones fail with `write EPIPE`; a RST fails the next read (after the data
  * before it) or the next write with `ECONNRESET`, once, then writes fail with EPIPE; a RST
- * after a FIN (CLOSE_WAIT) only makes writes fail with EPIPE.
+ * after a FIN (CLOSE_WAIT) only makes writes fail with EPIPE. A Unix socket's peer that
+ * closed (not just shut down) fails every write with EPIPE at once: there is no RST to wait for.
  *
  * @module
  */
@@ -25,11 +26,11 @@ export class PeerClose {
     return this.#state !== "";
   }
 
-  /** The peer's FIN or RST arrived; `inbox.end` records what follows its data. */
-  arrived(rst: boolean, inbox: Inbox): void {
+  /** The peer's FIN or RST arrived (`unix`: a Unix socket's peer closed); `inbox.end` records what follows its data. */
+  arrived(rst: boolean, inbox: Inbox, unix = false): void {
     if (!rst) {
       inbox.end ||= "fin";
-      this.#state = "fin";
+      this.#state = unix ? "epipe" : "fin";
     } else if (inbox.end === "fin") {
       this.#state = "epipe"; // RST after FIN: writes fail with EPIPE (CLOSE_WAIT)
     } else {
