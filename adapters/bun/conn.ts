@@ -71,6 +71,7 @@ export class BunRawConn extends HeldReads implements RawConn {
       // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
       socket.setNoDelay(false);
     }
+    conn.holdUntilRead(); // the core reads once onConnection returned, or later (pauseOnConnect)
     return conn;
   }
 
@@ -115,7 +116,9 @@ export class BunRawConn extends HeldReads implements RawConn {
     if (!this.#remote || !("path" in this.#remote)) socket.setNoDelay(false);
     if (this.#unrefEarly) socket.unref();
     this.emit(CONNECT);
-    if (this.writesWaiting && !this.#closing) this.flushWrites(socket);
+    if (this.#closing) return;
+    this.holdUntilRead(); // a socket paused before it connected: libuv has not read yet
+    if (this.writesWaiting) this.flushWrites(socket);
   }
 
   #onConnectError(err: unknown): void {
@@ -177,12 +180,12 @@ export class BunRawConn extends HeldReads implements RawConn {
     }, 0);
   }
 
-  /** The held failure reaches the core: as the write's (`write ECONNRESET`) or shutdown's `done`, else the read's; then onClose. */
-  #failHeld(done: Done | null, write = true): void {
+  /** The held failure reaches the core: as the write's `done` (`write ECONNRESET`), else the read's; then onClose. */
+  #failHeld(done: Done | null): void {
     const error = this.#heldFailure!;
     this.#heldFailure = null;
     if (done !== null) {
-      this.emit(DONE, done, write ? writeError(error, "write") : closeError(error));
+      this.emit(DONE, done, writeError(error, "write"));
       this.#finishClose();
     } else {
       this.#fail(closeError(error));
@@ -248,11 +251,13 @@ export class BunRawConn extends HeldReads implements RawConn {
     return this.#gone ? null : this.#socket;
   }
 
-  /** readStart() with a failure held (see #onClose): report it instead of reading. */
-  protected override heldFailure(): boolean {
-    if (this.#heldFailure === null) return false;
+  protected override get failureHeld(): boolean {
+    return this.#heldFailure !== null;
+  }
+
+  /** readStart() found nothing before the held failure (see #onClose): the read's error. */
+  protected override failRead(): void {
     this.#failHeld(null);
-    return true;
   }
 
   /** The core's callbacks for an accepted connection, once `onConnection` returned them. */
@@ -273,8 +278,10 @@ export class BunRawConn extends HeldReads implements RawConn {
     const socket = this.#socket;
     this.#shutdownAsked = true;
     if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
-    else if (this.#heldFailure !== null) this.#failHeld(done, false);
-    else if (this.#hungUp) this.emit(DONE, done);
+    // Bun's socket is gone; libuv's shutdown(2) would fail on a reset socket, but Node's
+    // afterShutdown ignores its status: the FIN "went out" and the failure stays for a
+    // read or write to find.
+    else if (this.#heldFailure !== null || this.#hungUp) this.emit(DONE, done);
     else if (socket === null) this.queueWrite(null, null, done);
     else this.writeOne(socket, null, done);
   }
@@ -293,10 +300,12 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   /** close() and reset(): close the socket, one onClose. */
   #shut(): void {
+    // Bytes held unread are, for libuv, still in the kernel: closing then sends RST.
+    const unread = this.holdsBytes;
     this.#finishClose();
     const socket = this.#socket;
     if (socket !== null && !this.#gone) {
-      if (this.#reset) socket.terminate();
+      if (this.#reset || unread) socket.terminate();
       else socket.end();
     }
     // else still connecting: #onOpen closes it when it opens

@@ -1,6 +1,7 @@
 // Scenarios: what a runtime's own sockets do differently from libuv's and an adapter must
 // hide (issue 11; found on Bun): a Unix socket whose peer closed both ways (Bun closed the
-// handle at once), a reset while paused, a server that closes a connection at once.
+// handle at once), a reset while paused, a reset after the peer's FIN (the kernel took
+// our write, then EPIPE is what is left), a socket closed with bytes it never read (RST).
 // Each one holds on node:net as libuv does it; every runtime runs them.
 import {
   type NetLike,
@@ -12,6 +13,7 @@ import {
   type SocketLike,
 } from "./_harness.ts";
 import { logCb } from "./_kit.ts";
+import { serve, settle } from "./_serve.ts";
 
 const NO_DRAIN = SOCKET_EVENTS.filter((e) => e !== "drain");
 
@@ -80,4 +82,111 @@ export const bunFidelityScenarios: Scenario[] = [
       await rec.closeServer(server);
     },
   },
+  {
+    name: "fidelity: a paused client reset by its peer after data: resume() gives the data, then 'end' (libuv's EOF)",
+    needs: ["reset"],
+    async run(net, rec) {
+      await pausedThenReset(net, rec, "hello");
+    },
+  },
+  {
+    name: "fidelity: a paused client reset by its peer without data: resume() gives read ECONNRESET",
+    needs: ["reset"],
+    async run(net, rec) {
+      await pausedThenReset(net, rec, "");
+    },
+  },
+  {
+    name: "fidelity: maxConnections = 0: the half-open client's write after 'end' succeeds, end() finishes",
+    async run(net, rec) {
+      const server = net.createServer();
+      server.maxConnections = 0;
+      const port = await rec.listen(server);
+      const client = net.connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+      rec.watch("client", client, NO_DRAIN);
+      await rec.next(client, "end");
+      client.write("x", logCb(rec, "client", "write"));
+      await sleep(50); // the peer's RST for the write has come back
+      client.end(logCb(rec, "client", "end"));
+      await rec.closed(client);
+      rec.log("client", `bytesWritten=${client.bytesWritten}`);
+      await rec.closeServer(server);
+    },
+  },
+  {
+    name: "fidelity: a paused half-open server, its client gone: resume() gives 'end', the write before it succeeded",
+    async run(net, rec) {
+      const served = await serve(net, rec, () => {}, { allowHalfOpen: true, pauseOnConnect: true, events: NO_DRAIN });
+      const client = net.connect(served.port, "127.0.0.1");
+      rec.watch("client", client, NO_DRAIN);
+      await rec.next(client, "connect");
+      const peer = await served.peer;
+      client.destroy();
+      await rec.closed(client);
+      await sleep(20); // the client's FIN has arrived
+      peer.write("x", logCb(rec, "peer", "write"));
+      await sleep(50); // the client's RST for the write has come back
+      rec.log("peer", "resume");
+      peer.resume();
+      await rec.next(peer, "end");
+      peer.end(logCb(rec, "peer", "end"));
+      await settle(rec, served);
+    },
+  },
+  ...unreadAtClose("TCP", false),
+  ...unreadAtClose("Unix", true),
 ];
+
+/**
+ * The client is paused before it connects (libuv has not read yet); its peer writes `data`
+ * and resets. Resumed, libuv reads the bytes, a short read, then the hang-up: EOF (Linux
+ * keeps the reset's error for a read that finds nothing).
+ */
+async function pausedThenReset(net: NetLike, rec: Recorder, data: string): Promise<void> {
+  const served = await serve(net, rec, () => {}, { events: NO_DRAIN });
+  const client = net.connect(served.port, "127.0.0.1");
+  client.pause();
+  rec.watch("client", client, NO_DRAIN);
+  await rec.next(client, "connect");
+  const peer = await served.peer;
+  if (data === "") peer.resetAndDestroy();
+  else peer.write(data, () => peer.resetAndDestroy());
+  await rec.closed(peer, "peer 'close'");
+  await sleep(50); // the RST has arrived
+  rec.log("client", "resume");
+  client.resume();
+  await rec.closed(client);
+  await rec.closeServer(served.server);
+}
+
+/**
+ * A server socket that never read (pauseOnConnect) is destroyed with the client's bytes
+ * unread: the kernel sends RST (Unix: the peer's read gets ECONNRESET), not FIN.
+ */
+function unreadAtClose(kind: string, unix: boolean): Scenario[] {
+  return [{
+    name: `fidelity: ${kind}: a server socket destroyed with bytes unread: the client gets ECONNRESET`,
+    // TCP: the kernel's RST; a runtime that closes with FIN first (Deno) lacks `reset`.
+    needs: unix ? ["unix"] : ["reset"],
+    async run(net, rec) {
+      let resolvePeer!: (p: SocketLike) => void;
+      const peer = new Promise<SocketLike>((resolve) => resolvePeer = resolve);
+      const server = net.createServer({ pauseOnConnect: true }, (p) => {
+        rec.watch("peer", p, NO_DRAIN);
+        resolvePeer(p);
+      });
+      const path = unix ? rec.socketPath() : "";
+      const port = unix ? await rec.listenPath(server, path) : await rec.listen(server);
+      const client = unix ? net.connect({ path }) : net.connect(port as number, "127.0.0.1");
+      rec.watch("client", client, NO_DRAIN);
+      await rec.next(client, "connect");
+      client.write("hello", logCb(rec, "client", "write"));
+      const p = await peer;
+      await sleep(50); // the bytes are in the server's kernel buffer
+      p.destroy();
+      await rec.closed(client);
+      await rec.closed(p, "peer 'close'");
+      await rec.closeServer(server);
+    },
+  }];
+}
