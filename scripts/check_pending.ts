@@ -13,12 +13,10 @@ import { createNet } from "../src/net.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
 import { etcHosts, realFileSystem } from "../tests/memory_machine.ts";
 import { type NetLike, runScenario, type Scenario, type Traces } from "../tests/diff/scenarios.ts";
-import { pendingErrorScenarios } from "../tests/diff/pending/errors.ts";
 import { pendingEventScenarios } from "../tests/diff/pending/events.ts";
 import { pendingFamilyScenarios } from "../tests/diff/pending/families.ts";
 
 const all: Scenario[] = [
-  ...pendingErrorScenarios,
   ...pendingEventScenarios,
   ...pendingFamilyScenarios,
 ];

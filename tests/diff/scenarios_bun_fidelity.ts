@@ -12,7 +12,7 @@ import {
   SOCKET_EVENTS,
   type SocketLike,
 } from "./_harness.ts";
-import { logCb } from "./_kit.ts";
+import { idleSocket, logCb, throwsScenario } from "./_kit.ts";
 import { serve, settle } from "./_serve.ts";
 
 const NO_DRAIN = SOCKET_EVENTS.filter((e) => e !== "drain");
@@ -135,6 +135,17 @@ export const bunFidelityScenarios: Scenario[] = [
   },
   ...unreadAtClose("TCP", false),
   ...unreadAtClose("Unix", true),
+  // `''` is utf8 for Node's StringDecoder; Bun's Readable rejects it (was pending/errors.ts).
+  throwsScenario("fidelity: setEncoding values ('' is utf8)", (net) => [
+    ["setEncoding(1)", () => idleSocket(net).setEncoding(1)],
+    ["setEncoding('UTF8')", () => idleSocket(net).setEncoding("UTF8")],
+    ["setEncoding('')", () => idleSocket(net).setEncoding("")],
+    ["setEncoding('') gives readableEncoding", () => {
+      const s = idleSocket(net);
+      s.setEncoding("");
+      if (s.readableEncoding !== "utf8") throw new Error(`readableEncoding ${s.readableEncoding}`);
+    }],
+  ]),
 ];
 
 /**
