@@ -10,7 +10,7 @@ import { type ConnectPlan, connectPlan } from "./_connect.ts";
 import { inetAddress, rethrow } from "./_util.ts";
 import { DONE, WRITTEN } from "./_write.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
-import { brokenPipeError, canceledError, closeError, connectError, writeError } from "./errors.ts";
+import { brokenPipeError, canceledError, closeError, connectError, nodeCodeOf, writeError } from "./errors.ts";
 
 // Sink calls (DONE is the WriteQueue's, DATA and END are HeldReads').
 const CONNECT = 1;
@@ -126,6 +126,14 @@ export class BunRawConn extends HeldReads implements RawConn {
     if (this.#closing) return; // close() during connect: its onClose is on the way
     const plan = this.#connecting;
     this.#connecting = null;
+    if (this.#isUnix() && nodeCodeOf(err) === "ECONNRESET") {
+      // A Unix connect(2) completes at once (libuv reports success); Bun polls for it and,
+      // when the server accepted and closed in between, calls that a reset. For Node the
+      // connection opened and the peer hung up: 'connect', then 'end'.
+      this.emit(CONNECT);
+      if (!this.#closing) this.#peerHungUp();
+      return;
+    }
     this.#fail(connectError(err, plan?.target ?? {}, plan?.bindTo));
   }
 

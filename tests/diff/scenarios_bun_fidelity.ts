@@ -14,6 +14,7 @@ import {
 } from "./_harness.ts";
 import { idleSocket, logCb, throwsScenario } from "./_kit.ts";
 import { serve, settle } from "./_serve.ts";
+import { describeDrop } from "./scenarios_families.ts";
 
 const NO_DRAIN = SOCKET_EVENTS.filter((e) => e !== "drain");
 
@@ -135,6 +136,36 @@ export const bunFidelityScenarios: Scenario[] = [
   },
   ...unreadAtClose("TCP", false),
   ...unreadAtClose("Unix", true),
+  {
+    // Bun's connect of the dropped client fails with ECONNRESET (the server closed it before
+    // Bun saw the connect complete); a Unix connect(2) completes at once: 'connect', 'end'.
+    // (Was pending/families.ts.)
+    name: "families: maxConnections over a Unix socket: 'drop' data",
+    needs: ["unix"],
+    async run(net, rec) {
+      const path = rec.socketPath();
+      const peers: SocketLike[] = [];
+      const server = net.createServer((p) => {
+        rec.log("server", "connection");
+        peers.push(p);
+        p.resume();
+      });
+      server.maxConnections = 1;
+      server.on("drop", (data?: Record<string, unknown>) => rec.log("server", describeDrop(data, -1)));
+      await rec.listenPath(server, path);
+      const a = net.connect(path);
+      rec.watch("clientA", a);
+      await rec.next(server, "connection");
+      const b = net.connect(path);
+      rec.watch("clientB", b);
+      b.resume();
+      await rec.closed(b);
+      a.end();
+      a.resume();
+      await rec.closed(a);
+      await rec.closeServer(server);
+    },
+  },
   // `''` is utf8 for Node's StringDecoder; Bun's Readable rejects it (was pending/errors.ts).
   throwsScenario("fidelity: setEncoding values ('' is utf8)", (net) => [
     ["setEncoding(1)", () => idleSocket(net).setEncoding(1)],
