@@ -345,7 +345,7 @@ export class Socket extends Duplex {
    * takes it (Bun's node:stream rejects it).
    */
   override setEncoding(encoding?: BufferEncoding): this {
-    return super.setEncoding((encoding as string) === "" ? undefined : encoding);
+    return super.setEncoding(((encoding as string) === "" ? undefined : encoding) as BufferEncoding);
   }
 
   /** @internal Reading on: from the RawConn, once connected. */
