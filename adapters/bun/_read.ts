@@ -62,16 +62,17 @@ export abstract class HeldReads extends WriteQueue {
   /** Bun's `data` handler. */
   protected received(chunk: Uint8Array): void {
     if (this.closing) return;
-    // Bun hands each `data` call a fresh buffer (checked on 1.4.5): owned, no copy needed;
-    // the pieces are views of it that the adapter never touches again.
+    // Bun hands each `data` call a fresh buffer (checked on 1.4.5): owned, no copy needed.
+    // A piece of a larger one is a copy: the core may take over (transfer) what it gets.
+    const size = chunk.byteLength; // before the core may detach it
     let at = 0;
     if (this.#held === null) {
-      while (this.#reading && !this.closing && at < chunk.byteLength) {
-        const piece = at === 0 && chunk.byteLength <= READ_SIZE ? chunk : chunk.subarray(at, at + READ_SIZE);
+      while (this.#reading && !this.closing && at < size) {
+        const piece = at === 0 && size <= READ_SIZE ? chunk : chunk.slice(at, at + READ_SIZE);
         at += piece.byteLength;
         this.emit(DATA, piece);
       }
-      if (at === chunk.byteLength || this.closing) return;
+      if (at === size || this.closing) return;
     }
     const rest = at === 0 ? chunk : chunk.subarray(at);
     (this.#held ??= []).push(rest);
@@ -157,7 +158,7 @@ export abstract class HeldReads extends WriteQueue {
     if (held !== null) {
       while (this.#reading && held.length > 0 && !this.closing) {
         const chunk = held[0];
-        const piece = chunk.byteLength <= READ_SIZE ? chunk : chunk.subarray(0, READ_SIZE);
+        const piece = chunk.byteLength <= READ_SIZE ? chunk : chunk.slice(0, READ_SIZE);
         if (piece === chunk) held.shift();
         else held[0] = chunk.subarray(READ_SIZE);
         this.#heldBytes -= piece.byteLength;
