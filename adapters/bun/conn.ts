@@ -151,7 +151,7 @@ export class BunRawConn extends HeldReads implements RawConn {
       // ECONNRESET`, as Node's does. With neither, it is held for whichever comes first.
       if (this.reading && !this.peerEnded) this.#fail(closeError(error));
       else if (this.writesPending) {
-        this.failFirstWrite((syscall) => writeError(error, syscall));
+        this.failFirstWrite((syscall) => this.#writeFailure(error, syscall));
         this.#finishClose();
       } else this.#heldFailure = error;
       return;
@@ -193,11 +193,20 @@ export class BunRawConn extends HeldReads implements RawConn {
     const error = this.#heldFailure!;
     this.#heldFailure = null;
     if (done !== null) {
-      this.emit(DONE, done, writeError(error, "write"));
+      this.emit(DONE, done, this.#writeFailure(error, "write"));
       this.#finishClose();
     } else {
       this.#fail(closeError(error));
     }
+  }
+
+  /**
+   * What a write finds after Bun reported `error`: the error itself (`write ECONNRESET`),
+   * but on a Unix socket always EPIPE, as sendmsg(2) on a Unix socket whose peer is gone
+   * says, whatever the reset left for a read.
+   */
+  #writeFailure(error: Error, syscall: string): Error {
+    return this.#isUnix() ? brokenPipeError(syscall) : writeError(error, syscall);
   }
 
   /** A failure: onError, then the handle is closed; the core's close() is a no-op. */

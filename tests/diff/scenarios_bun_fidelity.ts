@@ -134,6 +134,8 @@ export const bunFidelityScenarios: Scenario[] = [
       await settle(rec, served);
     },
   },
+  ...writesCutOff("TCP", false),
+  ...writesCutOff("Unix", true),
   ...unreadAtClose("TCP", false),
   ...unreadAtClose("Unix", true),
   {
@@ -227,6 +229,55 @@ function unreadAtClose(kind: string, unix: boolean): Scenario[] {
       await sleep(50); // the bytes are in the server's kernel buffer
       p.destroy();
       await rec.closed(client);
+      await rec.closed(p, "peer 'close'");
+      await rec.closeServer(server);
+    },
+  }];
+}
+
+/**
+ * Writes wait (the peer, paused from the start, reads nothing) when the peer ends, then
+ * closes with our bytes unread. TCP: the RST lands in CLOSE_WAIT, so the writes fail with
+ * EPIPE; Unix: a write to a closed peer is EPIPE too, whatever the reset left for a read.
+ * The failed callbacks come before 'error'. (How many writes the kernel took varies: the
+ * trace has the first failure and whether the rest agree.)
+ */
+function writesCutOff(kind: string, unix: boolean): Scenario[] {
+  return [{
+    name: `fidelity: ${kind}: writes waiting when the peer ends and closes unread fail with EPIPE, before 'error'`,
+    needs: unix ? ["unix"] : [],
+    async run(net, rec) {
+      let resolvePeer!: (p: SocketLike) => void;
+      const peer = new Promise<SocketLike>((resolve) => resolvePeer = resolve);
+      const server = net.createServer({ pauseOnConnect: true }, (p) => {
+        rec.watch("peer", p, ["end", "error", "close"]);
+        resolvePeer(p);
+      });
+      const path = unix ? rec.socketPath() : "";
+      const port = unix ? await rec.listenPath(server, path) : await rec.listen(server);
+      const client = net.connect(unix ? { path, allowHalfOpen: true } : { port, host: "127.0.0.1", allowHalfOpen: true });
+      rec.watch("client", client, NO_DRAIN);
+      let errored = false;
+      client.on("error", () => errored = true);
+      await rec.next(client, "connect");
+      client.resume();
+      const failures: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        client.write(new Uint8Array(1024 * 1024), (err?: Error | null) => {
+          if (!err) return;
+          const code = (err as { code?: string }).code ?? err.message;
+          if (failures.length === 0) rec.log("client", `first failed write callback(${code}) after 'error': ${errored}`);
+          failures.push(code);
+        });
+      }
+      const p = await peer;
+      await sleep(50); // the kernel has taken what it takes
+      p.end();
+      await rec.next(client, "end");
+      await sleep(20);
+      p.destroy();
+      await rec.closed(client);
+      rec.log("client", `failed writes all alike: ${failures.every((c) => c === failures[0])}`);
       await rec.closed(p, "peer 'close'");
       await rec.closeServer(server);
     },
