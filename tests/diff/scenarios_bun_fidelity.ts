@@ -255,7 +255,9 @@ function writesCutOff(kind: string, unix: boolean): Scenario[] {
       });
       const path = unix ? rec.socketPath() : "";
       const port = unix ? await rec.listenPath(server, path) : await rec.listen(server);
-      const client = net.connect(unix ? { path, allowHalfOpen: true } : { port, host: "127.0.0.1", allowHalfOpen: true });
+      const client = net.connect(
+        unix ? { path, allowHalfOpen: true } : { port, host: "127.0.0.1", allowHalfOpen: true },
+      );
       rec.watch("client", client, NO_DRAIN);
       let errored = false;
       client.on("error", () => errored = true);
@@ -266,7 +268,9 @@ function writesCutOff(kind: string, unix: boolean): Scenario[] {
         client.write(new Uint8Array(1024 * 1024), (err?: Error | null) => {
           if (!err) return;
           const code = (err as { code?: string }).code ?? err.message;
-          if (failures.length === 0) rec.log("client", `first failed write callback(${code}) after 'error': ${errored}`);
+          if (failures.length === 0) {
+            rec.log("client", `first failed write callback(${code}) after 'error': ${errored}`);
+          }
           failures.push(code);
         });
       }
