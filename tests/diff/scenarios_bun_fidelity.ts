@@ -84,6 +84,28 @@ export const bunFidelityScenarios: Scenario[] = [
     },
   },
   {
+    name: "fidelity: Unix, allowHalfOpen, paused: the peer wrote and closed: resume() gives it all, 'end', then EPIPE",
+    needs: ["unix"],
+    async run(net, rec) {
+      const { server, path, peer } = await unixServer(net, rec, () => {});
+      const client = net.connect({ path, allowHalfOpen: true });
+      client.pause();
+      rec.watch("client", client, NO_DRAIN);
+      await rec.next(client, "connect");
+      const p = await peer;
+      p.write(new Uint8Array(100_000), () => p.destroy()); // fits the socket buffers
+      await rec.closed(p, "peer 'close'");
+      await sleep(20);
+      rec.log("client", "resume");
+      client.resume();
+      await rec.next(client, "end");
+      client.write("x", logCb(rec, "client", "write"));
+      await rec.closed(client);
+      rec.log("client", `bytesRead=${client.bytesRead}`);
+      await rec.closeServer(server);
+    },
+  },
+  {
     name: "fidelity: a paused client reset by its peer after data: resume() gives the data, then 'end' (libuv's EOF)",
     needs: ["reset"],
     async run(net, rec) {
