@@ -4,6 +4,7 @@
 // base classes, so a connection is one object. Bun runs some handlers inside
 // the calls made for the core (`close` inside `end()`), so sink calls may come inside a
 // core call: the core's guard defers those (src/_reentry.ts).
+import { setImmediate } from "node:timers";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
 import { type ConnectPlan, connectPlan } from "./_connect.ts";
@@ -216,11 +217,12 @@ export class BunRawConn extends HeldReads implements RawConn {
   }
 
   /** Everything pending is cancelled and one onClose follows. */
-  #finishClose(): void {
+  #finishClose(later = false): void {
     this.#closing = true;
     this.dropReads();
     this.failWrites();
-    this.emit(CLOSE);
+    if (later) setImmediate(() => this.emit(CLOSE));
+    else this.emit(CLOSE);
   }
 
   /** Make one sink call; a user's listener that throws is an uncaught error, as in Node. */
@@ -319,7 +321,10 @@ export class BunRawConn extends HeldReads implements RawConn {
   #shut(): void {
     // Bytes held unread are, for libuv, still in the kernel: closing then sends RST.
     const unread = this.holdsBytes;
-    this.#finishClose();
+    // libuv reports the close in its close phase, after the loop's poll for I/O; Bun runs
+    // an immediate made now before its next poll, so onClose waits one: what the peer
+    // sees of this close (its 'end') comes first, as on Node.
+    this.#finishClose(true);
     const socket = this.#socket;
     if (socket !== null && !this.#gone) {
       if (this.#reset || unread) socket.terminate();
