@@ -13,14 +13,12 @@ import { createNet } from "../src/net.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
 import { etcHosts, realFileSystem } from "../tests/memory_machine.ts";
 import { type NetLike, runScenario, type Scenario, type Traces } from "../tests/diff/scenarios.ts";
-import { pendingErrorScenarios } from "../tests/diff/pending/errors.ts";
 import { pendingEventScenarios } from "../tests/diff/pending/events.ts";
-import { pendingFamilyScenarios } from "../tests/diff/pending/families.ts";
+import { pendingFidelityScenarios } from "../tests/diff/pending/fidelity.ts";
 
 const all: Scenario[] = [
-  ...pendingErrorScenarios,
   ...pendingEventScenarios,
-  ...pendingFamilyScenarios,
+  ...pendingFidelityScenarios,
 ];
 const file = new URL("../.pending.json", import.meta.url);
 const args = (globalThis as unknown as { process?: { argv: string[] } }).process?.argv ?? [];

@@ -1,14 +1,19 @@
 // The Bun adapter's read side. Bun pushes reads through handlers; what arrives while the
 // core is not reading (bytes, the peer's FIN, a clean close) is held and released on
 // readStart. The socket is paused (`socket.pause()`: no polling for readable, unread bytes
-// stay in the kernel) on readStop or once the held bytes pass HOLD_LIMIT; so a connection
-// whose core starts reading at once (the usual case) never pauses. A base class of the
-// connection (between it and the WriteQueue), so it costs no object of its own.
+// stay in the kernel) on readStop, from its open until the core first reads, and once the
+// held bytes pass HOLD_LIMIT. Bytes go to the core in pieces of at most READ_SIZE, as
+// libuv reads them, so a core that stops reading stops at the same byte as Node's (Bun
+// reads up to 512 KiB at once): the rest is held, as libuv would have left it in the
+// kernel. A base class of the connection (between it and the WriteQueue), so it costs no
+// object of its own.
 import type { BunSocket } from "./_bun_types.ts";
 import { WriteQueue } from "./_write.ts";
 
 /** Held bytes past which the socket is paused until the core reads again. */
 const HOLD_LIMIT = 64 * 1024;
+/** The most one `onData` carries: libuv's read buffer (Node's allocation per read). */
+const READ_SIZE = 64 * 1024;
 
 /** The sink call kinds this side makes through `emit`: `onData(a)`, `onEnd()`. */
 export const DATA = 2;
@@ -32,8 +37,10 @@ export abstract class HeldReads extends WriteQueue {
   protected abstract get closing(): boolean;
   /** The socket while it can be paused and resumed (open, not gone), else null. */
   protected abstract get pausable(): BunSocket | null;
-  /** readStart() found a failure held for it: it was reported, and nothing is read. */
-  protected abstract heldFailure(): boolean;
+  /** Whether a failure Bun reported waits for the core (the socket is gone). */
+  protected abstract get failureHeld(): boolean;
+  /** Report the held failure as the read's error (then onClose). */
+  protected abstract failRead(): void;
   /** The connection's onClose after a clean close (once the held FIN was delivered). */
   protected abstract closeSoon(): void;
 
@@ -47,23 +54,46 @@ export abstract class HeldReads extends WriteQueue {
     return this.#peerEnded;
   }
 
+  /** Whether bytes wait for the core to read them (libuv would have them in the kernel). */
+  protected get holdsBytes(): boolean {
+    return this.#heldBytes > 0;
+  }
+
   /** Bun's `data` handler. */
   protected received(chunk: Uint8Array): void {
     if (this.closing) return;
     // Bun hands each `data` call a fresh buffer (checked on 1.4.5): owned, no copy needed.
-    if (this.#reading && this.#held === null) {
-      this.emit(DATA, chunk);
-      return;
-    }
-    (this.#held ??= []).push(chunk);
-    this.#heldBytes += chunk.byteLength;
-    if (this.#heldBytes >= HOLD_LIMIT && !this.#paused) {
-      const socket = this.pausable;
-      if (socket !== null) {
-        this.#paused = true;
-        socket.pause();
+    // A piece of a larger one is a copy: the core may take over (transfer) what it gets.
+    const size = chunk.byteLength; // before the core may detach it
+    let at = 0;
+    if (this.#held === null) {
+      while (this.#reading && !this.closing && at < size) {
+        const piece = at === 0 && size <= READ_SIZE ? chunk : chunk.slice(at, at + READ_SIZE);
+        at += piece.byteLength;
+        this.emit(DATA, piece);
       }
+      if (at === size || this.closing) return;
     }
+    const rest = at === 0 ? chunk : chunk.subarray(at);
+    (this.#held ??= []).push(rest);
+    this.#heldBytes += rest.byteLength;
+    if (this.#heldBytes >= HOLD_LIMIT) this.#pause();
+  }
+
+  /**
+   * A socket just opened (connected or accepted): paused until the core reads, so what
+   * arrives first stays in the kernel, as with libuv, which reads only once asked to.
+   */
+  protected holdUntilRead(): void {
+    if (!this.#reading) this.#pause();
+  }
+
+  #pause(): void {
+    if (this.#paused) return;
+    const socket = this.pausable;
+    if (socket === null) return;
+    this.#paused = true;
+    socket.pause();
   }
 
   /** Bun's `end` handler: the peer's FIN. */
@@ -94,10 +124,23 @@ export abstract class HeldReads extends WriteQueue {
   readStart(): void {
     if (this.#reading || this.closing) return;
     this.#reading = true;
-    if (this.heldFailure()) return;
-    const socket = this.#paused ? this.pausable : null;
+    const hadBytes = this.#held !== null;
     if (this.#held !== null || this.#endHeld) this.#releaseHeld();
-    if (socket !== null && this.#reading && this.pausable !== null) {
+    if (!this.#reading || this.closing) return;
+    if (this.failureHeld) {
+      // The socket is gone with a failure (a RST) behind what was held. libuv reads the
+      // bytes first; its last read, short of its buffer, then the hang-up: EOF
+      // (uv__stream_io), the failure left for a write. With nothing left to read, the
+      // read finds the failure: `read ECONNRESET`.
+      if (this.#peerEnded) return;
+      if (hadBytes) {
+        this.#peerEnded = true;
+        this.emit(END);
+      } else this.failRead();
+      return;
+    }
+    const socket = this.#paused ? this.pausable : null;
+    if (socket !== null) {
       this.#paused = false;
       socket.resume();
     }
@@ -106,10 +149,7 @@ export abstract class HeldReads extends WriteQueue {
   readStop(): void {
     if (!this.#reading) return;
     this.#reading = false;
-    const socket = this.pausable;
-    if (socket === null || this.#paused) return;
-    this.#paused = true;
-    socket.pause();
+    this.#pause();
   }
 
   /** Deliver what arrived while not reading, as long as the core keeps reading. */
@@ -117,9 +157,12 @@ export abstract class HeldReads extends WriteQueue {
     const held = this.#held;
     if (held !== null) {
       while (this.#reading && held.length > 0 && !this.closing) {
-        const chunk = held.shift()!;
-        this.#heldBytes -= chunk.byteLength;
-        this.emit(DATA, chunk);
+        const chunk = held[0];
+        const piece = chunk.byteLength <= READ_SIZE ? chunk : chunk.slice(0, READ_SIZE);
+        if (piece === chunk) held.shift();
+        else held[0] = chunk.subarray(READ_SIZE);
+        this.#heldBytes -= piece.byteLength;
+        this.emit(DATA, piece);
       }
       if (held.length > 0 || this.#held !== held) return;
       this.#held = null;

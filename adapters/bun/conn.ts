@@ -4,13 +4,14 @@
 // base classes, so a connection is one object. Bun runs some handlers inside
 // the calls made for the core (`close` inside `end()`), so sink calls may come inside a
 // core call: the core's guard defers those (src/_reentry.ts).
+import { setImmediate } from "node:timers";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
 import { type ConnectPlan, connectPlan } from "./_connect.ts";
 import { inetAddress, rethrow } from "./_util.ts";
 import { DONE, WRITTEN } from "./_write.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
-import { canceledError, closeError, connectError, writeError } from "./errors.ts";
+import { brokenPipeError, canceledError, closeError, connectError, nodeCodeOf, writeError } from "./errors.ts";
 
 // Sink calls (DONE is the WriteQueue's, DATA and END are HeldReads').
 const CONNECT = 1;
@@ -29,6 +30,14 @@ export class BunRawConn extends HeldReads implements RawConn {
   #gone = false;
   #closeSent = false;
   #reset = false;
+  /** The core asked for a shutdown (Bun got it, or it waits behind writes). */
+  #shutdownAsked = false;
+  /**
+   * Bun closed the socket because the peer closed both directions before our FIN (a Unix
+   * socket's hang-up: Bun closes it after `end` even with allowHalfOpen). libuv keeps the
+   * handle open: the core decides when to close, and writes fail with EPIPE.
+   */
+  #hungUp = false;
   /** A failure Bun reported while the core neither read nor wrote (see #onClose), as Bun gave it. */
   #heldFailure: Error | null = null;
   /** Connecting: what Bun got, and the endpoints a connect error names. */
@@ -63,6 +72,7 @@ export class BunRawConn extends HeldReads implements RawConn {
       // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
       socket.setNoDelay(false);
     }
+    conn.holdUntilRead(); // the core reads once onConnection returned, or later (pauseOnConnect)
     return conn;
   }
 
@@ -107,7 +117,9 @@ export class BunRawConn extends HeldReads implements RawConn {
     if (!this.#remote || !("path" in this.#remote)) socket.setNoDelay(false);
     if (this.#unrefEarly) socket.unref();
     this.emit(CONNECT);
-    if (this.writesWaiting && !this.#closing) this.flushWrites(socket);
+    if (this.#closing) return;
+    this.holdUntilRead(); // a socket paused before it connected: libuv has not read yet
+    if (this.writesWaiting) this.flushWrites(socket);
   }
 
   #onConnectError(err: unknown): void {
@@ -115,6 +127,14 @@ export class BunRawConn extends HeldReads implements RawConn {
     if (this.#closing) return; // close() during connect: its onClose is on the way
     const plan = this.#connecting;
     this.#connecting = null;
+    if (this.#isUnix() && nodeCodeOf(err) === "ECONNRESET") {
+      // A Unix connect(2) completes at once (libuv reports success); Bun polls for it and,
+      // when the server accepted and closed in between, calls that a reset. For Node the
+      // connection opened and the peer hung up: 'connect', then 'end'.
+      this.emit(CONNECT);
+      if (!this.#closing) this.#peerHungUp();
+      return;
+    }
     this.#fail(connectError(err, plan?.target ?? {}, plan?.bindTo));
   }
 
@@ -132,12 +152,29 @@ export class BunRawConn extends HeldReads implements RawConn {
       // ECONNRESET`, as Node's does. With neither, it is held for whichever comes first.
       if (this.reading && !this.peerEnded) this.#fail(closeError(error));
       else if (this.writesPending) {
-        this.failFirstWrite((syscall) => writeError(error, syscall));
+        this.failFirstWrite((syscall) => this.#writeFailure(error, syscall));
         this.#finishClose();
       } else this.#heldFailure = error;
       return;
     }
-    this.cleanClose();
+    if (this.#shutdownAsked && !this.writesWaiting) this.cleanClose(); // our FIN went out
+    else this.#peerHungUp();
+  }
+
+  /**
+   * Bun closed a socket the peer closed both ways while ours was still open for writing
+   * (a Unix socket: Bun takes the hang-up for a close; TCP keeps it open with
+   * allowHalfOpen). Node's handle stays open: 'end' comes, then the write libuv is working
+   * on (or the next one) fails with `write EPIPE`, and a shutdown still succeeds
+   * (shutdown(2) is local); the core closes it when it wants.
+   */
+  #peerHungUp(): void {
+    this.#hungUp = true;
+    this.peerEnd();
+    if (this.writesPending) {
+      this.failFirstWrite((syscall) => brokenPipeError(syscall));
+      this.#finishClose();
+    }
   }
 
   /**
@@ -152,16 +189,25 @@ export class BunRawConn extends HeldReads implements RawConn {
     }, 0);
   }
 
-  /** The held failure reaches the core: as the write's (`write ECONNRESET`) or shutdown's `done`, else the read's; then onClose. */
-  #failHeld(done: Done | null, write = true): void {
+  /** The held failure reaches the core: as the write's `done` (`write ECONNRESET`), else the read's; then onClose. */
+  #failHeld(done: Done | null): void {
     const error = this.#heldFailure!;
     this.#heldFailure = null;
     if (done !== null) {
-      this.emit(DONE, done, write ? writeError(error, "write") : closeError(error));
+      this.emit(DONE, done, this.#writeFailure(error, "write"));
       this.#finishClose();
     } else {
       this.#fail(closeError(error));
     }
+  }
+
+  /**
+   * What a write finds after Bun reported `error`: the error itself (`write ECONNRESET`),
+   * but on a Unix socket always EPIPE, as sendmsg(2) on a Unix socket whose peer is gone
+   * says, whatever the reset left for a read.
+   */
+  #writeFailure(error: Error, syscall: string): Error {
+    return this.#isUnix() ? brokenPipeError(syscall) : writeError(error, syscall);
   }
 
   /** A failure: onError, then the handle is closed; the core's close() is a no-op. */
@@ -171,11 +217,12 @@ export class BunRawConn extends HeldReads implements RawConn {
   }
 
   /** Everything pending is cancelled and one onClose follows. */
-  #finishClose(): void {
+  #finishClose(later = false): void {
     this.#closing = true;
     this.dropReads();
     this.failWrites();
-    this.emit(CLOSE);
+    if (later) setImmediate(() => this.emit(CLOSE));
+    else this.emit(CLOSE);
   }
 
   /** Make one sink call; a user's listener that throws is an uncaught error, as in Node. */
@@ -223,11 +270,13 @@ export class BunRawConn extends HeldReads implements RawConn {
     return this.#gone ? null : this.#socket;
   }
 
-  /** readStart() with a failure held (see #onClose): report it instead of reading. */
-  protected override heldFailure(): boolean {
-    if (this.#heldFailure === null) return false;
+  protected override get failureHeld(): boolean {
+    return this.#heldFailure !== null;
+  }
+
+  /** readStart() found nothing before the held failure (see #onClose): the read's error. */
+  protected override failRead(): void {
     this.#failHeld(null);
-    return true;
   }
 
   /** The core's callbacks for an accepted connection, once `onConnection` returned them. */
@@ -239,14 +288,19 @@ export class BunRawConn extends HeldReads implements RawConn {
     const socket = this.#socket;
     if (this.#closing) this.emit(DONE, done, canceledError("write"));
     else if (this.#heldFailure !== null) this.#failHeld(done);
+    else if (this.#hungUp) this.emit(DONE, done, brokenPipeError("write"));
     else if (socket === null || chunks.length !== 1) this.queueWrite(socket, chunks, done);
     else this.writeOne(socket, chunks[0], done);
   }
 
   shutdown(done: Done): void {
     const socket = this.#socket;
+    this.#shutdownAsked = true;
     if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
-    else if (this.#heldFailure !== null) this.#failHeld(done, false);
+    // Bun's socket is gone; libuv's shutdown(2) would fail on a reset socket, but Node's
+    // afterShutdown ignores its status: the FIN "went out" and the failure stays for a
+    // read or write to find.
+    else if (this.#heldFailure !== null || this.#hungUp) this.emit(DONE, done);
     else if (socket === null) this.queueWrite(null, null, done);
     else this.writeOne(socket, null, done);
   }
@@ -265,10 +319,15 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   /** close() and reset(): close the socket, one onClose. */
   #shut(): void {
-    this.#finishClose();
+    // Bytes held unread are, for libuv, still in the kernel: closing then sends RST.
+    const unread = this.holdsBytes;
+    // libuv reports the close in its close phase, after the loop's poll for I/O; Bun runs
+    // an immediate made now before its next poll, so onClose waits one: what the peer
+    // sees of this close (its 'end') comes first, as on Node.
+    this.#finishClose(true);
     const socket = this.#socket;
     if (socket !== null && !this.#gone) {
-      if (this.#reset) socket.terminate();
+      if (this.#reset || unread) socket.terminate();
       else socket.end();
     }
     // else still connecting: #onOpen closes it when it opens

@@ -65,6 +65,8 @@ export class MemoryConn implements RawConn {
   #finSent = false;
   readonly #peerClose = new PeerClose();
   #reading = false;
+  /** The peer's RST came while we were not reading and had bytes unread (see #read). */
+  #resetBehindBytes = false;
   #closed = false;
   #closeSent = false;
   #scheduled = false;
@@ -190,6 +192,10 @@ export class MemoryConn implements RawConn {
 
   /** Our peer closed (FIN after its data) or reset (RST). */
   #hangUp(rst: boolean): void {
+    // Our writes handed over before are in the kernel already (Node writes synchronously):
+    // they met the peer still open. (Not for a fault's cut, which comes from inside #pump.)
+    if (!this.#peerClose.gone && !this.#severed) this.#pump();
+    if (rst && !this.#reading && this.#inbox.bytes > 0) this.#resetBehindBytes = true;
     this.#peerClose.arrived(rst, this.#inbox);
     this.#schedule();
   }
@@ -312,7 +318,11 @@ export class MemoryConn implements RawConn {
     if (freed && this.#peer !== null) this.#peer.#schedule(); // its waiting writes may move now
     if (!this.#reading || this.#closed || !inbox.endReadable || this.#endDelivered) return;
     this.#endDelivered = true;
-    if (inbox.end === "fin") {
+    // A RST behind bytes a stopped reader left in the kernel: libuv's read that takes the
+    // last of them comes up short, and with the hang-up in the same poll it reports EOF
+    // (uv__stream_io); the reset stays for a write. Without bytes read first, the read
+    // finds the reset.
+    if (inbox.end === "fin" || (inbox.end === "rst" && this.#resetBehindBytes && freed)) {
       deliver(() => sink.onEnd());
     } else {
       const err = this.#peerClose.readReset();

@@ -342,6 +342,14 @@ export class Socket extends Duplex {
     return bytesWritten(this) as number;
   }
 
+  /**
+   * Decode what is read as `encoding`. `''` is the default, utf8, as Node's StringDecoder
+   * takes it (Bun's node:stream rejects it).
+   */
+  override setEncoding(encoding?: BufferEncoding): this {
+    return super.setEncoding(((encoding as string) === "" ? undefined : encoding) as BufferEncoding);
+  }
+
   /** @internal Reading on: from the RawConn, once connected. */
   override _read(size: number): void {
     readStart(this, size);

@@ -26,6 +26,7 @@ import { readingScenarios } from "./scenarios_reading.ts";
 import { writeOutcomeScenarios } from "./scenarios_write_outcomes.ts";
 import { memoryKernelScenarios } from "./scenarios_memory_kernel.ts";
 import { readAheadScenarios } from "./scenarios_read_ahead.ts";
+import { bunFidelityScenarios } from "./scenarios_bun_fidelity.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -53,4 +54,5 @@ export const scenarios: Scenario[] = [
   ...writeOutcomeScenarios,
   ...memoryKernelScenarios,
   ...readAheadScenarios,
+  ...bunFidelityScenarios,
 ];
