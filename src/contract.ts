@@ -70,6 +70,13 @@ export interface Capabilities {
   reset: boolean;
   /** `connect` honours `localAddress`/`localPort`. */
   localBind: boolean;
+  /**
+   * `RawConn.write` reports a write the runtime took at once inside the call (see
+   * {@link WriteDone}), so `write()` completes synchronously as Node's does (true past the
+   * high-water mark, no `'drain'`). Absent or false: the runtime only tells later (Deno's
+   * `conn.write` settles a promise), so such a write is queued and `'drain'` follows.
+   */
+  syncWrite?: boolean;
 }
 
 /** Where to connect. `host` is always an IP address: name resolution is the core's job. */

@@ -24,6 +24,7 @@ import { messageScenarios } from "./scenarios_messages.ts";
 import { familyScenarios } from "./scenarios_families.ts";
 import { readingScenarios } from "./scenarios_reading.ts";
 import { writeOutcomeScenarios } from "./scenarios_write_outcomes.ts";
+import { writeSyncScenarios } from "./scenarios_write_sync.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -49,4 +50,5 @@ export const scenarios: Scenario[] = [
   ...familyScenarios,
   ...readingScenarios,
   ...writeOutcomeScenarios,
+  ...writeSyncScenarios,
 ];
