@@ -137,8 +137,11 @@ test("a write's done inside its own write reaches the core at once, after the ad
   sinkOf.onConnect();
   const write = (n: number) => {
     core = true;
-    conn.write([new Uint8Array(n)], (err, accepted) =>
-      log.push(`done ${n} ${err ?? null} ${accepted}${core ? " INSIDE" : ""}${inAdapter ? " IN ADAPTER" : ""}`));
+    conn.write(
+      [new Uint8Array(n)],
+      (err, accepted) =>
+        log.push(`done ${n} ${err ?? null} ${accepted}${core ? " INSIDE" : ""}${inAdapter ? " IN ADAPTER" : ""}`),
+    );
     core = false;
   };
   write(1);

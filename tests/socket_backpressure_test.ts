@@ -154,7 +154,10 @@ test("writes queued behind one in flight go to the adapter as one batch (writev)
   while (!peer) await new Promise((r) => setTimeout(r, 5));
   peer.resume();
   await within(new Promise((r) => client.end(r)), 5000, "end");
-  assert.equal(calls.filter((c) => c.startsWith("write")), [`write(1 chunks, ${8 * MiB} bytes)`, "write(3 chunks, 6 bytes)"]);
+  assert.equal(calls.filter((c) => c.startsWith("write")), [
+    `write(1 chunks, ${8 * MiB} bytes)`,
+    "write(3 chunks, 6 bytes)",
+  ]);
   await close(server);
 });
 

@@ -66,7 +66,9 @@ async function assertWritesAsync(net: Net): Promise<void> {
     const queued = client.writableLength;
     await new Promise((resolve) => client.once("drain", resolve));
     await new Promise((resolve) => client.end(resolve));
-    if (ok !== false || queued !== 65537) throw new Error(`write() gave ${ok}, ${queued} B queued: this adapter has syncWrite`);
+    if (ok !== false || queued !== 65537) {
+      throw new Error(`write() gave ${ok}, ${queued} B queued: this adapter has syncWrite`);
+    }
     for (let i = 0; i < 200 && received < 65537; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     if (received !== 65537) throw new Error(`the peer received ${received} of 65537 B`);
   } finally {
