@@ -7,6 +7,15 @@
 // (nothing of the core's on the stack, nothing waiting) runs at once: no cost on the path
 // bytes take.
 //
+// One exception, libuv's try_write: a write's `done` called synchronously inside that
+// write's own `RawConn.write` means the runtime took those chunks at once. The guard holds
+// that report until the adapter's `write` has returned, then hands it to the core still
+// inside the core's `write` call (unless a call made before it still waits: it then
+// queues behind that), so the core can complete the Writable's write synchronously, as Node's
+// `afterWriteDispatched` does when `req.async` is false. The adapter is never re-entered
+// from inside its own `write`, and every other call made there (onData, onError, onClose, the
+// `done` of another write) waits as before.
+//
 // One guard object per connection: it is the RawConn the core holds and the ConnSink the
 // adapter calls. A waiting call is three slots of one array (kind, two arguments), not a
 // closure. After the core's close() or reset(), only `done`s and the one onClose reach it.
@@ -64,6 +73,12 @@ export class GuardedConn implements RawConn, ConnSink {
   /** The core called close() or reset(). */
   #closed = false;
   #closeSent = false;
+  /** The `done` the adapter got from the write whose `RawConn.write` is on the stack. */
+  #syncDone: WriteDone | null = null;
+  /** What that write's adapter reported inside its call: called, chunks, error. */
+  #syncCalled = false;
+  #syncAccepted = 0;
+  #syncError: Error | null | undefined = undefined;
   readonly #flush = () => this.#flushWaiting();
 
   private constructor(sink: ConnSink | null) {
@@ -121,7 +136,7 @@ export class GuardedConn implements RawConn, ConnSink {
 
   write(chunks: Uint8Array[], done: WriteDone): void {
     if (this.#held !== null) this.#hold(WRITE, chunks, done);
-    else this.#call(WRITE, chunks, done);
+    else this.#write(chunks, done);
   }
 
   shutdown(done: Done): void {
@@ -179,8 +194,6 @@ export class GuardedConn implements RawConn, ConnSink {
           return conn.readStart();
         case READ_STOP:
           return conn.readStop();
-        case WRITE:
-          return conn.write(a as Uint8Array[], (err, accepted) => this.#written(b as WriteDone, err, accepted));
         case SHUTDOWN:
           return conn.shutdown((err) => this.#done(a as Done, err));
         case CLOSE_CALL:
@@ -201,6 +214,43 @@ export class GuardedConn implements RawConn, ConnSink {
     }
   }
 
+  /**
+   * The core's write: what the adapter reports inside its `write` call (the runtime took
+   * the chunks at once) reaches `done` right after that call returned, synchronously.
+   */
+  #write(chunks: Uint8Array[], done: WriteDone): void {
+    const report: WriteDone = (err, accepted) => this.#written(report, done, err, accepted);
+    // Kept for a write inside a write (none today: the core runs nothing inside an adapter call).
+    const outer = this.#syncDone;
+    const outerCalled = this.#syncCalled;
+    const outerAccepted = this.#syncAccepted;
+    const outerError = this.#syncError;
+    this.#syncDone = report;
+    this.#syncCalled = false;
+    this.#syncAccepted = 0;
+    this.#syncError = undefined;
+    let called = false;
+    let accepted = 0;
+    let error: Error | null | undefined;
+    this.#depth++;
+    try {
+      this.#conn.write(chunks, report);
+    } finally {
+      called = this.#syncCalled;
+      accepted = this.#syncAccepted;
+      error = this.#syncError;
+      this.#syncDone = outer;
+      this.#syncCalled = outerCalled;
+      this.#syncAccepted = outerAccepted;
+      this.#syncError = outerError;
+      this.#leave();
+    }
+    if (!called) return;
+    // What waits now was made after this report (see #written): it goes first.
+    if (this.#depth === 0) done(error, accepted);
+    else this.#wait(WRITTEN, done, [error, accepted]);
+  }
+
   #hold(kind: number, a?: unknown, b?: unknown): void {
     this.#held!.push(kind, a, b);
   }
@@ -210,7 +260,9 @@ export class GuardedConn implements RawConn, ConnSink {
     const held = this.#held!;
     for (let i = 0; i < held.length; i += 3) {
       try {
-        this.#call(held[i] as number, held[i + 1], held[i + 2]);
+        const kind = held[i] as number;
+        if (kind === WRITE) this.#write(held[i + 1] as Uint8Array[], held[i + 2] as WriteDone);
+        else this.#call(kind, held[i + 1], held[i + 2]);
       } catch (err) {
         rethrow(err);
       }
@@ -278,7 +330,15 @@ export class GuardedConn implements RawConn, ConnSink {
     else this.#wait(DONE, done, err);
   }
 
-  #written(done: WriteDone, err: Error | null | undefined, accepted: number): void {
+  #written(report: WriteDone, done: WriteDone, err: Error | null | undefined, accepted: number): void {
+    if (report === this.#syncDone && this.#waiting === null) {
+      // Inside its own write's call, nothing made before it waiting: held until that call
+      // returned (see #write). What the adapter calls after it waits, so stays behind it.
+      this.#syncCalled = true;
+      this.#syncAccepted += accepted;
+      if (err) this.#syncError = err;
+      return;
+    }
     if (this.#depth === 0 && this.#waiting === null) done(err, accepted);
     else this.#wait(WRITTEN, done, [err, accepted]);
   }

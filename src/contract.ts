@@ -8,7 +8,8 @@
  * - Sink calls and `done`s may be made at any time, also synchronously inside a call the
  *   core made (`connect`, `listen`, any `RawConn` method, `RawListener.close`): the core
  *   guards itself (`src/_reentry.ts`) and runs such calls after its own call returned, in
- *   the order they were made. Adapters need no deferral of their own. Once the core called
+ *   the order they were made (a write's own `done` inside its `write` right then, see
+ *   {@link WriteDone}; the rest from a microtask). Adapters need no deferral of their own. Once the core called
  *   `close()` or `reset()`, it takes nothing but `done`s and the one `onClose`.
  * - Accepting is one step: `ListenerSink.onConnection(conn)` returns the connection's
  *   sink. Until it has returned, the core calls nothing on `conn` but `localAddress()`
@@ -69,6 +70,13 @@ export interface Capabilities {
   reset: boolean;
   /** `connect` honours `localAddress`/`localPort`. */
   localBind: boolean;
+  /**
+   * `RawConn.write` reports a write the runtime took at once inside the call (see
+   * {@link WriteDone}), so `write()` completes synchronously as Node's does (true past the
+   * high-water mark, no `'drain'`). Absent or false: the runtime only tells later (Deno's
+   * `conn.write` settles a promise), so such a write is queued and `'drain'` follows.
+   */
+  syncWrite?: boolean;
 }
 
 /** Where to connect. `host` is always an IP address: name resolution is the core's job. */
@@ -149,6 +157,13 @@ export interface ConnSink {
  *   reported. With `err`, the write is over: the chunk after the accepted ones failed with
  *   `err` (`ECANCELED` when `close()`/`reset()` cut it off), and those after it were never
  *   sent. `done` is called no more after that.
+ * - A `done` called synchronously inside the `RawConn.write` it belongs to says the
+ *   runtime took those chunks at once (libuv's try_write; `EPIPE` and the like at once with
+ *   `err`). The core then completes the user's write inside `write()`, as Node does: no
+ *   queueing, no `'drain'`; a write failing at once makes `write()` return false. Report
+ *   this way whatever the runtime confirms inside its own write call; a runtime that only
+ *   tells later (a promise) reports later. The core takes the report once `write`
+ *   returned, so it never re-enters the adapter from inside its `write`.
  * - Only what the runtime confirmed counts: where a runtime calls a write's callback
  *   without an error although the handle closed under it (Node 20's `node:net` does), or
  *   cannot tell how much of a batch went out, the adapter reports those chunks as failed.

@@ -5,7 +5,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { detectAdapter } from "../mod.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
-import type { ConnSink, RawConn, RuntimeAdapter } from "../src/contract.ts";
+import type { ConnSink, RawConn, RuntimeAdapter, WriteDone } from "../src/contract.ts";
 import { GuardedConn } from "../src/_reentry.ts";
 import { adapterContractSuite } from "./_contract_suite.ts";
 
@@ -97,6 +97,70 @@ test("sink calls made inside core calls run after them, in the order made; after
     "data echo",
     "shutdown done",
     "close",
+  ]);
+});
+
+test("a write's done inside its own write reaches the core at once, after the adapter's write returned", async () => {
+  const log: string[] = [];
+  let inAdapter = false;
+  let core = false;
+  const sink: ConnSink = {
+    onConnect: () => log.push("connect"),
+    onData: (c) => log.push(`data ${new TextDecoder().decode(c)}${core ? " INSIDE" : ""}`),
+    onEnd: () => {},
+    onError: () => {},
+    onClose: () => log.push("close"),
+  };
+  let sinkOf!: ConnSink;
+  let earlier: WriteDone | null = null;
+  const adapter: RuntimeAdapter = {
+    ...eagerAdapter(log),
+    connect(_options, s: ConnSink): RawConn {
+      sinkOf = s;
+      return {
+        ...eagerAdapter(log).connect(_options, { ...s, onConnect: () => {}, onData: () => {} }),
+        write: (chunks, done) => {
+          inAdapter = true;
+          if (chunks[0].byteLength === 2) earlier = done; // "in flight": reported later
+          else {
+            earlier?.(null, 1); // another write's done, made inside this one: waits
+            done(null, 1);
+            s.onData(new TextEncoder().encode("echo"));
+          }
+          inAdapter = false;
+        },
+        close: () => s.onClose(),
+      };
+    },
+  };
+  const conn = GuardedConn.connect(adapter, { host: "127.0.0.1", port: 1, family: 4 }, sink);
+  sinkOf.onConnect();
+  const write = (n: number) => {
+    core = true;
+    conn.write(
+      [new Uint8Array(n)],
+      (err, accepted) =>
+        log.push(`done ${n} ${err ?? null} ${accepted}${core ? " INSIDE" : ""}${inAdapter ? " IN ADAPTER" : ""}`),
+    );
+    core = false;
+  };
+  write(1);
+  log.push("after write 1");
+  write(2);
+  write(3);
+  log.push("after write 3");
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.equal(log, [
+    "connect returns",
+    "connect",
+    "done 1 null 1 INSIDE",
+    "after write 1",
+    "after write 3",
+    "data echo",
+    "done 2 null 1",
+    "done 3 null 1", // behind write 2's done, made before it
+    "data echo",
   ]);
 });
 

@@ -53,6 +53,7 @@ const capabilities: Capabilities = {
   ipv6Only: true,
   reset: true,
   localBind: true,
+  syncWrite: true,
 };
 
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {

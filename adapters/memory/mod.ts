@@ -144,6 +144,7 @@ const capabilities: Capabilities = Object.freeze({
   ipv6Only: true,
   reset: true,
   localBind: true,
+  syncWrite: true,
 });
 
 /**

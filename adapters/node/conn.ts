@@ -56,16 +56,28 @@ function destroyAccounted(this: AccountedSocket, err: Error | null, cb: (err?: E
   Object.getPrototypeOf(this)._destroy.call(this, err, cb);
 }
 
-/** The inner write's callback for `count` chunks ending at byte `end`: reports them to `done`. */
+/** One `RawConn.write` on the inner socket: how its groups of chunks went. */
+interface WriteState {
+  /** An error was reported: nothing more is. */
+  failed: boolean;
+  /** Groups reported accepted at once, inside `write` (their callbacks report nothing). */
+  synced: number;
+}
+
+/**
+ * The inner write's callback for group `group` (`count` chunks ending at byte `end`):
+ * reports them to `done`, unless they were reported at once.
+ */
 function accountFor(
   s: AccountedSocket,
-  state: { failed: boolean },
+  state: WriteState,
+  group: number,
   end: number,
   count: number,
   done: WriteDone,
 ): (err?: Error | null) => void {
   return (err) => {
-    if (state.failed) return;
+    if (state.failed || group < state.synced) return;
     const cut = s[kCut]!;
     if (!err && cut >= 0 && end > cut) err = canceledError(runtimePlatform, "write");
     if (err) {
@@ -166,8 +178,15 @@ export class NodeConn implements RawConn {
       s._destroy = destroyAccounted;
     }
     const n = chunks.length;
-    const state = { failed: false };
-    for (let i = 0; i < n;) {
+    const state: WriteState = { failed: false, synced: 0 };
+    // libuv's try_write: a write the inner socket completed inside its write() call left
+    // nothing in its Writable (its callback only comes on the next tick). Leading groups
+    // that did so are reported accepted before this call returns; one that failed at once
+    // errored the inner socket (EPIPE) and is reported failed.
+    let atOnce = true;
+    let chunksAtOnce = 0;
+    let failure: Error | null = null;
+    for (let i = 0, group = 0; i < n; group++) {
       // Big chunks go one by one, as Node's own writes do (each its own libuv request, so
       // each is accepted or not on its own); runs of small ones as one request (writev).
       let j = i;
@@ -178,7 +197,8 @@ export class NodeConn implements RawConn {
         }
       }
       s[kHanded] += bytes;
-      const cb = accountFor(s, state, s[kHanded], j - i + 1, done);
+      const idle: boolean = atOnce && s.writableLength === 0 && !s.destroyed;
+      const cb = accountFor(s, state, group, s[kHanded], j - i + 1, done);
       if (j === i) s.write(chunks[i], cb);
       else {
         s.cork();
@@ -186,8 +206,24 @@ export class NodeConn implements RawConn {
         s.write(chunks[j], cb);
         s.uncork();
       }
+      if (atOnce) {
+        if (idle && s.errored) {
+          failure = s.errored;
+          break;
+        }
+        // An empty group leaves nothing behind either way: it cannot tell.
+        atOnce = idle && bytes > 0 && s.writableLength === 0 && !s.destroyed;
+        if (atOnce) {
+          state.synced = group + 1;
+          chunksAtOnce += j - i + 1;
+        }
+      }
       i = j + 1;
     }
+    if (failure !== null) {
+      state.failed = true;
+      done(failure, chunksAtOnce);
+    } else if (chunksAtOnce > 0) done(null, chunksAtOnce);
   }
 
   shutdown(done: (err?: Error | null) => void): void {

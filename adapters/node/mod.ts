@@ -25,6 +25,7 @@ const capabilities: Capabilities = {
   ipv6Only: true,
   reset: true,
   localBind: true,
+  syncWrite: true,
 };
 
 // `dns.lookup` is read at each call, as node:net does: applications and tests replace it.

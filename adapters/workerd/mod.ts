@@ -88,6 +88,7 @@ const capabilities: Capabilities = Object.freeze({
   ipv6Only: false,
   reset: false,
   localBind: false,
+  syncWrite: true,
 });
 
 /** Options of {@link createWorkerdAdapter}. */

@@ -46,7 +46,10 @@ export function onHandleClose(socket: SocketCore): void {
     // The peer's FIN arrived but the reader has not taken everything before it: in Node the
     // handle stays open until then, so the bytes, then 'end', then 'close' still come.
     if (state.eof && !socket.readableEnded) socket.once("end", destroyAfterEnd);
-    else socket.destroy();
+    // A write that failed at once (EPIPE) errored the Writable, which destroys the socket
+    // with that error on the next tick; a runtime that closed its handle on the failure
+    // (Bun) must not close the socket cleanly first.
+    else socket.destroy(socket.errored ?? undefined);
   }
   if (state.closeWanted) {
     state.closeWanted = false;

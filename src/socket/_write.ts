@@ -18,21 +18,33 @@ export interface BatchEntry {
 /**
  * Implements `_write` and `_writev`: hand `chunks` to the RawConn once connected. A write
  * succeeds chunk by chunk as the adapter reports them accepted (Node's rule: a write's
- * callback says ok once libuv handed its bytes to the kernel). When the RawConn fails the
- * batch, the chunk it was writing gets the RawConn's error (`ECANCELED` on close, as
- * libuv's write request) and the chunks after it, never sent, what the Writable's buffered
- * writes get: the socket's error (the `destroy(err)` error, the peer's `ECONNRESET`).
- * `entries` (from `_writev`) are the Writable's batch: their callbacks are called per chunk
- * here, as the batch's one callback cannot tell chunks apart.
+ * callback says ok once libuv handed its bytes to the kernel). What the adapter reports
+ * inside the RawConn's `write` (the runtime took it at once: libuv's try_write) completes
+ * the write synchronously, inside `_write`, as Node's `afterWriteDispatched` does when the
+ * write was not async: the Writable then returns true from `write()` with nothing queued,
+ * and no `'drain'` follows; a write that fails at once errors the socket before `write()`
+ * returns (false). When the RawConn fails the batch, the chunk it was writing gets the
+ * RawConn's error (`ECANCELED` on close, as libuv's write request) and the chunks after it,
+ * never sent, what the Writable's buffered writes get: the socket's error (the
+ * `destroy(err)` error, the peer's `ECONNRESET`). `entries` (from `_writev`) are the
+ * Writable's batch: their callbacks are called per chunk here, as the batch's one callback
+ * cannot tell chunks apart, but never inside `_writev` (Node calls no write callback
+ * synchronously). `uncounted`: Node counts the bytes only once sent (see `countsOnceSent`).
  */
-export function writeGeneric(socket: SocketCore, chunks: Uint8Array[], cb: Callback, entries?: BatchEntry[]): void {
+export function writeGeneric(
+  socket: SocketCore,
+  chunks: Uint8Array[],
+  cb: Callback,
+  entries?: BatchEntry[],
+  uncounted = false,
+): void {
   const state = socket[kState];
   if (socket.connecting) {
     state.pendingData = chunks;
     const onClose = () => cb(ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
     socket.once("connect", () => {
       socket.off("close", onClose);
-      writeGeneric(socket, chunks, cb, entries);
+      writeGeneric(socket, chunks, cb, entries, uncounted);
     });
     socket.once("close", onClose);
     return;
@@ -44,24 +56,78 @@ export function writeGeneric(socket: SocketCore, chunks: Uint8Array[], cb: Callb
     return;
   }
   state.idle.refresh();
-  for (const c of chunks) state.bytesDispatched += c.byteLength;
+  let bytes = 0;
+  for (const c of chunks) bytes += c.byteLength;
+  state.bytesDispatched += bytes;
+  /** Chunks the RawConn reported accepted; of them, the entries whose callbacks said ok. */
   let reported = 0;
+  let succeeded = 0;
+  /** Inside `conn.write`: what is reported now, the runtime took at once. */
+  let dispatching = true;
   conn.write(chunks, (err, accepted) => {
-    const from = reported;
     reported += accepted;
     if (err) {
-      if (entries) succeed(entries, from, reported);
+      // Node's string write from its stack buffer counts only the bytes sent.
+      if (dispatching && uncounted) state.bytesDispatched -= bytes;
       // A write the close cut off fails after the socket's 'error', as in Node, where
       // libuv cancels it in the loop turn after the one that closed the handle (Deno's
-      // write settles before a nextTick).
-      if (socket.destroyed) setImmediate(failed, socket, cb, err, entries, reported);
-      else failed(socket, cb, err, entries, reported);
+      // write settles before a nextTick). Chunks accepted at once say ok later too.
+      if (socket.destroyed || (dispatching && entries && reported > succeeded)) {
+        setImmediate(settle, socket, cb, err, entries, succeeded, reported);
+      } else settle(socket, cb, err, entries, succeeded, reported);
       return;
     }
     state.idle.refresh();
     if (reported >= chunks.length) cb();
-    else if (entries) succeed(entries, from, reported);
+    else if (entries && !dispatching) {
+      succeed(entries, succeeded, reported);
+      succeeded = reported;
+    }
   });
+  dispatching = false;
+}
+
+/**
+ * Node writes a short string (at most 16 KiB once encoded, by its estimate) in these
+ * encodings from a stack buffer (`StreamBase::WriteString`) and counts its bytes in
+ * `bytesWritten` only as they are sent: one that fails at once (`EPIPE`) is not counted.
+ * Other writes count in full when handed over. The names are Node's `createWriteReq`
+ * switch: any other spelling ("UTF8") goes through a Buffer and counts.
+ */
+export function countsOnceSent(chunk: unknown, encoding: string): boolean {
+  if (typeof chunk !== "string") return false;
+  switch (encoding) {
+    case "latin1":
+    case "binary":
+    case "ascii":
+      return chunk.length <= STACK_STORAGE;
+    case "utf8":
+    case "utf-8":
+      return 3 * chunk.length <= STACK_STORAGE;
+    case "ucs2":
+    case "ucs-2":
+    case "utf16le":
+    case "utf-16le":
+      return 2 * chunk.length <= STACK_STORAGE;
+    default:
+      return false;
+  }
+}
+
+/** The stack buffer of Node's `StreamBase::WriteString`. */
+const STACK_STORAGE = 16384;
+
+/** The batch failed: the accepted entries say ok, then the failed chunk and those after. */
+function settle(
+  socket: SocketCore,
+  cb: Callback,
+  err: Error,
+  entries: BatchEntry[] | undefined,
+  succeeded: number,
+  reported: number,
+): void {
+  if (entries) succeed(entries, succeeded, reported);
+  failed(socket, cb, err, entries, reported);
 }
 
 /** The batch failed at chunk `at`: it gets `err`, those after it the socket's error. */

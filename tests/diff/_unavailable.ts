@@ -10,6 +10,7 @@ export async function assertUnavailable(net: Net, missing: (keyof Capabilities)[
     if (cap === "reset") await assertResetUnavailable(net, net.adapter.name);
     else if (cap === "localBind") await assertLocalBindUnavailable(net);
     else if (cap === "ipv6Only") assertIpv6OnlyUnavailable(net);
+    else if (cap === "syncWrite") await assertWritesAsync(net);
     else throw new Error(`no check of the error for a missing '${cap}' capability`);
   }
 }
@@ -47,4 +48,30 @@ function assertIpv6OnlyUnavailable(net: Net): void {
   const expected = "The feature options.ipv6Only is unavailable on the current platform, " +
     `which is being used to run omninet on ${net.adapter.name}`;
   if (thrown.message !== expected) throw new Error(`message was ${JSON.stringify(thrown.message)}`);
+}
+
+/**
+ * Without `syncWrite` a write's acceptance is known only later: past the high-water mark
+ * `write()` returns false, the bytes wait in the Writable and 'drain' follows, all of them
+ * then written (README, what each runtime cannot do).
+ */
+async function assertWritesAsync(net: Net): Promise<void> {
+  let received = 0;
+  const server = net.createServer((s) => s.on("data", (d: Uint8Array) => received += d.byteLength));
+  const port = await listen(server);
+  try {
+    const client = net.connect(port, "127.0.0.1");
+    await new Promise((resolve) => client.once("connect", resolve));
+    const ok = client.write(new Uint8Array(65537));
+    const queued = client.writableLength;
+    await new Promise((resolve) => client.once("drain", resolve));
+    await new Promise((resolve) => client.end(resolve));
+    if (ok !== false || queued !== 65537) {
+      throw new Error(`write() gave ${ok}, ${queued} B queued: this adapter has syncWrite`);
+    }
+    for (let i = 0; i < 200 && received < 65537; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (received !== 65537) throw new Error(`the peer received ${received} of 65537 B`);
+  } finally {
+    await close(server);
+  }
 }

@@ -27,6 +27,7 @@ import { writeOutcomeScenarios } from "./scenarios_write_outcomes.ts";
 import { memoryKernelScenarios } from "./scenarios_memory_kernel.ts";
 import { readAheadScenarios } from "./scenarios_read_ahead.ts";
 import { bunFidelityScenarios } from "./scenarios_bun_fidelity.ts";
+import { writeSyncScenarios } from "./scenarios_write_sync.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -55,4 +56,5 @@ export const scenarios: Scenario[] = [
   ...memoryKernelScenarios,
   ...readAheadScenarios,
   ...bunFidelityScenarios,
+  ...writeSyncScenarios,
 ];
