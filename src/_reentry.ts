@@ -64,7 +64,6 @@ export class GuardedConn implements RawConn, ConnSink {
   /** The core called close() or reset(). */
   #closed = false;
   #closeSent = false;
-  readonly #flush = () => this.#flushWaiting();
 
   private constructor(sink: ConnSink | null) {
     this.#sink = sink;
@@ -236,7 +235,7 @@ export class GuardedConn implements RawConn, ConnSink {
   #leave(): void {
     if (--this.#depth === 0 && this.#waiting !== null && !this.#flushQueued) {
       this.#flushQueued = true;
-      queueMicrotask(this.#flush);
+      queueMicrotask(() => this.#flushWaiting());
     }
   }
 
@@ -287,7 +286,7 @@ export class GuardedConn implements RawConn, ConnSink {
     (this.#waiting ??= []).push(kind, a, b);
     if (this.#depth === 0 && !this.#flushQueued) {
       this.#flushQueued = true;
-      queueMicrotask(this.#flush);
+      queueMicrotask(() => this.#flushWaiting());
     }
   }
 

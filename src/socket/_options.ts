@@ -96,13 +96,12 @@ export function duplexOptions(options: SocketConstructorOpts): [DuplexOptions, n
 
 /** A new socket's state (see `SocketState`). */
 export function initialState(
-  socket: { emit(event: "timeout"): unknown },
   options: SocketConstructorOpts,
   keepAliveDelay: number,
 ): SocketState {
   return {
     onread: OnRead.from(options.onread),
-    idle: new IdleTimer(socket),
+    idle: IdleTimer.none,
     aborted: false,
     hasHandle: false,
     pipe: false,

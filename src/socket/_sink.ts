@@ -30,10 +30,14 @@ export class SocketSink implements ConnSink {
 
   onConnect(): void {
     this.#connected = true;
+    // Once connected, the attempt (its target, its announce closure) is not needed again:
+    // dropped, so an open connection does not keep it.
+    const connecting = this.#connecting;
+    this.#connecting = null;
     const owner = this.#owner;
     const conn = this.conn!;
     if (owner.destroyed || conn !== owner[kConn]) return;
-    connected(owner, conn, this.#connecting);
+    connected(owner, conn, connecting);
   }
 
   onData(chunk: Uint8Array): void {
