@@ -251,9 +251,7 @@ export class DenoRawConn extends WriteQueue implements RawConn {
   // onClose once the connect attempt, the read loop and the write queue have all settled,
   // so nothing of this connection runs after it.
   #settleAndEmitClose(): void {
-    const reading = this.#readPhase === READING
-      ? new Promise<void>((resolve) => this.#readSettled = resolve)
-      : null;
+    const reading = this.#readPhase === READING ? new Promise<void>((resolve) => this.#readSettled = resolve) : null;
     if (this.#readPhase !== READING) this.#readPhase = ENDED;
     Promise.all([this.#connecting, reading, this.writesSettled]).then(() => {
       if (this.#closeSent) return;

@@ -79,7 +79,9 @@ function attribute(s: Snapshot, before: Set<number>): Map<string, { count: numbe
     const r = retainer.get(n);
     // Two levels: the retainer's own retainer tells plain objects apart.
     const r2 = r && retainer.get(r[0]);
-    const k = r ? `${r2 ? `${kind(r2[0])} .${r2[1]} > ` : ""}${kind(r[0])} .${r[1]} → ${kind(n)}` : `(root) → ${kind(n)}`;
+    const k = r
+      ? `${r2 ? `${kind(r2[0])} .${r2[1]} > ` : ""}${kind(r[0])} .${r[1]} → ${kind(n)}`
+      : `(root) → ${kind(n)}`;
     const v = out.get(k) ?? { count: 0, size: 0 };
     v.count++;
     v.size += s.nodes[n + iSize];
