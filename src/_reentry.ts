@@ -79,7 +79,6 @@ export class GuardedConn implements RawConn, ConnSink {
   #syncCalled = false;
   #syncAccepted = 0;
   #syncError: Error | null | undefined = undefined;
-  readonly #flush = () => this.#flushWaiting();
 
   private constructor(sink: ConnSink | null) {
     this.#sink = sink;
@@ -288,7 +287,7 @@ export class GuardedConn implements RawConn, ConnSink {
   #leave(): void {
     if (--this.#depth === 0 && this.#waiting !== null && !this.#flushQueued) {
       this.#flushQueued = true;
-      queueMicrotask(this.#flush);
+      queueMicrotask(() => this.#flushWaiting());
     }
   }
 
@@ -347,7 +346,7 @@ export class GuardedConn implements RawConn, ConnSink {
     (this.#waiting ??= []).push(kind, a, b);
     if (this.#depth === 0 && !this.#flushQueued) {
       this.#flushQueued = true;
-      queueMicrotask(this.#flush);
+      queueMicrotask(() => this.#flushWaiting());
     }
   }
 

@@ -1,7 +1,10 @@
 // A Deno.TcpConn / Deno.UnixConn seen through the RawConn contract. Deno's reads are
-// pull-based: a read loop runs only between readStart and readStop, one read (into a
-// buffer of 1 to 64 KiB, sized by the recent reads) in flight. Writes go through the
-// WriteQueue (the base class, _write_queue.ts), which loops over partial writes.
+// pull-based: reads follow one another only between readStart and readStop, one read (into
+// a buffer of 1 KiB to 64 KiB, sized by the recent reads) in flight. Each read's result is
+// taken by a callback that starts the next one, not by a loop in an async function: an
+// idle connection then holds its pending read and nothing else (a suspended async function
+// costs a generator and its registers per connection). Writes go through the WriteQueue
+// (the base class, _write_queue.ts), which loops over partial writes.
 import type { ConnectOptions, ConnSink, RawAddress, RawConn } from "../../src/contract.ts";
 import { denoApi, type DenoConn } from "./_deno_api.ts";
 import { deliver, rethrow, toRawAddress } from "./_util.ts";
@@ -12,12 +15,20 @@ import { WriteQueue } from "./_write_queue.ts";
 const READ_SIZE = 64 * 1024;
 /**
  * The first read buffer, and the smallest: what an idle connection holds in its pending
- * read. Reads that fill it grow the next ones (see `nextReadSize`). Round, as the sizes
- * peers write are: a write of 1024 or 16384 bytes then arrives in as many chunks as on
- * Node. (Such a write fills its last read exactly, which looks like the start of a burst:
- * a paused socket that then gets more may stop off node:net's mark.)
+ * read (Deno's node:net holds none: it allocates when data arrives). Reads that fill it
+ * grow the next ones (see `nextReadSize`). Round, as the sizes peers write are: a write of
+ * 1024 or 16384 bytes then arrives in as many chunks as on Node. (Such a write fills its
+ * last read exactly, which looks like the start of a burst: a paused socket that then gets
+ * more may stop off node:net's mark.)
  */
 const MIN_READ_SIZE = 1024;
+
+/** Where the reading stands. */
+const IDLE = 0; // no read in flight, nothing held: readStart starts one
+const READING = 1; // a read is in flight
+const HELD = 2; // a read's result waits for readStart (readStop came while it was in flight)
+const RESUMING = 3; // readStart came: the held result is delivered at the next microtask
+const ENDED = 4; // EOF delivered, a read failed, or close(): no more reads
 
 /**
  * The next read's size after one that filled its buffer, `burst` bytes into a burst.
@@ -44,8 +55,16 @@ export class DenoRawConn extends WriteQueue implements RawConn {
   #closing = false;
   #closeSent = false;
   #reading = false;
-  #resume: (() => void) | null = null;
-  #readLoop: Promise<void> | null = null;
+  #readPhase = IDLE;
+  /** The buffer of the next read, and its size (see #onRead). */
+  #buf: Uint8Array | null = null;
+  #size = MIN_READ_SIZE;
+  /** Bytes read since the last read that did not fill its buffer (one burst). */
+  #burst = 0;
+  /** The result of a read while HELD or RESUMING: a chunk, or null for EOF. */
+  #held: Uint8Array | null = null;
+  /** close() waits for the read in flight: this settles its wait. */
+  #readSettled: (() => void) | null = null;
   #connecting: Promise<void> | null = null;
   #abort: AbortController | null = null;
   #refed = true;
@@ -96,7 +115,7 @@ export class DenoRawConn extends WriteQueue implements RawConn {
     // Work the core queued while connecting starts now; neither reaches the sink before
     // onConnect (both wait for Deno first).
     this.startWrites(conn);
-    if (this.#reading) this.#readLoop = this.#runReadLoop(conn);
+    if (this.#reading) this.#readNext(conn);
     deliver(() => this.#sink!.onConnect());
   }
 
@@ -115,12 +134,12 @@ export class DenoRawConn extends WriteQueue implements RawConn {
   readStart(): void {
     if (this.#reading || this.#closing) return;
     this.#reading = true;
-    const resume = this.#resume;
-    if (resume !== null) {
-      this.#resume = null;
-      resume();
-    } else if (this.#readLoop === null && this.#conn !== null) {
-      this.#readLoop = this.#runReadLoop(this.#conn);
+    if (this.#readPhase === HELD) {
+      // The result arrives asynchronously, as after a read: never inside the core's call.
+      this.#readPhase = RESUMING;
+      queueMicrotask(() => this.#resumeHeld());
+    } else if (this.#readPhase === IDLE && this.#conn !== null) {
+      this.#readNext(this.#conn);
     }
   }
 
@@ -128,73 +147,98 @@ export class DenoRawConn extends WriteQueue implements RawConn {
     this.#reading = false;
   }
 
-  /** Resolves once readStart (or close) lets the read loop go on. */
-  #paused(): Promise<void> {
-    if (this.#closing) return Promise.resolve();
-    return new Promise((resolve) => this.#resume = resolve);
+  #readNext(conn: DenoConn): void {
+    this.#readPhase = READING;
+    const buf = this.#buf ??= new Uint8Array(this.#size);
+    conn.read(buf).then(
+      (n) => this.#onRead(conn, n),
+      (err) => this.#onReadFailed(err),
+    );
   }
 
-  async #runReadLoop(conn: DenoConn): Promise<void> {
-    // The buffer follows the reads: it starts small (an idle connection holds it in its
-    // pending read), grows while reads fill it and shrinks to fit a read that used less
-    // than a quarter of it. A read that fills at least half of it is handed over as it is
-    // (no copy) and a new buffer takes its place; a smaller one is copied out, so no buffer
-    // handed to onData is ever read into again.
-    let size = MIN_READ_SIZE;
-    let buf = new Uint8Array(size);
-    /** Bytes read since the last read that did not fill its buffer (one burst). */
-    let burst = 0;
-    const sink = this.#sink!;
-    for (;;) {
-      if (!this.#reading) {
-        await this.#paused();
-        if (this.#closing) return;
-      }
-      let n: number | null;
-      try {
-        n = await conn.read(buf);
-      } catch (err) {
-        if (!this.#closing) this.#fail(fromDenoError(err, "read"));
-        return;
-      }
-      if (this.#closing) return;
-      if (n === null) {
-        if (!this.#reading) await this.#paused();
-        if (!this.#closing) deliver(() => sink.onEnd());
-        return;
-      }
-      let chunk: Uint8Array;
-      if (n === size) {
-        chunk = buf;
-        burst += n;
-        size = nextReadSize(burst);
-        buf = new Uint8Array(size);
-      } else {
-        burst = 0;
-        if (n >= size >>> 1) {
-          chunk = buf.subarray(0, n);
-          buf = new Uint8Array(size);
-        } else {
-          chunk = buf.slice(0, n);
-          if (n < size >>> 2 && size > MIN_READ_SIZE) {
-            // A small read (the end of a burst, or small messages): fit the next buffer to
-            // it, so a connection going idle after bulk does not keep a large one.
-            size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
-            buf = new Uint8Array(size);
-          }
-        }
-      }
-      if (!this.#reading) {
-        // readStop came while the read was in flight: hold the chunk until resumed.
-        await this.#paused();
-        if (this.#closing) return;
-      }
-      try {
-        sink.onData(chunk);
-      } catch (err) {
-        rethrow(err);
+  /**
+   * One read's result. The buffer follows the reads: it starts small (an idle connection
+   * holds it in its pending read), grows while reads fill it (`nextReadSize`) and shrinks to
+   * fit a read that used less than a quarter of it. A read that fills at least half of it is
+   * handed over as it is (no copy) and a new buffer takes its place; a smaller one is copied
+   * out, so no buffer handed to onData is ever read into again.
+   */
+  #onRead(conn: DenoConn, n: number | null): void {
+    if (this.#closing) return this.#readOver();
+    if (n === null) return this.#arrive(conn, null);
+    const size = this.#size;
+    const buf = this.#buf!;
+    let chunk: Uint8Array;
+    if (n === size) {
+      chunk = buf;
+      this.#burst += n;
+      this.#size = nextReadSize(this.#burst);
+      this.#buf = null;
+      return this.#arrive(conn, chunk);
+    }
+    this.#burst = 0;
+    if (n >= size >>> 1) {
+      chunk = buf.subarray(0, n);
+      this.#buf = null;
+    } else {
+      chunk = buf.slice(0, n);
+      if (n < size >>> 2 && size > MIN_READ_SIZE) {
+        // A small read (the end of a burst, or small messages): fit the next buffer to
+        // it, so a connection going idle after bulk does not keep a large one.
+        this.#size = Math.max(MIN_READ_SIZE, 1 << (32 - Math.clz32(n - 1)));
+        this.#buf = null;
       }
     }
+    this.#arrive(conn, chunk);
+  }
+
+  #onReadFailed(err: unknown): void {
+    if (!this.#closing) this.#fail(fromDenoError(err, "read"));
+    this.#readOver();
+  }
+
+  /** The read in flight settled after close() or a failure: nothing more is read. */
+  #readOver(): void {
+    this.#readPhase = ENDED;
+    const settled = this.#readSettled;
+    if (settled !== null) {
+      this.#readSettled = null;
+      settled();
+    }
+  }
+
+  /** A read's result (null: EOF): to the sink while reading, else held until readStart. */
+  #arrive(conn: DenoConn, result: Uint8Array | null): void {
+    if (!this.#reading) {
+      this.#readPhase = HELD;
+      this.#held = result;
+      return;
+    }
+    this.#hand(conn, result);
+  }
+
+  #resumeHeld(): void {
+    const result = this.#held;
+    this.#held = null;
+    if (this.#closing) return;
+    this.#hand(this.#conn!, result);
+  }
+
+  /** Hand a result to the sink; read on while the core still reads (or stop at EOF). */
+  #hand(conn: DenoConn, result: Uint8Array | null): void {
+    const sink = this.#sink!;
+    if (result === null) {
+      this.#readPhase = ENDED;
+      deliver(() => sink.onEnd());
+      return;
+    }
+    this.#readPhase = IDLE;
+    try {
+      sink.onData(result);
+    } catch (err) {
+      rethrow(err);
+    }
+    if (this.#reading && this.#readPhase === IDLE && !this.#closing) this.#readNext(conn);
   }
 
   protected override get writeTarget(): DenoConn | null {
@@ -232,12 +276,9 @@ export class DenoRawConn extends WriteQueue implements RawConn {
   // onClose once the connect attempt, the read loop and the write queue have all settled,
   // so nothing of this connection runs after it.
   #settleAndEmitClose(): void {
-    const resume = this.#resume;
-    if (resume !== null) {
-      this.#resume = null;
-      resume();
-    }
-    Promise.all([this.#connecting, this.#readLoop, this.writesSettled]).then(() => {
+    const reading = this.#readPhase === READING ? new Promise<void>((resolve) => this.#readSettled = resolve) : null;
+    if (this.#readPhase !== READING) this.#readPhase = ENDED;
+    Promise.all([this.#connecting, reading, this.writesSettled]).then(() => {
       if (this.#closeSent) return;
       this.#closeSent = true;
       deliver(() => this.#sink?.onClose());

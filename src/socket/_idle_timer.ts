@@ -33,8 +33,15 @@ export interface IdleTarget {
   readonly [kAdapter]?: RuntimeAdapter;
 }
 
-/** One idle timer emitting `'timeout'` on its target after `ms` without activity. */
+/**
+ * One idle timer emitting `'timeout'` on its target after `ms` without activity. A socket
+ * starts with `IdleTimer.none` (shared, never set: refresh and clear do nothing) and gets
+ * its own at its first setTimeout(), so the many sockets that never call it cost nothing.
+ */
 export class IdleTimer {
+  /** The timer of every socket that has not called setTimeout(): set() must not be called on it. */
+  static readonly none: IdleTimer = new IdleTimer(null!);
+
   #target: IdleTarget;
   #timer: ReturnType<typeof setTimeout> | null = null;
 

@@ -9,6 +9,7 @@ import { validateAbortSignal, validateNumber } from "../errors/validators.ts";
 import type { BlockListLike } from "../address/blocklist.ts";
 import { OnRead, type OnReadOpts } from "./_onread.ts";
 import { IdleTimer } from "./_idle_timer.ts";
+import { newSocketState } from "./_state.ts";
 import type { GuardedConn } from "../_reentry.ts";
 import type { SocketCore, SocketState } from "./_types.ts";
 
@@ -104,32 +105,16 @@ export function duplexOptions(options: SocketConstructorOpts): [DuplexOptions, n
 
 /** A new socket's state (see `SocketState`). */
 export function initialState(
-  socket: { emit(event: "timeout"): unknown },
   options: SocketConstructorOpts,
   keepAliveDelay: number,
 ): SocketState {
-  return {
-    onread: OnRead.from(options.onread),
-    idle: new IdleTimer(socket),
-    aborted: false,
-    hasHandle: false,
-    pipe: false,
-    connected: false,
-    handleClosed: false,
-    closeWanted: false,
-    hadError: false,
-    reset: false,
-    eof: false,
-    bytesRead: 0,
-    bytesDispatched: 0,
-    pendingData: null,
-    noDelay: Boolean(options.noDelay),
-    keepAlive: Boolean(options.keepAlive),
+  return newSocketState(
+    OnRead.from(options.onread),
+    IdleTimer.none,
+    Boolean(options.noDelay),
+    Boolean(options.keepAlive),
     keepAliveDelay,
-    refed: true,
-    peername: null,
-    sockname: null,
-  };
+  );
 }
 
 /** Apply the TCP options and ref state to a connected RawConn. */

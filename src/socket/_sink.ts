@@ -17,23 +17,24 @@ export class SocketSink implements ConnSink {
   /** The RawConn this sink belongs to (set once `adapter.connect` returned it). */
   conn: RawConn | null;
   #owner: SinkOwner;
+  /** The attempt while connecting; null once connected (an accepted connection: from the start). */
   #connecting: Connecting | null;
-  /** An accepted connection is connected from the start. */
-  #connected: boolean;
 
   constructor(owner: SinkOwner, conn: RawConn | null, connecting: Connecting | null) {
     this.#owner = owner;
     this.conn = conn;
     this.#connecting = connecting;
-    this.#connected = connecting === null;
   }
 
   onConnect(): void {
-    this.#connected = true;
+    // Once connected, the attempt (its target, its announce closure) is not needed again:
+    // dropped, so an open connection does not keep it.
+    const connecting = this.#connecting;
+    this.#connecting = null;
     const owner = this.#owner;
     const conn = this.conn!;
     if (owner.destroyed || conn !== owner[kConn]) return;
-    connected(owner, conn, this.#connecting);
+    connected(owner, conn, connecting);
   }
 
   onData(chunk: Uint8Array): void {
@@ -48,7 +49,7 @@ export class SocketSink implements ConnSink {
     const owner = this.#owner;
     const conn = this.conn!;
     if (conn !== owner[kConn]) return;
-    if (this.#connected || this.#connecting === null) {
+    if (this.#connecting === null) {
       if (!owner.destroyed) owner.destroy(error);
       return;
     }

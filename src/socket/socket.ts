@@ -37,6 +37,7 @@ import { bytesWritten, countsOnceSent, shutdown, writeGeneric } from "./_write.t
 import { adopt } from "./_open.ts";
 import { destroy, resetAndDestroy } from "./_close.ts";
 import { connectSocket, type SocketConnectOpts } from "./connect.ts";
+import { IdleTimer } from "./_idle_timer.ts";
 import { defineLegacySocketMembers, hasHandle } from "./_legacy.ts";
 import { defineStreamCorrections, endWritableAfterEnd } from "./_stream_corrections.ts";
 
@@ -94,7 +95,7 @@ export class Socket extends Duplex {
       validateInt32(opts.fd, "fd", 0);
       throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM("options.fd", new.target.prototype[kAdapter]?.name ?? "this runtime");
     }
-    this[kState] = initialState(this, opts, keepAliveDelay);
+    this[kState] = initialState(opts, keepAliveDelay);
     if (opts.blockList) {
       if (!isBlockListLike(opts.blockList)) {
         throw ERR_INVALID_ARG_TYPE("options.blockList", "net.BlockList", opts.blockList);
@@ -166,7 +167,9 @@ export class Socket extends Duplex {
   setTimeout(msecs: number, callback?: () => void): this {
     if (this.destroyed) return this;
     this.#timeout = msecs;
-    this[kState].idle.set(msecs);
+    const state = this[kState];
+    if (state.idle === IdleTimer.none) state.idle = new IdleTimer(this);
+    state.idle.set(msecs);
     if (callback !== undefined) {
       validateFunction(callback, "callback");
       if (msecs === 0) this.removeListener("timeout", callback);
