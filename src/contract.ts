@@ -77,6 +77,13 @@ export interface Capabilities {
    * `conn.write` settles a promise), so such a write is queued and `'drain'` follows.
    */
   syncWrite?: boolean;
+  /**
+   * Closing a Unix socket with bytes the core has not read makes the peer's next read fail
+   * with `ECONNRESET`, as with libuv: the runtime leaves unread bytes in the kernel. Absent
+   * or false: the runtime reads ahead of the core (Bun takes up to 512 KiB per read), so
+   * such a close looks clean to the peer ('end').
+   */
+  pipeReset?: boolean;
 }
 
 /** Where to connect. `host` is always an IP address: name resolution is the core's job. */

@@ -57,6 +57,7 @@ function capabilitiesOf(): Capabilities {
     ipv6Only: false,
     reset: false,
     localBind: true,
+    pipeReset: true,
   };
   return capabilities;
 }

@@ -145,6 +145,7 @@ const capabilities: Capabilities = Object.freeze({
   reset: true,
   localBind: true,
   syncWrite: true,
+  pipeReset: true,
 });
 
 /**

@@ -26,6 +26,7 @@ const capabilities: Capabilities = {
   reset: true,
   localBind: true,
   syncWrite: true,
+  pipeReset: true,
 };
 
 // `dns.lookup` is read at each call, as node:net does: applications and tests replace it.

@@ -2,7 +2,8 @@
 // node:net's trace (which cannot happen there) but the clear Node-style error users get.
 import type { Capabilities } from "../../src/contract.ts";
 import type { Net } from "../../src/net.ts";
-import { assertResetUnavailable, close, listen } from "../_util.ts";
+import { join } from "node:path";
+import { assertResetUnavailable, close, listen, tempDir } from "../_util.ts";
 
 /** Assert the loud failure for each missing capability. */
 export async function assertUnavailable(net: Net, missing: (keyof Capabilities)[]): Promise<void> {
@@ -11,6 +12,7 @@ export async function assertUnavailable(net: Net, missing: (keyof Capabilities)[
     else if (cap === "localBind") await assertLocalBindUnavailable(net);
     else if (cap === "ipv6Only") assertIpv6OnlyUnavailable(net);
     else if (cap === "syncWrite") await assertWritesAsync(net);
+    else if (cap === "pipeReset") await assertPipeReadAhead(net);
     else throw new Error(`no check of the error for a missing '${cap}' capability`);
   }
 }
@@ -73,5 +75,41 @@ async function assertWritesAsync(net: Net): Promise<void> {
     if (received !== 65537) throw new Error(`the peer received ${received} of 65537 B`);
   } finally {
     await close(server);
+  }
+}
+
+/**
+ * Without `pipeReset` the runtime reads a Unix socket ahead of the core: a peer paused at
+ * 64 KiB has taken all 70,000 bytes out of the kernel, so its destroy() ends our side
+ * cleanly ('end', close(false)) where node:net's gives `read ECONNRESET` (README, what each
+ * runtime cannot do).
+ */
+async function assertPipeReadAhead(net: Net): Promise<void> {
+  const dir = tempDir();
+  const path = join(dir.path, "s.sock");
+  const events: string[] = [];
+  const server = net.createServer((p) => {
+    p.pause();
+    setTimeout(() => p.destroy(), 50);
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  try {
+    const client = net.connect({ path });
+    client.resume();
+    client.on("end", () => events.push("end"));
+    client.on("error", (err: Error & { code?: string }) => events.push(`error ${err.code}`));
+    await new Promise<void>((resolve) => {
+      client.on("close", (hadError: boolean) => {
+        events.push(`close(${hadError})`);
+        resolve();
+      });
+      client.write(new Uint8Array(70_000));
+    });
+  } finally {
+    await close(server);
+    dir.cleanup();
+  }
+  if (events.join(", ") !== "end, close(false)") {
+    throw new Error(`events were ${events.join(", ")}: this adapter leaves unread bytes in the kernel (pipeReset)`);
   }
 }

@@ -19,14 +19,4 @@ export const knownDifferences: Record<string, KnownDifference> = {
       ),
     }),
   },
-  "write callbacks run in order, before 'finish'": {
-    reason: "a write made while connecting is called back after 'ready' by omninet on every runtime " +
-      "(Node's try_write hands it to the kernel inside the 'connect' emit; omninet's adapters report " +
-      "the write's acceptance after that call returned), not a workerd difference",
-    expected: (node) => ({
-      client: node.client.filter((line) => line !== "ready").flatMap((line) =>
-        line === "cb1(null)" ? ["ready", line] : [line]
-      ),
-    }),
-  },
 };

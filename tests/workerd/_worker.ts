@@ -39,10 +39,10 @@ function within<T>(p: Promise<T>, ms = 5000): Promise<T> {
 async function checks(ports: Ports): Promise<Check[]> {
   const net = createNet(adapter);
   return [
-    await check("capabilities: client TCP with half-close, nothing else", () => {
+    await check("capabilities: client TCP with half-close and writes taken at once, nothing else", () => {
       const c = adapter.capabilities;
       const on = Object.entries(c).filter(([, v]) => v).map(([k]) => k).join(",");
-      return Promise.resolve(on === "halfOpen" || `on: ${on}`);
+      return Promise.resolve(on === "halfOpen,syncWrite" || `on: ${on}`);
     }),
     await check("server.listen() emits ERR_FEATURE_UNAVAILABLE_ON_PLATFORM", async () => {
       const server = net.createServer();
