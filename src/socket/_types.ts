@@ -70,6 +70,11 @@ export interface SocketState {
   idle: IdleTimer;
   /** Set once `options.signal` aborted. */
   aborted: boolean;
+  /**
+   * The signal had aborted when the socket was built: its AbortError and bare `'close'` are
+   * still to come (a connect() meanwhile starts its attempt after them, as in Node).
+   */
+  abortClose: boolean;
   /** connect() was called since the last destroy (Node has made a handle). */
   hasHandle: boolean;
   /** The handle is a Unix socket. */

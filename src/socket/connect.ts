@@ -1,7 +1,7 @@
 // Socket.connect: argument normalization and validation, name resolution through the
 // adapter (or a user `lookup`), and the start of the connection attempt, in Node's order.
 import type { LookupAddress } from "../contract.ts";
-import { kAdapter } from "../_symbols.ts";
+import { kAdapter, kState } from "../_symbols.ts";
 import { isNormalized, normalizeArgs } from "../normalize_args.ts";
 import {
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM,
@@ -54,22 +54,14 @@ export interface SocketConnectOpts {
   timeout?: number;
 }
 
-/**
- * Implements `socket.connect(...args)`. With `checkOnly` (a socket whose signal already
- * aborted) it throws what Node's connect() would throw for the arguments and stops there.
- */
-export function connectSocket(socket: Socket, args: unknown[], checkOnly = false): void {
+/** Implements `socket.connect(...args)`. */
+export function connectSocket(socket: Socket, args: unknown[]): void {
   const [options, cb] = isNormalized(args[0]) ? args[0] : normalizeArgs(args);
   if (cb !== null) socket.once("connect", cb);
   if (options.port === undefined && options.path == null) {
     throw ERR_MISSING_ARGS(["options", "port", "path"]);
   }
   const path = options.path;
-  if (checkOnly) {
-    if (path) validateString(path, "options.path");
-    else tcpOptions(socket, options as SocketConnectOpts);
-    return;
-  }
   resetForConnect(socket, Boolean(path));
   socket.connecting = true;
   if (path) {
@@ -83,10 +75,22 @@ export function connectSocket(socket: Socket, args: unknown[], checkOnly = false
       socket.destroy(pipePathTooLong(adapter.platform, "connect", path));
       return;
     }
-    openConn(socket, { path });
+    // Its outcome comes from the loop, after a pending abort's 'close'.
+    afterAbortClose(socket, () => socket.connecting && openConn(socket, { path }));
     return;
   }
   lookupAndConnect(socket, options as SocketConnectOpts);
+}
+
+/**
+ * Run `start` now, or for a socket whose signal had aborted when it was built (its
+ * AbortError and bare `'close'` still to come) just after that `'close'`: in Node both are
+ * on the nextTick queue ahead of connect()'s own work, so the attempt starts (and the
+ * lookup or connect reports) after the `'close'`, before the microtasks its listeners queue.
+ */
+function afterAbortClose(socket: Socket, start: () => void): void {
+  if (socket[kState].abortClose) socket.once("close", () => queueMicrotask(start));
+  else start();
 }
 
 function socketToDnsFamily(family: unknown): unknown {
@@ -141,9 +145,11 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
 
   const addressType = isIP(host);
   if (addressType) {
-    queueMicrotask(() => {
+    const start = () => {
       if (socket.connecting) connectTo(socket, host, portNum, addressType as 4 | 6, localAddress, localPort);
-    });
+    };
+    if (socket[kState].abortClose) afterAbortClose(socket, start);
+    else queueMicrotask(start);
     return;
   }
 
@@ -154,7 +160,10 @@ function lookupAndConnect(socket: Socket, options: SocketConnectOpts): void {
   };
   if (dnsopts.family !== 4 && dnsopts.family !== 6 && dnsopts.hints === 0) dnsopts.hints = defaultLookupHints(adapter);
   socket._host = host;
-  const lookup = (options.lookup ?? adapterLookup(socket)) as LookupFunction;
+  const resolver = (options.lookup ?? adapterLookup(socket)) as LookupFunction;
+  const lookup: LookupFunction = socket[kState].abortClose
+    ? (name, query, cb) => afterAbortClose(socket, () => resolver(name, query, cb))
+    : resolver;
   const invalidFamily = (family: unknown) =>
     ERR_INVALID_ADDRESS_FAMILY(String(family), options.host as string, options.port as number);
 

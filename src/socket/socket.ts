@@ -80,7 +80,6 @@ export class Socket extends Duplex {
   [kServerHooks]: ServerHooks | null = null;
   /** @internal The state the socket's function modules share. */
   [kState]: SocketState;
-  #signal: AbortSignal | undefined;
   #timeout: number | undefined = undefined;
   /** `onread`'s stop count at the last resume() (see read()). */
   #stopsAtResume = 0;
@@ -106,8 +105,18 @@ export class Socket extends Duplex {
     const conn = opts[kRawConn];
     if (conn) adopt(this, conn, opts[kPipe], opts.pauseOnCreate);
     if (opts.signal) {
-      this.#signal = opts.signal;
-      destroyOnAbort(this, opts.signal, () => this[kState].aborted = true);
+      const state = this[kState];
+      destroyOnAbort(this, opts.signal, () => state.aborted = true);
+      if (this.destroyed) {
+        // The signal had aborted: node:stream destroyed the socket at once (its AbortError
+        // and bare 'close' are queued), then Node's constructor un-destroys it as it sets the
+        // socket up, so a connect() goes on connecting. Node's queue orders that attempt after
+        // the 'close'; `abortClose` tells connect() to wait for it.
+        state.abortClose = true;
+        this.once("close", () => state.abortClose = false);
+        // deno-lint-ignore no-explicit-any
+        (this as any)._undestroy();
+      }
     }
   }
 
@@ -123,10 +132,7 @@ export class Socket extends Duplex {
   /** Connect to the Unix socket at `path`. */
   connect(path: string, connectListener?: () => void): this;
   connect(...args: unknown[]): this {
-    // An aborted signal keeps the socket closed. (Node 24 destroys the socket and then
-    // connects it anyway; omninet does not open a connection the caller aborted, but throws
-    // for bad arguments as Node's connect() does.)
-    connectSocket(this, args, this.#signal?.aborted === true);
+    connectSocket(this, args);
     return this;
   }
 

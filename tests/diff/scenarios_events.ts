@@ -415,6 +415,7 @@ export const eventScenarios: Scenario[] = [
       await rec.closeServer(server);
     },
   },
+  ...["ip", "lookup", "unix"].map(connectWithAbortedSignal),
   {
     name: "events: abort after the socket closed does nothing",
     async run(net, rec) {
@@ -523,3 +524,36 @@ export const eventScenarios: Scenario[] = [
     },
   },
 ];
+
+/**
+ * connect() with a signal that already aborted. node:net's constructor destroys the socket
+ * (node:stream queues the AbortError and a bare 'close'), then un-destroys it as it sets it
+ * up, so connect() goes on connecting: its attempt (or lookup) follows that 'close'.
+ */
+function connectWithAbortedSignal(how: string): Scenario {
+  return {
+    name: `events: connect with an already aborted signal${how === "ip" ? "" : ` (${how})`}`,
+    needs: how === "unix" ? ["unix"] : [],
+    async run(net, rec) {
+      const server = net.createServer((peer) => peer.resume());
+      const path = how === "unix" ? rec.socketPath() : "";
+      const port = how === "unix" ? await rec.listenPath(server, path) : await rec.listen(server);
+      const target = how === "unix"
+        ? { path }
+        : how === "ip"
+        ? { port, host: "127.0.0.1" }
+        : { port, host: "localhost", family: 4 };
+      const s = net.connect({ ...target, signal: AbortSignal.abort() });
+      rec.watch("client", s);
+      await rec.closed(s);
+      // (The memory adapter's resolver answers in a microtask, not from the loop as DNS
+      // does: after a lookup's start, a snapshot would race it there.)
+      if (how !== "lookup") snapshot(rec, "client", "closed", s);
+      await rec.next(s, "connect");
+      snapshot(rec, "client", "connected", s);
+      s.destroy();
+      await rec.next(s, "close");
+      await rec.closeServer(server);
+    },
+  };
+}

@@ -252,10 +252,12 @@ export const lifecycleScenarios: Scenario[] = [
   {
     name: "new Socket({ signal }) with an aborted signal: AbortError, bare close",
     async run(net, rec) {
-      // (node:net then un-destroys the socket while setting it up; omninet keeps it destroyed.)
+      // node:net then un-destroys the socket while setting it up: it is not destroyed.
       const client = new net.Socket({ signal: AbortSignal.abort() });
       rec.watch("client", client);
+      snapshot(rec, "client", "built", client);
       await rec.closed(client);
+      snapshot(rec, "client", "closed", client);
     },
   },
   {
