@@ -235,9 +235,11 @@ export interface ListenerSink {
    * `attach`: pass it when `conn` is connected and takes every `RawConn` call at once, as
    * node:net's accepted socket does inside `'connection'`. The core calls it (with the same
    * sink it returns) before any call on `conn`, then may call every method of `conn` inside
-   * `onConnection`. Sink calls and `done`s made inside those calls go through the sink as
-   * anywhere else (the core's guard defers them); the adapter keeps them for no later
-   * moment of its own. Setting the returned sink again afterwards is harmless.
+   * `onConnection`. Sink calls and `done`s made inside those calls go through that sink as
+   * anywhere else (the core's guard defers them; a write's own `done` completes the user's
+   * write inside `write()`). The adapter still takes the sink `onConnection` returns: a
+   * listener sink that leaves `attach` uncalled (a test's) calls nothing on `conn` before
+   * returning, as without it.
    */
   onConnection(conn: RawConn, attach?: (sink: ConnSink) => void): ConnSink;
   /** Binding or accepting failed. After a bind error the listener is closed. */
