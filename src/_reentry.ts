@@ -20,10 +20,13 @@
 // adapter calls. A waiting call is three slots of one array (kind, two arguments), not a
 // closure. After the core's close() or reset(), only `done`s and the one onClose reach it.
 //
-// Accepting: until `onConnection` has returned the sink, the adapter has nothing to call,
-// so the core's calls on the new connection made meanwhile (the Socket's options, its
-// first readStart, the user's writes in 'connection') wait too and reach the adapter at
-// the next microtask, in order. Only the address getters pass through at once.
+// Accepting: an adapter that passes `onConnection` its `attach` (its connection takes calls
+// at once, as node:net's accepted socket does) gets the guard as its sink first, and the
+// core's calls made inside `onConnection` (the Socket's options, its first readStart, the
+// user's writes and end() in 'connection') reach it right then: a write the kernel takes
+// completes inside 'connection', as on Node. Without `attach`, until `onConnection` has
+// returned the sink the adapter has nothing to call, so those calls wait and reach the
+// adapter at the next microtask, in order; only the address getters pass through at once.
 //
 // Listeners have their guard in _reentry_listener.ts.
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, RuntimeAdapter, WriteDone } from "./contract.ts";
@@ -98,19 +101,23 @@ export class GuardedConn implements RawConn, ConnSink {
 
   /**
    * An accepted `conn`: `take` gets the guard (and attaches the core's sink) at once; the
-   * guard is the ConnSink `onConnection` returns to the adapter.
+   * guard is the ConnSink `onConnection` returns to the adapter. With the adapter's
+   * `attach` (see `ListenerSink.onConnection`), the adapter gets the guard first and the
+   * core's calls inside `take` reach it at once; without, they are held until it returned.
    */
-  static accept(conn: RawConn, take: (conn: GuardedConn) => void): ConnSink {
+  static accept(conn: RawConn, take: (conn: GuardedConn) => void, attach?: (sink: ConnSink) => void): ConnSink {
     const guard = new GuardedConn(null);
     guard.#conn = conn;
-    const held: unknown[] = guard.#held = [];
+    let held: unknown[] | null = null;
+    if (attach !== undefined) attach(guard);
+    else held = guard.#held = [];
     try {
       take(guard);
     } catch (err) {
       // A 'connection' listener threw: uncaught, as in Node; the adapter still gets its sink.
       rethrow(err);
     } finally {
-      if (held.length === 0) guard.#held = null;
+      if (held === null || held.length === 0) guard.#held = null;
       else queueMicrotask(() => guard.#release());
     }
     return guard;

@@ -32,10 +32,11 @@ class GuardedListenerSink implements ListenerSink {
     else this.#wait(() => this.#sink.onError(err));
   }
 
-  onConnection(conn: RawConn): ConnSink {
-    // Accepting is one step: the sink is returned, so it cannot wait. The core calls
-    // nothing on `conn` but its address getters before the guard's accept has returned.
-    return this.#sink.onConnection(conn);
+  onConnection(conn: RawConn, attach?: (sink: ConnSink) => void): ConnSink {
+    // Accepting is one step: the sink is returned, so it cannot wait. The connection's own
+    // guard (GuardedConn.accept) keeps the core's calls on `conn` off the adapter until it
+    // has its sink: from `attach`, or once this returned.
+    return this.#sink.onConnection(conn, attach);
   }
 
   #wait(call: () => void): void {

@@ -11,9 +11,11 @@
  *   the order they were made (a write's own `done` inside its `write` right then, see
  *   {@link WriteDone}; the rest from a microtask). Adapters need no deferral of their own. Once the core called
  *   `close()` or `reset()`, it takes nothing but `done`s and the one `onClose`.
- * - Accepting is one step: `ListenerSink.onConnection(conn)` returns the connection's
- *   sink. Until it has returned, the core calls nothing on `conn` but `localAddress()`
- *   and `remoteAddress()`.
+ * - Accepting is one step: `ListenerSink.onConnection(conn, attach?)` returns the
+ *   connection's sink. An adapter whose accepted connection takes every call at once passes
+ *   `attach`: it gets the sink first, and the core's calls made inside `onConnection` (the
+ *   user's writes in `'connection'`) reach `conn` right then. Without `attach`, the core
+ *   calls nothing on `conn` but `localAddress()` and `remoteAddress()` until it has returned.
  * - Hand the core owned bytes: a chunk given to `onData` is never reused by the adapter.
  * - `close()` is idempotent and leads to exactly one `onClose()`.
  * - Every connection, connected or accepted, starts with Node's socket defaults:
@@ -229,10 +231,24 @@ export interface ListenerSink {
   /** The listener is bound and accepting. */
   onListening(): void;
   /**
-   * A connection was accepted: returns the sink for its calls. The core calls no method
-   * of `conn` but the address getters before returning.
+   * A connection was accepted: returns the sink for its calls.
+   *
+   * Without `attach`, the core calls no method of `conn` but the address getters before
+   * returning: what it does meanwhile (the Socket's options and first `readStart`, the
+   * user's writes, `end()` or `destroy()` in the `'connection'` listener) reaches `conn` at
+   * the next microtask, so such a write is queued and `'drain'` follows where node:net
+   * completed it inside `write()` (see {@link WriteDone}).
+   *
+   * `attach`: pass it when `conn` is connected and takes every `RawConn` call at once, as
+   * node:net's accepted socket does inside `'connection'`. The core calls it (with the same
+   * sink it returns) before any call on `conn`, then may call every method of `conn` inside
+   * `onConnection`. Sink calls and `done`s made inside those calls go through that sink as
+   * anywhere else (the core's guard defers them; a write's own `done` completes the user's
+   * write inside `write()`). The adapter still takes the sink `onConnection` returns: a
+   * listener sink that leaves `attach` uncalled (a test's) calls nothing on `conn` before
+   * returning, as without it.
    */
-  onConnection(conn: RawConn): ConnSink;
+  onConnection(conn: RawConn, attach?: (sink: ConnSink) => void): ConnSink;
   /** Binding or accepting failed. After a bind error the listener is closed. */
   onError(err: Error): void;
 }

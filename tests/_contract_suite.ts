@@ -110,7 +110,13 @@ interface Served {
   listening: Promise<void>;
 }
 
-function serve(adapter: RuntimeAdapter, options: ListenOptions): Served {
+/**
+ * What a test does inside `onConnection`, with the new connection, its recorder (the sink
+ * returned) and the adapter's `attach`, if it passed one.
+ */
+type Inside = (conn: RawConn, rec: Recorder, attach: ((sink: ConnSink) => void) | undefined) => void;
+
+function serve(adapter: RuntimeAdapter, options: ListenOptions, inside?: Inside): Served {
   const events: string[] = [];
   const errors: Error[] = [];
   const accepted: { conn: RawConn; rec: Recorder }[] = [];
@@ -128,9 +134,11 @@ function serve(adapter: RuntimeAdapter, options: ListenOptions): Served {
       events.push("listening");
       listened();
     },
-    onConnection(conn) {
-      // Nothing is called on `conn` before the sink is returned (the contract's rule).
+    onConnection(conn, attach) {
+      // Nothing is called on `conn` before the sink is returned (the contract's rule), but
+      // by `inside` after `attach`.
       const rec = new Recorder();
+      inside?.(conn, rec, attach);
       accepted.push({ conn, rec });
       events.push("connection");
       for (const wake of wakers.splice(0)) wake();
@@ -281,6 +289,39 @@ export function adapterContractSuite(
     assert.equal(clientLocal, { address: "127.0.0.1", family: "IPv4", port: portOf(clientLocal) });
     assert.equal(p.server.conn.localAddress(), { address: "127.0.0.1", family: "IPv4", port: p.port });
     assert.equal(p.server.conn.remoteAddress(), clientLocal);
+  });
+
+  test("onConnection's attach: the sink first, then calls made inside onConnection take effect", async () => {
+    // An adapter with syncWrite passes attach, or a write in 'connection' waits where
+    // node:net's completes inside write() (src/contract.ts, ListenerSink.onConnection).
+    let passed = false;
+    const dones: string[] = [];
+    const served = serve(adapter, tcp(), (conn, rec, attach) => {
+      if (attach === undefined) return;
+      passed = true;
+      attach(rec);
+      conn.setNoDelay(true);
+      conn.readStart();
+      conn.write([encoder.encode("hi")], (err, n) => dones.push(`write ${err ?? null} ${n}`));
+      conn.shutdown((err) => dones.push(`shutdown ${err ?? null}`));
+    });
+    open.listeners.push(served.listener);
+    await within(served.listening, 5000, "listening");
+    const client = new Recorder();
+    const conn = adapter.connect({ host: "127.0.0.1", port: portOf(served.listener.address()), family: 4 }, client);
+    open.conns.push(conn);
+    await client.seen("connect");
+    const server = await served.accept();
+    open.conns.push(server.conn);
+    assert.is(passed, caps.syncWrite === true, "attach is passed where writes are taken at once");
+    if (!passed) return;
+    conn.readStart();
+    await client.seen("end");
+    assert.is(client.text(), "hi");
+    await eventually(() => dones.length === 2, "the write's and the shutdown's done");
+    assert.equal(dones, ["write null 1", "shutdown null"]);
+    noError(await written(conn, "back"));
+    await server.rec.until(() => server.rec.text() === "back", "back (read started inside onConnection)");
   });
 
   test("write + done: bytes arrive in order; no onData before readStart; done once, without error", async () => {

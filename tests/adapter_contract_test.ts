@@ -164,4 +164,68 @@ test("a write's done inside its own write reaches the core at once, after the ad
   ]);
 });
 
+/** An accepted connection whose every call is logged, and whose writes are taken at once. */
+function loggedConn(log: string[]): RawConn {
+  return {
+    readStart: () => log.push("readStart"),
+    readStop: () => log.push("readStop"),
+    write: (chunks, done) => (log.push(`write ${chunks.length}`), done(null, chunks.length)),
+    shutdown: (done) => (log.push("shutdown"), done()),
+    close: () => log.push("close"),
+    reset: () => log.push("reset"),
+    setNoDelay: (on) => log.push(`setNoDelay ${on}`),
+    setKeepAlive: (on) => log.push(`setKeepAlive ${on}`),
+    ref: () => log.push("ref"),
+    unref: () => log.push("unref"),
+    localAddress: () => undefined,
+    remoteAddress: () => undefined,
+  };
+}
+
+const quietSink: ConnSink = { onConnect() {}, onData() {}, onEnd() {}, onError() {}, onClose() {} };
+
+test("accepting with the adapter's attach: the sink first, then the core's calls reach the connection at once", async () => {
+  const log: string[] = [];
+  let attached: ConnSink | undefined;
+  const returned = GuardedConn.accept(loggedConn(log), (conn) => {
+    log.push(`taking, attached: ${attached !== undefined}`);
+    conn.attach(quietSink);
+    conn.setNoDelay(true);
+    conn.readStart();
+    conn.write([new Uint8Array(1)], (err, n) => log.push(`done ${err ?? null} ${n}`));
+    conn.shutdown(() => log.push("shutdown done"));
+    log.push("taken");
+  }, (sink) => attached = sink);
+  log.push("accepted");
+  assert.is(returned, attached, "attach got the sink onConnection returns");
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.equal(log, [
+    "taking, attached: true",
+    "setNoDelay true",
+    "readStart",
+    "write 1",
+    "done null 1", // inside the core's write, as node:net's try_write
+    "shutdown",
+    "taken",
+    "accepted",
+    "shutdown done",
+  ]);
+});
+
+test("accepting without attach: the core's calls wait until onConnection returned, in order", async () => {
+  const log: string[] = [];
+  GuardedConn.accept(loggedConn(log), (conn) => {
+    conn.attach(quietSink);
+    conn.readStart();
+    conn.write([new Uint8Array(1)], (err, n) => log.push(`done ${err ?? null} ${n}`));
+    conn.close();
+    log.push("taken");
+  });
+  log.push("accepted");
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.equal(log, ["taken", "accepted", "readStart", "write 1", "done null 1", "close"]);
+});
+
 test.run();

@@ -72,7 +72,7 @@ export class BunRawConn extends HeldReads implements RawConn {
       // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
       socket.setNoDelay(false);
     }
-    conn.holdUntilRead(); // the core reads once onConnection returned, or later (pauseOnConnect)
+    conn.holdUntilRead(); // the core reads from inside onConnection, or later (pauseOnConnect)
     return conn;
   }
 
@@ -279,7 +279,7 @@ export class BunRawConn extends HeldReads implements RawConn {
     this.#failHeld(null);
   }
 
-  /** The core's callbacks for an accepted connection, once `onConnection` returned them. */
+  /** The core's callbacks for an accepted connection, from `onConnection`'s `attach`. */
   setSink(sink: ConnSink): void {
     this.#sink = sink;
   }

@@ -35,7 +35,9 @@ export class BunRawListener implements RawListener {
           return;
         }
         try {
-          conn.setSink(this.#sink.onConnection(conn));
+          // Connected and writable inside Bun's `open` handler: the core may write inside
+          // onConnection (a write in 'connection' completes there, as on Node).
+          conn.setSink(this.#sink.onConnection(conn, (s) => conn.setSink(s)));
         } catch (err) {
           rethrow(err);
         }

@@ -38,9 +38,12 @@ export class MemoryListener implements RawListener, Acceptor {
     });
   }
 
-  /** Hand an accepted connection to the core (called from the network's own turn). */
+  /**
+   * Hand an accepted connection to the core (called from the network's own turn). It is
+   * linked to its peer already, so the core may write inside onConnection (`attach`).
+   */
   accept(conn: MemoryConn): void {
-    deliver(() => conn.setSink(this.#sink.onConnection(conn)));
+    deliver(() => conn.setSink(this.#sink.onConnection(conn, (s) => conn.setSink(s))));
   }
 
   /** Whether `ref()` (the default) or `unref()` was called last; it has no effect here. */

@@ -93,7 +93,7 @@ interface ReadingHandle {
   readStop(): number;
 }
 
-/** Wraps one node:net socket. An accepted one gets its sink from `onConnection` (`setSink`). */
+/** Wraps one node:net socket. An accepted one gets its sink through `onConnection` (`setSink`). */
 export class NodeConn implements RawConn {
   #socket: NodeSocket;
   /** Outgoing (connect passes the sink): needs `connect` and a pause of its own. */
@@ -121,7 +121,7 @@ export class NodeConn implements RawConn {
     }
   }
 
-  /** The core's callbacks: at construction (outgoing) or once `onConnection` returned them. */
+  /** The core's callbacks: at construction (outgoing) or from `onConnection`'s `attach` (accepted). */
   setSink(sink: ConnSink): void {
     const s = this.#socket as SinkSocket;
     s[kSink] = sink;

@@ -79,7 +79,10 @@ export function forwardListenerEvents(
   });
   server.on("connection", (socket) => {
     const conn = new NodeConn(socket, undefined, pipe);
-    conn.setSink(sink.onConnection(conn));
+    // The inner socket is connected and takes writes now (libuv's try_write), so the core
+    // may call it inside onConnection: a write in 'connection' completes there, as on Node.
+    // Its events come on a later tick at the earliest, once the sink is set.
+    conn.setSink(sink.onConnection(conn, (s) => conn.setSink(s)));
   });
   server.on("error", (err) => sink.onError(err));
 }

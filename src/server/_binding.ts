@@ -87,11 +87,11 @@ export class Binding {
         announced = this.bound = true;
         owner.emit("listening");
       },
-      onConnection: (raw) =>
+      onConnection: (raw, attach) =>
         GuardedConn.accept(raw, (conn) => {
           if (this.listener === listener) owner.acceptConnection(conn);
           else refuse(conn);
-        }),
+        }, attach),
       onError: (err) => {
         if (this.listener !== listener) return;
         if (announced) {

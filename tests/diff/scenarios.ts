@@ -28,6 +28,7 @@ import { memoryKernelScenarios } from "./scenarios_memory_kernel.ts";
 import { readAheadScenarios } from "./scenarios_read_ahead.ts";
 import { bunFidelityScenarios } from "./scenarios_bun_fidelity.ts";
 import { writeSyncScenarios } from "./scenarios_write_sync.ts";
+import { acceptWriteScenarios } from "./scenarios_accept_write.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -57,4 +58,5 @@ export const scenarios: Scenario[] = [
   ...readAheadScenarios,
   ...bunFidelityScenarios,
   ...writeSyncScenarios,
+  ...acceptWriteScenarios,
 ];
