@@ -18,6 +18,29 @@ export interface PeerPorts {
 
 const MiB = 1024 * 1024;
 
+/** The key of the faults worker's result saying whether the adapter has `syncWrite`. */
+export const SYNC_WRITE_KEY = "@syncWrite";
+
+/**
+ * node:net's trace as an adapter without `syncWrite` gives it (README, what each runtime
+ * cannot do): a 1 MiB write past the high-water mark is queued, so `write()` returns false
+ * and `'drain'` follows `'ready'`.
+ */
+export function withoutSyncWrite(trace: Record<string, string[]>): Record<string, string[]> {
+  const client = trace.client ?? [];
+  return {
+    ...trace,
+    client: client.flatMap((line) =>
+      line === "write(1 MiB) -> true" ? ["write(1 MiB) -> false"] : line === "ready" ? ["ready", "drain"] : [line]
+    ),
+  };
+}
+
+/** The scenarios whose trace on an adapter without `syncWrite` is {@link withoutSyncWrite}'s. */
+export const ASYNC_WRITE_SCENARIOS = new Set([
+  "peer FIN while 1 MiB is queued: 'end', then our FIN after the bytes flush",
+]);
+
 /** The fault scenarios, against the peers at `ports`. */
 export function faultScenarios(ports: PeerPorts): Scenario[] {
   return [

@@ -18,10 +18,11 @@
 import process from "node:process";
 import * as nodeNet from "node:net";
 import net from "../../mod.ts";
+import { runtimeAdapter } from "../../src/_runtime_adapter.ts";
 import { type NetLike, runScenario } from "../../tests/diff/_harness.ts";
 import { connectOptions, listenOn, pump, runCase, seeds, serveOne, target, type Transport } from "./_integrity.ts";
 import { rss, runScaleClients, sleep, startScaleServer } from "./_scale.ts";
-import { faultScenarios, startBlackhole, startFaultPeers } from "./_faults.ts";
+import { faultScenarios, startBlackhole, startFaultPeers, SYNC_WRITE_KEY } from "./_faults.ts";
 
 const omni = net as unknown as NetLike;
 const node = nodeNet as unknown as NetLike;
@@ -154,6 +155,8 @@ async function main(role: string, p: Params): Promise<void> {
       for (const scenario of faultScenarios(p.ports as never)) {
         results[scenario.name] = await runScenario(pick(p.variant), scenario);
       }
+      // What the comparison must allow for: an adapter without synchronous writes.
+      if (p.variant === "omninet") results[SYNC_WRITE_KEY] = runtimeAdapter().capabilities.syncWrite === true;
       emit("RESULT", results);
       return;
     }
