@@ -8,12 +8,8 @@
 // objects per type itself (bun:jsc heapStats), without sizes.
 import { join } from "node:path";
 import { root } from "../_runtimes.ts";
-import { cdp, readUntil } from "./_cdp.ts";
-
-const BINS = {
-  node: join(root, "node_modules/node24/bin/node"),
-  deno: join(root, "node_modules/.bin/deno"),
-};
+import { readUntil } from "./_cdp.ts";
+import { BINS, heapArgs, report, snapshotsAround } from "./_heap_session.ts";
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -43,16 +39,6 @@ function aggregate(s: Snapshot): Map<string, { count: number; size: number }> {
     out.set(k, e);
   }
   return out;
-}
-
-async function snapshot(session: Awaited<ReturnType<typeof cdp>>): Promise<Snapshot> {
-  let text = "";
-  session.on("HeapProfiler.addHeapSnapshotChunk", (p) => {
-    text += p.chunk as string;
-  });
-  await session.call("HeapProfiler.collectGarbage");
-  await session.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-  return JSON.parse(text);
 }
 
 /** Bun: object counts per type (bun:jsc heapStats), counted by the worker itself. */
@@ -87,9 +73,7 @@ async function bunCounts(variant: string, conns: number, top: number): Promise<v
       "|---:|---|",
       ...rows.map(([k, v]) => `| ${(v / conns).toFixed(2)} | \`${k}\` |`),
     ].join("\n");
-    await Deno.mkdir(join(root, ".bench/profiles"), { recursive: true });
-    await Deno.writeTextFile(join(root, `.bench/profiles/heap_bun_${variant}.md`), md + "\n");
-    console.log(md);
+    await report(`heap_bun_${variant}`, md);
   } finally {
     clearTimeout(timer);
     try {
@@ -100,59 +84,29 @@ async function bunCounts(variant: string, conns: number, top: number): Promise<v
 }
 
 async function main() {
-  const get = (name: string, def: string) => Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? def;
-  const rt = get("runtime", "deno") as keyof typeof BINS;
-  const variant = get("variant", "omninet");
-  const conns = Number(get("conns", "2000"));
-  const top = Number(get("top", "30"));
-  if ((rt as string) === "bun") return await bunCounts(variant, conns, top);
+  const { rt, variant, conns, top } = heapArgs(30);
+  if (rt === "bun") return await bunCounts(variant, conns, top);
   if (!(rt in BINS)) throw new Error("--runtime: node, deno or bun");
-  const port = 9300 + Math.floor(Math.random() * 500);
-  const pre = rt === "deno"
-    ? ["run", "-A", `--inspect-wait=127.0.0.1:${port}`]
-    : ["--disable-warning=ExperimentalWarning", `--inspect-wait=127.0.0.1:${port}`];
-  const proc = new Deno.Command(BINS[rt], {
-    args: [...pre, "scripts/bench/worker.ts", "heap", variant, JSON.stringify({ conns })],
-    cwd: root,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 300_000);
-  const writer = proc.stdin.getWriter();
-  const send = (line: string) => writer.write(new TextEncoder().encode(line + "\n"));
-  try {
-    const err = proc.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    const banner = await readUntil(err, /ws:\/\/\S+/, 20_000);
-    (async () => {
-      for (;;) if ((await err.read()).done) break;
-    })();
-    const session = await cdp(/ws:\/\/\S+/.exec(banner)![0]);
-    await session.call("Runtime.runIfWaitingForDebugger");
-    const out = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = await readUntil(out, /@@(GATE|ERROR) /, 60_000);
-    if (/@@ERROR/.test(text)) throw new Error(text);
-    const before = aggregate(await snapshot(session));
-    await send("start");
-    text += await readUntil(out, /@@(GATED|ERROR) /, 120_000);
-    if (/@@ERROR/.test(text)) throw new Error(text);
-    const after = aggregate(await snapshot(session));
-    await send("stop");
-    session.close();
-    await writer.close();
-
-    const rows: { k: string; count: number; size: number }[] = [];
-    let total = 0;
-    for (const [k, a] of after) {
-      const b = before.get(k) ?? { count: 0, size: 0 };
-      const size = (a.size - b.size) / conns;
-      const count = (a.count - b.count) / conns;
-      total += size;
-      if (Math.abs(size) >= 4 || Math.abs(count) >= 0.5) rows.push({ k, count, size });
-    }
-    rows.sort((x, y) => y.size - x.size);
-    const lines = [
+  const { before, after } = await snapshotsAround(
+    rt as keyof typeof BINS,
+    variant,
+    conns,
+    (s) => aggregate(s as Snapshot),
+    (s, before) => ({ before, after: aggregate(s as Snapshot) }),
+  );
+  const rows: { k: string; count: number; size: number }[] = [];
+  let total = 0;
+  for (const [k, a] of after) {
+    const b = before.get(k) ?? { count: 0, size: 0 };
+    const size = (a.size - b.size) / conns;
+    const count = (a.count - b.count) / conns;
+    total += size;
+    if (Math.abs(size) >= 4 || Math.abs(count) >= 0.5) rows.push({ k, count, size });
+  }
+  rows.sort((x, y) => y.size - x.size);
+  await report(
+    `heap_${rt}_${variant}`,
+    [
       `## JS heap per idle connection pair (client + server socket): ${rt} ${variant}, ${conns} pairs`,
       "",
       `self size grew by ${total.toFixed(0)} B per pair in total`,
@@ -160,18 +114,8 @@ async function main() {
       "| B/pair | objects/pair | type:name |",
       "|---:|---:|---|",
       ...rows.slice(0, top).map((r) => `| ${r.size.toFixed(0)} | ${r.count.toFixed(2)} | \`${r.k}\` |`),
-    ];
-    const md = lines.join("\n");
-    await Deno.mkdir(join(root, ".bench/profiles"), { recursive: true });
-    await Deno.writeTextFile(join(root, `.bench/profiles/heap_${rt}_${variant}.md`), md + "\n");
-    console.log(md);
-  } finally {
-    clearTimeout(timer);
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* exited */ }
-    await proc.status;
-  }
+    ].join("\n"),
+  );
 }
 
 await main();

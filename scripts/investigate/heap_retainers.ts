@@ -7,30 +7,13 @@
 //
 // heap.ts says what grew; this says through which field or closure it is kept, which is
 // what points at the allocation site.
-import { join } from "node:path";
-import { root } from "../_runtimes.ts";
-import { cdp, readUntil } from "./_cdp.ts";
-
-const BINS = {
-  node: join(root, "node_modules/node24/bin/node"),
-  deno: join(root, "node_modules/.bin/deno"),
-};
+import { BINS, heapArgs, report, snapshotsAround } from "./_heap_session.ts";
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] } };
   nodes: number[];
   edges: number[];
   strings: string[];
-}
-
-async function snapshot(session: Awaited<ReturnType<typeof cdp>>): Promise<Snapshot> {
-  let text = "";
-  session.on("HeapProfiler.addHeapSnapshotChunk", (p) => {
-    text += p.chunk as string;
-  });
-  await session.call("HeapProfiler.collectGarbage");
-  await session.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-  return JSON.parse(text);
 }
 
 function ids(s: Snapshot): Set<number> {
@@ -91,50 +74,21 @@ function attribute(s: Snapshot, before: Set<number>): Map<string, { count: numbe
 }
 
 async function main() {
-  const get = (name: string, def: string) => Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? def;
-  const rt = get("runtime", "deno") as keyof typeof BINS;
-  const variant = get("variant", "omninet");
-  const conns = Number(get("conns", "2000"));
-  const top = Number(get("top", "60"));
+  const { rt, variant, conns, top } = heapArgs(60);
   if (!(rt in BINS)) throw new Error("--runtime: node or deno");
-  const port = 9300 + Math.floor(Math.random() * 500);
-  const pre = rt === "deno"
-    ? ["run", "-A", `--inspect-wait=127.0.0.1:${port}`]
-    : ["--disable-warning=ExperimentalWarning", `--inspect-wait=127.0.0.1:${port}`];
-  const proc = new Deno.Command(BINS[rt], {
-    args: [...pre, "scripts/bench/worker.ts", "heap", variant, JSON.stringify({ conns })],
-    cwd: root,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 300_000);
-  const writer = proc.stdin.getWriter();
-  const send = (line: string) => writer.write(new TextEncoder().encode(line + "\n"));
-  try {
-    const err = proc.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    const banner = await readUntil(err, /ws:\/\/\S+/, 20_000);
-    (async () => {
-      for (;;) if ((await err.read()).done) break;
-    })();
-    const session = await cdp(/ws:\/\/\S+/.exec(banner)![0]);
-    await session.call("Runtime.runIfWaitingForDebugger");
-    const out = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = await readUntil(out, /@@(GATE|ERROR) /, 60_000);
-    if (/@@ERROR/.test(text)) throw new Error(text);
-    const before = ids(await snapshot(session));
-    await send("start");
-    text += await readUntil(out, /@@(GATED|ERROR) /, 120_000);
-    if (/@@ERROR/.test(text)) throw new Error(text);
-    const groups = attribute(await snapshot(session), before);
-    await send("stop");
-    session.close();
-    await writer.close();
-    const rows = [...groups].map(([k, v]) => ({ k, count: v.count / conns, size: v.size / conns }))
-      .filter((r) => r.count >= 0.5).sort((a, b) => b.size - a.size);
-    const total = rows.reduce((a, r) => a + r.size, 0);
-    const md = [
+  const groups = await snapshotsAround(
+    rt as keyof typeof BINS,
+    variant,
+    conns,
+    (s) => ids(s as Snapshot),
+    (s, before) => attribute(s as Snapshot, before),
+  );
+  const rows = [...groups].map(([k, v]) => ({ k, count: v.count / conns, size: v.size / conns }))
+    .filter((r) => r.count >= 0.5).sort((a, b) => b.size - a.size);
+  const total = rows.reduce((a, r) => a + r.size, 0);
+  await report(
+    `retainers_${rt}_${variant}`,
+    [
       `## New heap objects per idle connection pair by retainer: ${rt} ${variant}, ${conns} pairs`,
       "",
       `${total.toFixed(0)} B per pair in the groups of at least one object per two pairs`,
@@ -142,17 +96,8 @@ async function main() {
       "| B/pair | objects/pair | retainer .edge → object |",
       "|---:|---:|---|",
       ...rows.slice(0, top).map((r) => `| ${r.size.toFixed(0)} | ${r.count.toFixed(2)} | \`${r.k}\` |`),
-    ].join("\n");
-    await Deno.mkdir(join(root, ".bench/profiles"), { recursive: true });
-    await Deno.writeTextFile(join(root, `.bench/profiles/retainers_${rt}_${variant}.md`), md + "\n");
-    console.log(md);
-  } finally {
-    clearTimeout(timer);
-    try {
-      proc.kill("SIGKILL");
-    } catch { /* exited */ }
-    await proc.status;
-  }
+    ].join("\n"),
+  );
 }
 
 await main();
