@@ -13,9 +13,11 @@ import { createNet } from "../src/net.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
 import { etcHosts, realFileSystem } from "../tests/memory_machine.ts";
 import { type NetLike, runScenario, type Scenario, type Traces } from "../tests/diff/scenarios.ts";
+import { pendingFidelityScenarios } from "../tests/diff/pending/fidelity.ts";
 
-// The pending files' scenarios (none today: see tests/diff/pending/README.md).
-const all: Scenario[] = [];
+const all: Scenario[] = [
+  ...pendingFidelityScenarios,
+];
 const file = new URL("../.pending.json", import.meta.url);
 const args = (globalThis as unknown as { process?: { argv: string[] } }).process?.argv ?? [];
 const flag = (f: string) =>

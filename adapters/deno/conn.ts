@@ -274,24 +274,14 @@ export class DenoRawConn extends WriteQueue implements RawConn {
   }
 
   // onClose once the connect attempt, the read loop and the write queue have all settled,
-  // so nothing of this connection runs after it; then two timer turns more. libuv reports
-  // a close in its close phase, after the loop's poll for I/O, so a peer in this process
-  // has read the FIN (its 'end') first. Deno has closed the socket (sent the FIN) when the
-  // read in flight settled, or at conn.close() when none was; the peer's read resolves in
-  // the loop turn after that one. A timer callback runs at the start of a turn, before the
-  // op results of that turn are handed to JS: the second timer comes after the peer's read.
-  // (Deno's setImmediate cannot do this: it runs the immediates queued by immediates
-  // before it polls for I/O again.)
+  // so nothing of this connection runs after it.
   #settleAndEmitClose(): void {
     const reading = this.#readPhase === READING ? new Promise<void>((resolve) => this.#readSettled = resolve) : null;
     if (this.#readPhase !== READING) this.#readPhase = ENDED;
     Promise.all([this.#connecting, reading, this.writesSettled]).then(() => {
-      setTimeout(() =>
-        setTimeout(() => {
-          if (this.#closeSent) return;
-          this.#closeSent = true;
-          deliver(() => this.#sink?.onClose());
-        }, 0), 0);
+      if (this.#closeSent) return;
+      this.#closeSent = true;
+      deliver(() => this.#sink?.onClose());
     });
   }
 
