@@ -103,7 +103,11 @@ function node24(role: string, params: object): { child: ChildProcess; line: (tag
         clearTimeout(timer);
         resolve(v);
       });
-      child.once("exit", (code) => reject(new Error(`Node 24 ${role} exited (${code}) without @@${tag}`)));
+      // 'close', not 'exit': the child's last stdout lines can arrive after 'exit' (Deno's
+      // child_process under load), and the result line is the last one.
+      child.once("close", (code) => {
+        if (!seen.has(tag)) reject(new Error(`Node 24 ${role} exited (${code}) without @@${tag}`));
+      });
     });
   return { child, line };
 }
