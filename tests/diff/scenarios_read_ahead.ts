@@ -22,6 +22,13 @@ function counts(rec: Recorder, label: string, s: SocketLike): void {
   rec.log(label, `bytesRead=${s.bytesRead} readableLength=${s.readableLength}`);
 }
 
+/** Wait until `s` read `bytes` (or was destroyed), let reads under way finish, log its counts. */
+async function readTo(rec: Recorder, label: string, s: SocketLike, bytes: number): Promise<void> {
+  await until(() => s.bytesRead >= bytes || s.destroyed, `${bytes} bytes read`);
+  await quiet();
+  counts(rec, label, s);
+}
+
 /**
  * The client writes `size` bytes to a peer that does not read (paused in the connection
  * handler, or `pauseOnConnect`); once the bytes are in the kernel and the peer has read
@@ -106,9 +113,7 @@ export const readAheadScenarios: Scenario[] = [
       rec.watch("client", c, NO_DRAIN);
       c.end(Buffer.alloc(200_000, 0x62));
       const p = await served.peer;
-      await until(() => p.bytesRead >= 65536 || p.destroyed, "65536 bytes read");
-      await quiet();
-      counts(rec, "peer", p);
+      await readTo(rec, "peer", p, 65536);
       p.on("end", () => p.end());
       p.resume();
       await settle(rec, served, c);
@@ -125,13 +130,9 @@ export const readAheadScenarios: Scenario[] = [
       rec.watch("client", c, NO_DRAIN);
       c.write(Buffer.alloc(20_000, 0x65));
       const p = await served.peer;
-      await until(() => p.bytesRead >= 20_000 || p.destroyed, "20000 bytes read");
-      await quiet();
-      counts(rec, "peer", p);
+      await readTo(rec, "peer", p, 20_000);
       c.end(Buffer.alloc(100_000, 0x66));
-      await until(() => p.bytesRead >= 65536 || p.destroyed, "65536 bytes read");
-      await quiet();
-      counts(rec, "peer", p);
+      await readTo(rec, "peer", p, 65536);
       p.on("end", () => p.end());
       p.resume();
       await settle(rec, served, c);
@@ -145,9 +146,7 @@ export const readAheadScenarios: Scenario[] = [
       const c = net.connect(served.port, "127.0.0.1");
       rec.watch("client", c, NO_DRAIN);
       c.on("connect", () => c.pause());
-      await until(() => c.bytesRead >= 65536 || c.destroyed, "65536 bytes read");
-      await quiet();
-      counts(rec, "client", c);
+      await readTo(rec, "client", c, 65536);
       c.on("end", () => c.end());
       c.resume();
       await settle(rec, served, c);

@@ -7,7 +7,7 @@
 // tell later (Deno: `conn.write` settles a promise) lack `syncWrite`: there `write()` returns
 // false and 'drain' follows (checked instead, `_unavailable.ts`).
 import { Buffer } from "node:buffer";
-import { type Recorder, type Scenario, SOCKET_EVENTS, type SocketLike } from "./_harness.ts";
+import { type NetLike, type Recorder, type Scenario, SOCKET_EVENTS, type SocketLike } from "./_harness.ts";
 import { serve, settle } from "./_serve.ts";
 import { show } from "./_harness.ts";
 
@@ -25,6 +25,29 @@ function countOnPeer(rec: Recorder): (peer: SocketLike) => void {
 
 function state(s: SocketLike & { writableNeedDrain?: boolean }): string {
   return `writableLength=${s.writableLength} needDrain=${s.writableNeedDrain} bytesWritten=${s.bytesWritten}`;
+}
+
+/**
+ * A half-open client whose peer destroyed its end at once: after the peer's FIN, `probe` is
+ * written (the peer's kernel answers it with RST), so the write `step` makes fails at once
+ * with EPIPE. Then the connection settles and the final `bytesWritten` is logged.
+ */
+async function afterPeerReset(
+  net: NetLike,
+  rec: Recorder,
+  probe: string | Uint8Array,
+  step: (client: SocketLike) => void,
+): Promise<void> {
+  const served = await serve(net, rec, (peer) => peer.destroy(), { events: ["close"] });
+  const client = net.connect({ port: served.port, host: "127.0.0.1", allowHalfOpen: true });
+  rec.watch("client", client);
+  client.resume();
+  await rec.next(client, "end");
+  client.write(probe);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  step(client);
+  await settle(rec, served, client);
+  rec.log("client", `after close: bytesWritten=${client.bytesWritten}`);
 }
 
 export const writeSyncScenarios: Scenario[] = [
@@ -60,52 +83,31 @@ export const writeSyncScenarios: Scenario[] = [
     name: "write sync: write() returns false when the write fails at once with EPIPE",
     needs: ["syncWrite"],
     async run(net, rec) {
-      const served = await serve(net, rec, (peer) => peer.destroy(), { events: ["close"] });
-      const client = net.connect({ port: served.port, host: "127.0.0.1", allowHalfOpen: true });
-      rec.watch("client", client);
-      client.resume();
-      await rec.next(client, "end");
-      client.write(Buffer.from("a")); // the peer's kernel answers it with RST
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const ok = client.write(Buffer.alloc(100), (err?: Error | null) => rec.log("client", `callback(${show(err)})`));
-      rec.log("client", `write: ${ok} destroyed=${client.destroyed} bytesWritten=${client.bytesWritten}`);
-      await settle(rec, served, client);
-      rec.log("client", `after close: bytesWritten=${client.bytesWritten}`);
+      await afterPeerReset(net, rec, Buffer.from("a"), (client) => {
+        const ok = client.write(Buffer.alloc(100), (err?: Error | null) => rec.log("client", `callback(${show(err)})`));
+        rec.log("client", `write: ${ok} destroyed=${client.destroyed} bytesWritten=${client.bytesWritten}`);
+      });
     },
   },
   ...(["utf8", "latin1", "hex"] as const).map((encoding): Scenario => ({
     name: `write sync: bytesWritten after a 1000-char ${encoding} string write fails at once with EPIPE`,
     needs: ["syncWrite"],
     async run(net, rec) {
-      const served = await serve(net, rec, (peer) => peer.destroy(), { events: ["close"] });
-      const client = net.connect({ port: served.port, host: "127.0.0.1", allowHalfOpen: true });
-      rec.watch("client", client);
-      client.resume();
-      await rec.next(client, "end");
-      client.write("ab"); // the peer's kernel answers it with RST
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      // Node counts a short string write's bytes (utf8, latin1 …) only once sent; hex goes as a Buffer.
-      const ok = client.write("cd".repeat(500), encoding);
-      rec.log("client", `write: ${ok} bytesWritten=${client.bytesWritten}`);
-      await settle(rec, served, client);
-      rec.log("client", `after close: bytesWritten=${client.bytesWritten}`);
+      await afterPeerReset(net, rec, "ab", (client) => {
+        // Node counts a short string write's bytes (utf8, latin1 …) only once sent; hex goes as a Buffer.
+        const ok = client.write("cd".repeat(500), encoding);
+        rec.log("client", `write: ${ok} bytesWritten=${client.bytesWritten}`);
+      });
     },
   })),
   {
     name: "write sync: bytesWritten after end(data) fails at once with EPIPE",
     needs: ["syncWrite"],
     async run(net, rec) {
-      const served = await serve(net, rec, (peer) => peer.destroy(), { events: ["close"] });
-      const client = net.connect({ port: served.port, host: "127.0.0.1", allowHalfOpen: true });
-      rec.watch("client", client);
-      client.resume();
-      await rec.next(client, "end");
-      client.write("ab"); // the peer's kernel answers it with RST
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      client.end("the last words");
-      rec.log("client", `end: bytesWritten=${client.bytesWritten} destroyed=${client.destroyed}`);
-      await settle(rec, served, client);
-      rec.log("client", `after close: bytesWritten=${client.bytesWritten}`);
+      await afterPeerReset(net, rec, "ab", (client) => {
+        client.end("the last words");
+        rec.log("client", `end: bytesWritten=${client.bytesWritten} destroyed=${client.destroyed}`);
+      });
     },
   },
   {
