@@ -341,12 +341,13 @@ export function adapterContractSuite(
     const chunks = Array.from({ length: 256 }, () => new Uint8Array(64 * 1024));
     const reports: [string | undefined, number][] = [];
     p.conn.write(chunks, (err, n) => reports.push([(err as { code?: string } | null | undefined)?.code, n]));
-    await eventually(() => reports.length > 0, "some chunks accepted");
-    await delay(settle);
+    // An adapter may report chunk by chunk, or take the batch as one request (libuv's
+    // writev, as node:net's), which reports nothing before its end: the close cuts it off.
+    await delay(settle * 2);
     p.conn.close();
     await p.client.seen("close");
     const accepted = reports.reduce((sum, [, n]) => sum + n, 0);
-    assert.ok(accepted > 0 && accepted < chunks.length, `${accepted} of ${chunks.length} chunks accepted`);
+    assert.ok(accepted < chunks.length, `${accepted} of ${chunks.length} chunks accepted`);
     assert.ok(reports.slice(0, -1).every(([code, n]) => code === undefined && n > 0), JSON.stringify(reports));
     assert.equal(reports[reports.length - 1], ["ECANCELED", 0], "the write cut off by close()");
   });

@@ -1,5 +1,7 @@
 /**
- * The Node adapter: omninet's contract over `node:net` and `dns.lookup`.
+ * The Node adapter: omninet's contract over Node's libuv handles (the ones `node:net` is
+ * built on) and `dns.lookup`; over `node:net` itself where `process.binding` is refused
+ * (Node's permission model).
  *
  * @module
  */
@@ -10,6 +12,9 @@ import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_p
 import { connectNodeNet } from "./conn.ts";
 import { listenNodeNet } from "./listener.ts";
 import { connectUpgradable } from "../_shared/node_tls.ts";
+import { libuv } from "./_libuv.ts";
+import { connectHandle } from "./handle_conn.ts";
+import { listenHandle } from "./handle_listener.ts";
 
 // SO_REUSEPORT arrived in Node 22.12 (and 23.1); older versions ignore the option.
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -43,14 +48,16 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
   });
 }
 
-/** omninet's adapter for Node (`node:net`). */
+const uv = libuv;
+
+/** omninet's adapter for Node (libuv's handles, else `node:net`). */
 export const adapter: RuntimeAdapter = {
   name: "node",
   capabilities,
   platform: runtimePlatform,
   emitWarning,
-  connect: connectNodeNet,
-  listen: listenNodeNet,
+  connect: uv ? (options, sink) => connectHandle(uv, options, sink) : connectNodeNet,
+  listen: uv ? (options, sink) => listenHandle(uv, options, sink) : (options, sink) => listenNodeNet(options, sink),
   lookup,
   connectUpgradable,
 };
