@@ -55,6 +55,8 @@ export interface DenoNamespace {
   chmodSync(path: string, mode: number): void;
   removeSync(path: string): void;
   readonly errors: Record<string, abstract new (...args: never[]) => Error>;
+  readonly env?: { get(name: string): string | undefined };
+  readonly permissions?: { querySync?(d: { name: "env"; variable: string }): { state: string } };
   /** Present only under `--unstable-net` (the flag `reusePort` needs too). */
   readonly listenDatagram?: unknown;
 }

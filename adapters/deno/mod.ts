@@ -35,7 +35,11 @@ import type {
   RawListener,
   RuntimeAdapter,
 } from "../../src/contract.ts";
-import { hasUnstableNet } from "./_deno_api.ts";
+import { denoApi, hasUnstableNet } from "./_deno_api.ts";
+import { denoHandles } from "./_handles.ts";
+import type { Libuv } from "../node/_libuv.ts";
+import { connectHandle } from "../node/handle_conn.ts";
+import { listenHandle } from "../node/handle_listener.ts";
 import { DenoRawConn } from "./conn.ts";
 import { connectNodeNet } from "../node/conn.ts";
 import { emitWarning, runtimeHints, runtimePlatform } from "../_shared/runtime_platform.ts";
@@ -46,20 +50,49 @@ import { connectUpgradable } from "../_shared/node_tls.ts";
 let capabilities: Capabilities | undefined;
 
 function capabilitiesOf(): Capabilities {
-  capabilities ??= {
+  if (capabilities) return capabilities;
+  const handles = transport() !== null;
+  capabilities = {
     unix: true,
     halfOpen: true,
     noDelay: true,
     keepAlive: true,
     // Deno.TcpConn.setKeepAlive takes no delay: the system's TCP_KEEPIDLE applies.
-    keepAliveDelay: false,
-    reusePort: hasUnstableNet(),
+    keepAliveDelay: handles,
+    // Deno's handles take SO_REUSEPORT without --unstable-net; Deno.listen needs the flag.
+    reusePort: handles || hasUnstableNet(),
     ipv6Only: false,
-    reset: false,
+    reset: handles,
     localBind: true,
     pipeReset: true,
+    // A write the handle's try_write took reports inside write(), as on Node.
+    syncWrite: handles,
   };
   return capabilities;
+}
+
+let chosen: Libuv | null | undefined;
+
+/**
+ * Deno's own libuv-style handles (the ones its node:net runs on), run through the Node
+ * adapter's HandleConn/HandleListener; null where this Deno lacks them, or where
+ * `OMNINET_DENO_TRANSPORT=conn` asks for Deno.connect/Deno.listen (for A/B measurements).
+ */
+function transport(): Libuv | null {
+  if (chosen === undefined) chosen = envTransport() === "conn" ? null : denoHandles();
+  return chosen;
+}
+
+function envTransport(): string | undefined {
+  const name = "OMNINET_DENO_TRANSPORT";
+  try {
+    // Asked first, so that a run without --allow-env is never prompted.
+    const d = denoApi();
+    if (d.permissions?.querySync?.({ name: "env", variable: name }).state !== "granted") return undefined;
+    return d.env?.get(name);
+  } catch {
+    return undefined; // no --allow-env: the default
+  }
 }
 
 // What Deno.connect cannot do, Deno's own node:net can: bind the local end
@@ -72,6 +105,8 @@ function needsNodeNet(options: ConnectOptions): boolean {
 }
 
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {
+  const uv = transport();
+  if (uv !== null) return connectHandle(uv, options, sink);
   if (needsNodeNet(options)) return connectNodeNet(options, sink);
   const conn = new DenoRawConn(null, sink);
   conn.connect(options);
@@ -79,6 +114,8 @@ function connect(options: ConnectOptions, sink: ConnSink): RawConn {
 }
 
 function listen(options: ListenOptions, sink: ListenerSink): RawListener {
+  const uv = transport();
+  if (uv !== null) return listenHandle(uv, options, sink);
   const listener = new DenoRawListener(sink);
   listener.listen(options);
   return listener;

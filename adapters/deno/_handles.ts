@@ -1,0 +1,146 @@
+// Deno's own libuv-style stream handles (`process.binding('tcp_wrap' | 'pipe_wrap' |
+// 'stream_wrap')`: native TCPWrap/Pipe classes, the ones Deno's node:net runs on), shaped
+// as the Node adapter's `Libuv` so that its HandleConn and HandleListener run on them
+// unchanged. What Deno's handles do differently from Node's (scripts/investigate/
+// deno_tcp_wrap_probe*.ts) is smoothed here, in subclasses, so a connection costs no
+// closure:
+//
+// - A listening handle calls `onconnection(status)` without the client: the JS side
+//   accepts into a handle of its own (`server.accept(client)`, as uv_accept) until EAGAIN.
+// - `reset(cb)` sends RST but never calls `cb`: a `close(cb)` follows it.
+// - `close(cb)` calls `cb` without the handle as `this` (Node passes it).
+// - `bind`/`bind6` ignore their flags; `bindWithFlags` takes Deno's own numbers
+//   (UV_TCP_REUSEPORT 4, not Node's 2). IPv6-only binding is not done at all.
+//
+// Everything else measured the same as Node's: 64 KiB reads, readStop leaving bytes in
+// the kernel, try_write (kLastWriteWasAsync 0), UV_EOF, ECONNRESET/EPIPE statuses,
+// async shutdown, close(cb), PipeConnectWrap. A write failing at once (EPIPE) reports
+// later, through oncomplete, where Node returns it from the write call.
+import process from "node:process";
+import type { Libuv, StreamHandle } from "../node/_libuv.ts";
+
+type Binding = Record<string, unknown>;
+/** The client handle class a listening handle of this class accepts into. */
+const kClientClass = Symbol("omninet.clientClass");
+/** The listener's own onconnection (the Node adapter's shared function). */
+const kOnConnection = Symbol("omninet.onconnection");
+
+/** At most this many connections are accepted per `onconnection` call (bounded loop). */
+const ACCEPT_BATCH = 128;
+
+// Node's uv_tcp_flags, as the Node adapter's listener passes them.
+const NODE_TCP_REUSEPORT = 2;
+
+type HandleClass = new (type: number) => StreamHandle;
+type BindWithFlags = (this: StreamHandle, address: string, port: number, flags: number) => number;
+
+/** Deno's onconnection(status) → the Node adapter's onconnection(status, client), per client. */
+function acceptAll(this: StreamHandle, status: number): void {
+  const onConnection = this[kOnConnection] as StreamHandle["onconnection"];
+  if (onConnection === null || onConnection === undefined) return;
+  if (status < 0) {
+    onConnection.call(this, status);
+    return;
+  }
+  const Client = this[kClientClass] as HandleClass;
+  const SOCKET = 0;
+  for (let i = 0; i < ACCEPT_BATCH; i++) {
+    const client = new Client(SOCKET);
+    const accept = (this as unknown as { accept(c: StreamHandle): number }).accept(client);
+    if (accept !== 0) {
+      client.close();
+      return;
+    }
+    onConnection.call(this, 0, client);
+  }
+}
+
+/** Makes `onconnection` of the class whose prototype this is go through acceptAll. */
+function defineOnConnection(proto: object, Client: () => HandleClass): void {
+  Object.defineProperty(proto, "onconnection", {
+    configurable: true,
+    get(this: StreamHandle) {
+      return this[kOnConnection] ? acceptAll : null;
+    },
+    set(this: StreamHandle, fn: StreamHandle["onconnection"]) {
+      this[kOnConnection] = fn;
+      this[kClientClass] = Client();
+    },
+  });
+}
+
+function load(): Libuv | null {
+  const binding = (process as unknown as { binding?: (name: string) => Binding }).binding;
+  if (typeof binding !== "function") return null;
+  let tcp: Binding, pipe: Binding, stream: Binding;
+  try {
+    tcp = binding("tcp_wrap");
+    pipe = binding("pipe_wrap");
+    stream = binding("stream_wrap");
+  } catch {
+    return null;
+  }
+  const TCP = tcp.TCP as HandleClass | undefined;
+  const Pipe = pipe.Pipe as HandleClass | undefined;
+  const state = stream.streamBaseState;
+  const constants = tcp.constants as { SOCKET: number; SERVER: number; UV_TCP_REUSEPORT?: number } | undefined;
+  // Only the Deno this was measured on has the shape below (accept, bindWithFlags).
+  if (
+    typeof TCP !== "function" || typeof Pipe !== "function" || !(state instanceof Int32Array) ||
+    typeof (TCP.prototype as { accept?: unknown }).accept !== "function" ||
+    typeof (TCP.prototype as { bindWithFlags?: unknown }).bindWithFlags !== "function" ||
+    constants === undefined
+  ) return null;
+  const denoReusePort = constants.UV_TCP_REUSEPORT ?? 4;
+
+  const bindWithFlags = (TCP.prototype as unknown as { bindWithFlags: BindWithFlags }).bindWithFlags;
+  const bind6 = TCP.prototype.bind6;
+  const reset = (TCP.prototype as unknown as { reset(): number }).reset;
+  const denoFlags = (flags: number | undefined) => ((flags ?? 0) & NODE_TCP_REUSEPORT) !== 0 ? denoReusePort : 0;
+  class DenoTCP extends TCP {
+    override bind(address: string, port?: number, flags?: number): number {
+      return bindWithFlags.call(this, address, port ?? 0, denoFlags(flags));
+    }
+    override bind6(address: string, port: number, flags: number): number {
+      return bind6.call(this, address, port, denoFlags(flags));
+    }
+    override close(cb?: (this: StreamHandle) => void): void {
+      super.close(cb && (() => cb.call(this)));
+    }
+    override reset(cb: (this: StreamHandle) => void): number {
+      const err = reset.call(this);
+      if (err === 0) this.close(cb);
+      return err;
+    }
+  }
+  class DenoPipe extends Pipe {
+    override close(cb?: (this: StreamHandle) => void): void {
+      super.close(cb && (() => cb.call(this)));
+    }
+  }
+  defineOnConnection(DenoTCP.prototype, () => DenoTCP);
+  defineOnConnection(DenoPipe.prototype, () => DenoPipe);
+
+  return {
+    TCP: DenoTCP,
+    Pipe: DenoPipe,
+    TCPConnectWrap: tcp.TCPConnectWrap as Libuv["TCPConnectWrap"],
+    PipeConnectWrap: pipe.PipeConnectWrap as Libuv["PipeConnectWrap"],
+    WriteWrap: stream.WriteWrap as Libuv["WriteWrap"],
+    ShutdownWrap: stream.ShutdownWrap as Libuv["ShutdownWrap"],
+    state,
+    kReadBytesOrError: stream.kReadBytesOrError as number,
+    kArrayBufferOffset: stream.kArrayBufferOffset as number,
+    kLastWriteWasAsync: stream.kLastWriteWasAsync as number,
+    SOCKET: constants.SOCKET,
+    SERVER: constants.SERVER,
+  };
+}
+
+let loaded: Libuv | null | undefined;
+
+/** Deno's handles as the Node adapter's `Libuv`, or null where they are missing or unlike the measured ones. */
+export function denoHandles(): Libuv | null {
+  if (loaded === undefined) loaded = "Deno" in globalThis ? load() : null;
+  return loaded;
+}
