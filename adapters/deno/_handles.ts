@@ -10,7 +10,8 @@
 // - `reset(cb)` sends RST but never calls `cb`: a `close(cb)` follows it.
 // - `close(cb)` calls `cb` without the handle as `this` (Node passes it).
 // - `bind`/`bind6` ignore their flags; `bindWithFlags` takes Deno's own numbers
-//   (UV_TCP_REUSEPORT 4, not Node's 2). IPv6-only binding is not done at all.
+//   (UV_TCP_REUSEPORT 4, not Node's 2). IPv6-only binding is not done at all. An address
+//   this host does not have fails with EINVAL, not EADDRNOTAVAIL.
 //
 // Everything else measured the same as Node's: 64 KiB reads, readStop leaving bytes in
 // the kernel, try_write (kLastWriteWasAsync 0), UV_EOF, ECONNRESET/EPIPE statuses,
@@ -18,6 +19,8 @@
 // later, through oncomplete, where Node returns it from the write call.
 import process from "node:process";
 import type { Libuv, StreamHandle } from "../node/_libuv.ts";
+import { runtimePlatform } from "../_shared/runtime_platform.ts";
+import { denoApi } from "./_deno_api.ts";
 
 type Binding = Record<string, unknown>;
 /** The client handle class a listening handle of this class accepts into. */
@@ -69,6 +72,22 @@ function defineOnConnection(proto: object, Client: () => HandleClass): void {
   });
 }
 
+/**
+ * Deno's bind reports an address this host does not have as EINVAL (Node: EADDRNOTAVAIL).
+ * The core passes only valid IP addresses, so an EINVAL is asked again of Deno.listen,
+ * whose error names the cause.
+ */
+function bindError(err: number, address: string): number {
+  if (err !== runtimePlatform.errno("EINVAL")) return err;
+  try {
+    denoApi().listen({ transport: "tcp", hostname: address, port: 0 }).close();
+  } catch (e) {
+    const AddrNotAvailable = denoApi().errors.AddrNotAvailable;
+    if (AddrNotAvailable && e instanceof AddrNotAvailable) return runtimePlatform.errno("EADDRNOTAVAIL") ?? err;
+  }
+  return err;
+}
+
 function load(): Libuv | null {
   const binding = (process as unknown as { binding?: (name: string) => Binding }).binding;
   if (typeof binding !== "function") return null;
@@ -99,10 +118,10 @@ function load(): Libuv | null {
   const denoFlags = (flags: number | undefined) => ((flags ?? 0) & NODE_TCP_REUSEPORT) !== 0 ? denoReusePort : 0;
   class DenoTCP extends TCP {
     override bind(address: string, port?: number, flags?: number): number {
-      return bindWithFlags.call(this, address, port ?? 0, denoFlags(flags));
+      return bindError(bindWithFlags.call(this, address, port ?? 0, denoFlags(flags)), address);
     }
     override bind6(address: string, port: number, flags: number): number {
-      return bind6.call(this, address, port, denoFlags(flags));
+      return bindError(bind6.call(this, address, port, denoFlags(flags)), address);
     }
     override close(cb?: (this: StreamHandle) => void): void {
       super.close(cb && (() => cb.call(this)));
