@@ -1,16 +1,19 @@
 /**
- * The Deno adapter: omninet's contract over Deno's own sockets (`Deno.connect`,
- * `Deno.listen`, TCP and Unix) and getaddrinfo through Deno's `node:dns` `lookup`.
+ * The Deno adapter: omninet's contract over Deno's own libuv-style stream handles (the
+ * native `TCP`/`Pipe` handles of `process.binding('tcp_wrap' | 'pipe_wrap')` that Deno's
+ * `node:net` runs on), driven by the Node adapter's HandleConn/HandleListener with Deno's
+ * differences smoothed in `_handles.ts`; getaddrinfo through Deno's `node:dns` `lookup`.
+ * Where this Deno lacks those handles (or `OMNINET_DENO_TRANSPORT=conn` is set, for A/B
+ * measurements), it runs on `Deno.connect`/`Deno.listen` instead, as before.
  *
  * The module loads on any runtime (the library's entry point imports every adapter); it
  * touches `Deno` only when called.
  *
- * A connection that binds its local end (`localAddress`/`localPort`) or goes to port 0
- * is opened with Deno's `node:net` instead, which can do both.
- *
- * What Deno cannot do, and says so in {@link adapter}'s capabilities: send RST
- * (`reset: false`, `reset()` closes with FIN), `ipv6Only` listeners (`ipv6Only: false`), and `reusePort` unless
- * Deno runs with `--unstable-net`. `setKeepAlive` sets SO_KEEPALIVE but not its delay.
+ * On the handles: RST (`reset`), `reusePort` (without `--unstable-net`), the keep-alive
+ * delay, and writes completing inside `write()` (`syncWrite`) work; `ipv6Only` does not.
+ * On Deno.connect: a connection that binds its local end (`localAddress`/`localPort`) or
+ * goes to port 0 is opened with Deno's `node:net`; no RST (`reset()` closes with FIN), no
+ * `ipv6Only`, `reusePort` only with `--unstable-net`, keep-alive without its delay.
  *
  * @example
  * ```ts
@@ -144,13 +147,13 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
 }
 
 /**
- * omninet's adapter for Deno (`Deno.connect` / `Deno.listen`).
+ * omninet's adapter for Deno (its libuv-style handles, else `Deno.connect` / `Deno.listen`).
  *
  * @example
  * ```ts
  * import { adapter } from "./adapters/deno/mod.ts";
  *
- * console.log(adapter.capabilities.reset); // false: Deno cannot send RST
+ * console.log(adapter.capabilities.unix); // true
  * ```
  */
 export const adapter: RuntimeAdapter = {

@@ -23,6 +23,8 @@ export const kReadBytesOrError: number = streamWrap.kReadBytesOrError;
 export const kArrayBufferOffset: number = streamWrap.kArrayBufferOffset;
 export const kBytesWritten: number = streamWrap.kBytesWritten;
 export const kLastWriteWasAsync: number = streamWrap.kLastWriteWasAsync;
+/** libuv's end of stream. */
+export const UV_EOF = -4095;
 export const runtime = (globalThis as { Deno?: unknown }).Deno ? "deno" : "node";
 
 /** `uv.errname(n)`, or the number itself for 0 and positive results. */
