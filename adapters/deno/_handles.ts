@@ -9,6 +9,8 @@
 //   accepts into a handle of its own (`server.accept(client)`, as uv_accept) until EAGAIN.
 // - `reset(cb)` sends RST but never calls `cb`: a `close(cb)` follows it.
 // - `close(cb)` calls `cb` without the handle as `this` (Node passes it).
+// - Writes on a just-accepted handle are queued until a timer turn, and lost to a peer
+//   that half-closed meanwhile: held in `_fresh.ts` until then.
 // - `bind`/`bind6` ignore their flags; `bindWithFlags` takes Deno's own numbers
 //   (UV_TCP_REUSEPORT 4, not Node's 2). IPv6-only binding is not done at all. An address
 //   this host does not have fails with EINVAL, not EADDRNOTAVAIL.
@@ -18,7 +20,8 @@
 // async shutdown, close(cb), PipeConnectWrap. A write failing at once (EPIPE) reports
 // later, through oncomplete, where Node returns it from the write call.
 import process from "node:process";
-import type { Libuv, StreamHandle } from "../node/_libuv.ts";
+import type { Libuv, ShutdownReq, StreamHandle, WriteReq } from "../node/_libuv.ts";
+import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { denoApi } from "./_deno_api.ts";
 
@@ -54,6 +57,7 @@ function acceptAll(this: StreamHandle, status: number): void {
       client.close();
       return;
     }
+    markFresh(client);
     onConnection.call(this, 0, client);
   }
 }
@@ -116,6 +120,9 @@ function load(): Libuv | null {
   const bind6 = TCP.prototype.bind6;
   const reset = (TCP.prototype as unknown as { reset(): number }).reset;
   const denoFlags = (flags: number | undefined) => ((flags ?? 0) & NODE_TCP_REUSEPORT) !== 0 ? denoReusePort : 0;
+  initFresh(state, stream.kLastWriteWasAsync as number, stream.WriteWrap as Libuv["WriteWrap"]);
+  // Writes, shutdown and close on a just-accepted handle wait for the next timer turn
+  // (_fresh.ts): Deno would queue them and lose them to a half-closing peer.
   class DenoTCP extends TCP {
     override bind(address: string, port?: number, flags?: number): number {
       return bindError(bindWithFlags.call(this, address, port ?? 0, denoFlags(flags)), address);
@@ -123,18 +130,39 @@ function load(): Libuv | null {
     override bind6(address: string, port: number, flags: number): number {
       return bindError(bind6.call(this, address, port, denoFlags(flags)), address);
     }
+    override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
+      return isFresh(this) ? hold(this, WRITE_BUFFER, req, chunk) : super.writeBuffer(req, chunk);
+    }
+    override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
+      return isFresh(this) ? hold(this, WRITEV, req, chunks, allBuffers) : super.writev(req, chunks, allBuffers);
+    }
+    override shutdown(req: ShutdownReq): number {
+      return isFresh(this) ? hold(this, SHUTDOWN, req) : super.shutdown(req);
+    }
     override close(cb?: (this: StreamHandle) => void): void {
-      super.close(cb && (() => cb.call(this)));
+      if (isFresh(this)) hold(this, CLOSE, cb);
+      else super.close(cb && (() => cb.call(this)));
     }
     override reset(cb: (this: StreamHandle) => void): number {
+      if (isFresh(this)) return hold(this, RESET, cb);
       const err = reset.call(this);
       if (err === 0) this.close(cb);
       return err;
     }
   }
   class DenoPipe extends Pipe {
+    override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
+      return isFresh(this) ? hold(this, WRITE_BUFFER, req, chunk) : super.writeBuffer(req, chunk);
+    }
+    override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
+      return isFresh(this) ? hold(this, WRITEV, req, chunks, allBuffers) : super.writev(req, chunks, allBuffers);
+    }
+    override shutdown(req: ShutdownReq): number {
+      return isFresh(this) ? hold(this, SHUTDOWN, req) : super.shutdown(req);
+    }
     override close(cb?: (this: StreamHandle) => void): void {
-      super.close(cb && (() => cb.call(this)));
+      if (isFresh(this)) hold(this, CLOSE, cb);
+      else super.close(cb && (() => cb.call(this)));
     }
   }
   defineOnConnection(DenoTCP.prototype, () => DenoTCP);
