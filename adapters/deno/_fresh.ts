@@ -1,21 +1,24 @@
 // Writes on a just-accepted Deno handle, held until Deno takes them safely.
 //
-// Deno queues every write made on an accepted handle before the event loop's next timer
-// turn (its poll has not taken the socket yet; Node's libuv writes at once), and when the
-// peer's FIN arrived meanwhile the queued write fails with EPIPE, its bytes never sent,
+// Deno queues every write made on an accepted handle before its poll has taken the socket
+// (usually until the event loop's next timer turn; Node's libuv writes at once), and when
+// the peer's FIN arrived meanwhile the queued write fails with EPIPE, its bytes never sent,
 // although the peer only half-closed (scripts/investigate/deno_tcp_wrap_accept_write.ts;
-// Deno's own node:net loses them the same way). So the writes, shutdowns and closes made on
-// a handle in the turn it was accepted in are held here, in order, and made once one
-// `setTimeout(0)` has passed (one timer per turn with accepts, not per connection). To the
-// caller a held write is one the runtime queued (kLastWriteWasAsync 1): its oncomplete
-// follows, as Deno's own would.
+// Deno's own node:net loses them the same way). So the first write, shutdown or close on
+// an accepted handle first asks with an empty write whether Deno takes writes at once
+// yet; if not, it and every later one is held here, in order, and made once the answer is
+// yes (asked again each `setTimeout(0)` turn; one timer for all waiting handles). A handle
+// that is first written after its first read (an echo, a request/response server) is
+// ready by then and costs only the empty write. To the caller a held write is one the
+// runtime queued (kLastWriteWasAsync 1): its oncomplete follows, as Deno's own would.
 import type { StreamHandle, WriteReq } from "../node/_libuv.ts";
 
-/** The turn a handle was accepted in. */
-const kTurn = Symbol("omninet.acceptTurn");
+/** Set on an accepted handle until Deno takes writes on it at once. */
+const kFresh = Symbol("omninet.fresh");
 /** Calls held for a handle: [kind, a, b, c] repeated. */
-const kTurns = Symbol("omninet.heldTurns");
 const kHeld = Symbol("omninet.held");
+/** Timer turns a handle's calls have been held. */
+const kTurns = Symbol("omninet.heldTurns");
 
 export const WRITE_BUFFER = 0;
 export const WRITEV = 1;
@@ -23,32 +26,50 @@ export const SHUTDOWN = 2;
 export const CLOSE = 3;
 export const RESET = 4;
 
-let turn = 0;
+/** Timer turns a handle's calls are held at most: then they go to Deno as they are. */
+const MAX_TURNS = 20;
+const EMPTY = new Uint8Array(0);
+const ignore = () => {};
+
 let timer = false;
 let holding: StreamHandle[] = [];
 let state: Int32Array;
 let kLastWriteWasAsync: number;
 let WriteWrap: new () => WriteReq;
+let writeBuffer: StreamHandle["writeBuffer"];
 
-/** The stream state array the runtime reports writes through, and its write request class. */
-export function initFresh(streamState: Int32Array, lastWriteWasAsync: number, writeWrap: new () => WriteReq): void {
+/**
+ * The stream state array the runtime reports writes through, its write request class, and
+ * its own `writeBuffer` (the handles' is the subclass's, which asks `isFresh`).
+ */
+export function initFresh(
+  streamState: Int32Array,
+  lastWriteWasAsync: number,
+  writeWrap: new () => WriteReq,
+  nativeWriteBuffer: StreamHandle["writeBuffer"],
+): void {
   state = streamState;
   kLastWriteWasAsync = lastWriteWasAsync;
   WriteWrap = writeWrap;
+  writeBuffer = nativeWriteBuffer;
 }
 
-/** A handle was just accepted: its calls are held until the next timer turn. */
+/** A handle was just accepted: its first write, shutdown or close asks whether Deno is ready. */
 export function markFresh(handle: StreamHandle): void {
-  handle[kTurn] = turn;
-  if (!timer) {
-    timer = true;
-    setTimeout(endTurn, 0);
-  }
+  handle[kFresh] = true;
 }
 
-/** Whether calls on `handle` must be held now. */
+/**
+ * Whether a call on `handle` must be held now: while calls are held, and while Deno does
+ * not take writes on it at once yet. Asked only until the first call finds it ready, so a
+ * handle costs one empty write, and a timer only where calls wait.
+ */
 export function isFresh(handle: StreamHandle): boolean {
-  return handle[kTurn] === turn && timer;
+  if (handle[kFresh] !== true) return false;
+  if (handle[kHeld] !== undefined) return true;
+  if (!ready(handle)) return true;
+  handle[kFresh] = false;
+  return false;
 }
 
 /** Hold one call; a held write looks queued to the caller (kLastWriteWasAsync 1). */
@@ -57,29 +78,28 @@ export function hold(handle: StreamHandle, kind: number, a?: unknown, b?: unknow
   if (held === undefined) {
     held = handle[kHeld] = [];
     holding.push(handle);
+    if (!timer) {
+      timer = true;
+      setTimeout(endTurn, 0);
+    }
   }
   held.push(kind, a, b, c);
   if (kind === WRITE_BUFFER || kind === WRITEV) state[kLastWriteWasAsync] = 1;
   return 0;
 }
 
-/** Timer turns a handle's calls are held at most: then they go to Deno as they are. */
-const MAX_TURNS = 20;
-const EMPTY = new Uint8Array(0);
-const ignore = () => {};
-
 function endTurn(): void {
   timer = false;
-  turn++;
   const handles = holding;
   holding = [];
   for (const handle of handles) {
-    if (ready(handle) || (handle[kTurns] = ((handle[kTurns] as number | undefined) ?? 0) + 1) >= MAX_TURNS) {
+    const turns = handle[kTurns] = ((handle[kTurns] as number | undefined) ?? 0) + 1;
+    if (ready(handle) || turns >= MAX_TURNS) {
+      handle[kFresh] = false;
       replay(handle);
     } else {
       // Not yet: hold on for another turn (one timer for all such handles).
       holding.push(handle);
-      handle[kTurn] = turn;
       if (!timer) {
         timer = true;
         setTimeout(endTurn, 0);
@@ -95,7 +115,7 @@ function endTurn(): void {
 function ready(handle: StreamHandle): boolean {
   const req = new WriteWrap();
   req.oncomplete = ignore;
-  const err = handle.writeBuffer(req, EMPTY);
+  const err = writeBuffer.call(handle, req, EMPTY);
   return err < 0 || state[kLastWriteWasAsync] === 0;
 }
 

@@ -120,7 +120,12 @@ function load(): Libuv | null {
   const bind6 = TCP.prototype.bind6;
   const reset = (TCP.prototype as unknown as { reset(): number }).reset;
   const denoFlags = (flags: number | undefined) => ((flags ?? 0) & NODE_TCP_REUSEPORT) !== 0 ? denoReusePort : 0;
-  initFresh(state, stream.kLastWriteWasAsync as number, stream.WriteWrap as Libuv["WriteWrap"]);
+  initFresh(
+    state,
+    stream.kLastWriteWasAsync as number,
+    stream.WriteWrap as Libuv["WriteWrap"],
+    TCP.prototype.writeBuffer,
+  );
   // Writes, shutdown and close on a just-accepted handle wait for the next timer turn
   // (_fresh.ts): Deno would queue them and lose them to a half-closing peer.
   class DenoTCP extends TCP {
