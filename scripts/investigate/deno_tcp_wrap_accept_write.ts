@@ -4,6 +4,7 @@
 // FIN arrived meanwhile the queued write fails with EPIPE, its bytes never sent, although
 // the peer only half-closed (case "peer half-closed"). Deno's own node:net loses the data
 // the same way (a server's s.end(data) in 'connection' to a client that end()ed at once).
+// The root (case 3): Deno fails every write it has queued with EPIPE when it reads a FIN.
 //
 //   node_modules/.bin/deno run -A scripts/investigate/deno_tcp_wrap_accept_write.ts
 //   node_modules/node24/bin/node scripts/investigate/deno_tcp_wrap_accept_write.ts
@@ -88,5 +89,35 @@ for (const [label, schedule] of when) {
   await sleep(200);
   console.log(`peer half-closed: ${log.join("; ")}; the client got ${got} of 32768 bytes`);
   client.close();
+}
+
+// 3. The same without accepting anew: writes pending (the peer does not read) when the
+// peer half-closes. Node keeps them pending; Deno fails them all with EPIPE on the FIN.
+{
+  let peer: any;
+  server.onconnection = (_status: number, client?: any) => peer = accepted(server, client);
+  const client = await connectTcp(addr.port);
+  const log: string[] = [];
+  client.onread = (ab: ArrayBuffer) => {
+    const { nread } = readChunk(ab);
+    if (nread < 0) log.push(`client onread ${errname(nread)}`);
+  };
+  client.readStart();
+  let failed = 0;
+  for (let i = 0; i < 8; i++) {
+    const req = new WriteWrap();
+    req.handle = client;
+    req.oncomplete = (status: number) => status < 0 && failed++;
+    client.writeBuffer(req, new Uint8Array(1 << 20));
+  }
+  await sleep(50);
+  const req = new ShutdownWrap();
+  req.handle = peer;
+  req.oncomplete = () => {};
+  peer.shutdown(req);
+  await sleep(200);
+  console.log(`pending writes, peer half-closes: ${log.join("; ")}; ${failed} of the client's writes failed`);
+  client.close();
+  peer.close();
 }
 server.close();
