@@ -56,7 +56,9 @@ export interface DenoNamespace {
   removeSync(path: string): void;
   readonly errors: Record<string, abstract new (...args: never[]) => Error>;
   readonly env?: { get(name: string): string | undefined };
-  readonly permissions?: { querySync?(d: { name: "env"; variable: string }): { state: string } };
+  readonly permissions?: {
+    querySync?(d: { name: "env"; variable: string } | { name: "net" | "read" | "write" }): { state: string };
+  };
   /** Present only under `--unstable-net` (the flag `reusePort` needs too). */
   readonly listenDatagram?: unknown;
 }

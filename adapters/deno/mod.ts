@@ -78,12 +78,24 @@ let chosen: Libuv | null | undefined;
 
 /**
  * Deno's own libuv-style handles (the ones its node:net runs on), run through the Node
- * adapter's HandleConn/HandleListener; null where this Deno lacks them, or where
- * `OMNINET_DENO_TRANSPORT=conn` asks for Deno.connect/Deno.listen (for A/B measurements).
+ * adapter's HandleConn/HandleListener; null where this Deno lacks them, where
+ * `OMNINET_DENO_TRANSPORT=conn` asks for Deno.connect/Deno.listen (for A/B measurements),
+ * or where Deno's permissions are limited: a handle's connect or bind refused by them
+ * throws (NotCapable) instead of failing, and Deno.connect's error names the missing flag.
  */
 function transport(): Libuv | null {
-  if (chosen === undefined) chosen = envTransport() === "conn" ? null : denoHandles();
+  if (chosen === undefined) chosen = envTransport() === "conn" || !fullyPermitted() ? null : denoHandles();
   return chosen;
+}
+
+function fullyPermitted(): boolean {
+  try {
+    const query = denoApi().permissions?.querySync;
+    if (query === undefined) return false;
+    return (["net", "read", "write"] as const).every((name) => query({ name }).state === "granted");
+  } catch {
+    return false;
+  }
 }
 
 function envTransport(): string | undefined {
