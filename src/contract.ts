@@ -86,6 +86,15 @@ export interface Capabilities {
    * such a close looks clean to the peer ('end').
    */
   pipeReset?: boolean;
+  /**
+   * The adapter keeps the re-entrancy rule itself, so the core holds its connections
+   * without a guard (`src/_reentry.ts`): one object and a closure per write less. It then
+   * makes no sink call and calls no `done` inside a call of the core's (`connect`, any
+   * `RawConn` method) but a write's own `done` inside its `write` (see {@link WriteDone}),
+   * once the core called `close()`/`reset()` nothing but `done`s and the one `onClose`, and
+   * passes `attach` when accepting. Absent or false: the core guards every connection.
+   */
+  reentrySafe?: boolean;
 }
 
 /** Where to connect. `host` is always an IP address: name resolution is the core's job. */

@@ -32,6 +32,8 @@ const capabilities: Capabilities = {
   localBind: true,
   syncWrite: true,
   pipeReset: true,
+  // The libuv handles keep the re-entrancy rule themselves; node:net's sockets need the guard.
+  reentrySafe: libuv !== null,
 };
 
 // `dns.lookup` is read at each call, as node:net does: applications and tests replace it.
@@ -56,7 +58,7 @@ export const adapter: RuntimeAdapter = {
   capabilities,
   platform: runtimePlatform,
   emitWarning,
-  connect: uv ? (options, sink) => connectHandle(uv, options, sink) : connectNodeNet,
+  connect: uv ? connectHandle : connectNodeNet,
   listen: uv ? (options, sink) => listenHandle(uv, options, sink) : (options, sink) => listenNodeNet(options, sink),
   lookup,
   connectUpgradable,
