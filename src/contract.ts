@@ -95,6 +95,13 @@ export interface Capabilities {
    * passes `attach` when accepting. Absent or false: the core guards every connection.
    */
   reentrySafe?: boolean;
+  /**
+   * `onClose` after `close()`/`reset()` comes from the event loop's close phase (libuv's
+   * close callback), where Node emits `'close'`: the core emits it right then. Absent or
+   * false: the core waits a `setImmediate` first, so that immediates queued earlier in the
+   * turn run before `'close'` as they do in Node.
+   */
+  closePhase?: boolean;
 }
 
 /** Where to connect. `host` is always an IP address: name resolution is the core's job. */

@@ -34,6 +34,8 @@ const capabilities: Capabilities = {
   pipeReset: true,
   // The libuv handles keep the re-entrancy rule themselves; node:net's sockets need the guard.
   reentrySafe: libuv !== null,
+  // A handle's close callback is libuv's, the one node:net emits 'close' from.
+  closePhase: libuv !== null,
 };
 
 // `dns.lookup` is read at each call, as node:net does: applications and tests replace it.
