@@ -44,6 +44,16 @@ export class BunRawConn extends HeldReads implements RawConn {
   #connecting: ConnectPlan<BunRawConn> | null = null;
   /** unref() asked for before the socket opened (the core holds the other options). */
   #unrefEarly = false;
+  /**
+   * TCP_NODELAY as the socket has it (Bun turns it on for every TCP socket) and as the core
+   * wants it (off, Node's default, until it asks). The socket gets the core's choice before
+   * anything is written, or once the first handler is over (`#settled`): a core that turns
+   * it on at once (an echo server in 'connection', `noDelay: true`) costs no setsockopt.
+   */
+  #noDelayOn = true;
+  #noDelayWanted = false;
+  /** Bun's `open` handler, with the core's onConnect or onConnection inside it, is over. */
+  #settled = false;
   /** The addresses, once known (set at once for Unix sockets: `{ path }`). */
   #local: RawAddress | undefined;
   #remote: RawAddress | undefined;
@@ -60,7 +70,10 @@ export class BunRawConn extends HeldReads implements RawConn {
     return conn;
   }
 
-  /** Wrap a socket `Bun.listen` accepted (not read until readStart). `path`: the listener's. */
+  /**
+   * Wrap a socket `Bun.listen` accepted (not read until readStart); `settle()` once the
+   * core's onConnection returned. `path`: the listener's.
+   */
   static accept(socket: BunSocket<BunRawConn>, path: string | null): BunRawConn {
     const conn = new BunRawConn(null);
     socket.data = conn;
@@ -68,12 +81,23 @@ export class BunRawConn extends HeldReads implements RawConn {
     if (path !== null) {
       conn.#local = { path };
       conn.#remote = { path: "" };
-    } else {
-      // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
-      socket.setNoDelay(false);
+      conn.#noDelayOn = false; // no TCP_NODELAY on a Unix socket: nothing to apply
     }
-    conn.holdUntilRead(); // the core reads from inside onConnection, or later (pauseOnConnect)
     return conn;
+  }
+
+  /**
+   * Bun's `open` handler is over (the core's onConnect or onConnection ran inside it):
+   * the socket gets Node's TCP_NODELAY default unless the core changed it, and is paused
+   * unless the core reads. Bun delivers no data inside its `open` handler, so pausing
+   * only now (not when it opened, then resuming for the core's readStart) holds the same
+   * bytes, without the two calls for a core that reads at once.
+   */
+  settle(): void {
+    this.#settled = true;
+    if (this.#closing) return;
+    this.#applyNoDelay();
+    this.holdUntilRead(); // a socket the core does not read yet: libuv has not read
   }
 
   /** Bun's handlers for every socket of the adapter; `socket.data` is the connection. */
@@ -90,6 +114,7 @@ export class BunRawConn extends HeldReads implements RawConn {
     if ("path" in options) {
       this.#local = { path: "" };
       this.#remote = { path: options.path };
+      this.#noDelayOn = false; // no TCP_NODELAY on a Unix socket: nothing to apply
     }
     const plan = connectPlan(options, BunRawConn.handlers, this as BunRawConn);
     this.#connecting = plan;
@@ -113,12 +138,10 @@ export class BunRawConn extends HeldReads implements RawConn {
       else socket.end();
       return;
     }
-    // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
-    if (!this.#remote || !("path" in this.#remote)) socket.setNoDelay(false);
     if (this.#unrefEarly) socket.unref();
     this.emit(CONNECT);
+    this.settle();
     if (this.#closing) return;
-    this.holdUntilRead(); // a socket paused before it connected: libuv has not read yet
     if (this.writesWaiting) this.flushWrites(socket);
   }
 
@@ -286,6 +309,7 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   write(chunks: Uint8Array[], done: Done): void {
     const socket = this.#socket;
+    if (this.#noDelayWanted !== this.#noDelayOn) this.#applyNoDelay();
     if (this.#closing) this.emit(DONE, done, canceledError("write"));
     else if (this.#heldFailure !== null) this.#failHeld(done);
     else if (this.#hungUp) this.emit(DONE, done, brokenPipeError("write"));
@@ -295,6 +319,7 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   shutdown(done: Done): void {
     const socket = this.#socket;
+    if (this.#noDelayWanted !== this.#noDelayOn) this.#applyNoDelay();
     this.#shutdownAsked = true;
     if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
     // Bun's socket is gone; libuv's shutdown(2) would fail on a reset socket, but Node's
@@ -335,8 +360,18 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   // The core holds setNoDelay/setKeepAlive until connected; only ref/unref come earlier.
   setNoDelay(enable: boolean): void {
+    if (this.#isUnix()) return;
+    this.#noDelayWanted = enable;
+    if (this.#settled) this.#applyNoDelay();
+  }
+
+  /** Give the socket the TCP_NODELAY the core wants, if it has not got it (TCP only). */
+  #applyNoDelay(): void {
+    const wanted = this.#noDelayWanted;
     const socket = this.#socket;
-    if (socket !== null && !this.#gone && !this.#isUnix()) socket.setNoDelay(enable);
+    if (wanted === this.#noDelayOn || socket === null || this.#gone) return;
+    this.#noDelayOn = wanted;
+    socket.setNoDelay(wanted);
   }
 
   setKeepAlive(enable: boolean, initialDelayMs: number): void {
