@@ -7,7 +7,7 @@
 import { setImmediate } from "node:timers";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
-import { type ConnectPlan, connectPlan } from "./_connect.ts";
+import { bunConnectOptions, connectEndpoints } from "./_connect.ts";
 import { inetAddress, rethrow } from "./_util.ts";
 import { DONE, WRITTEN } from "./_write.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
@@ -49,14 +49,17 @@ const SETTLED = 512;
 
 type Done = WriteDone;
 
+/** The handler of `Bun.connect`'s promise: its failures come through `connectError`. */
+const ignore = () => {};
+
 /** Wraps one Bun socket, outgoing (connecting) or accepted. */
 export class BunRawConn extends HeldReads implements RawConn {
   #socket: BunSocket<BunRawConn> | null = null;
   #sink: ConnSink | null;
   /** A failure Bun reported while the core neither read nor wrote (see #onClose), as Bun gave it. */
   #heldFailure: Error | null = null;
-  /** Connecting: what Bun got, and the endpoints a connect error names. */
-  #connecting: ConnectPlan<BunRawConn> | null = null;
+  /** Connecting: the core's options (the endpoints a connect error names). */
+  #connecting: ConnectOptions | null = null;
   /** The flags below, one number (every field costs each connection). */
   #bits = NODELAY_ON;
   /** The addresses, once known (set at once for Unix sockets: `{ path }`). */
@@ -129,17 +132,16 @@ export class BunRawConn extends HeldReads implements RawConn {
       this.#remote = { path: options.path };
       this.#set(NODELAY_ON, false); // no TCP_NODELAY on a Unix socket: nothing to apply
     }
-    const plan = connectPlan(options, BunRawConn.handlers, this as BunRawConn);
-    this.#connecting = plan;
+    this.#connecting = options;
     let pending: Promise<unknown>;
     try {
-      pending = bunApi().connect(plan.bun);
+      pending = bunApi().connect(bunConnectOptions(options, BunRawConn.handlers, this as BunRawConn));
     } catch (err) {
       // Bun's own argument checks (the core validates first, so a bug if ever seen)
       this.#onConnectError(err);
       return;
     }
-    pending.catch(() => {}); // reported through connectError
+    pending.catch(ignore); // reported through connectError
   }
 
   #onOpen(socket: BunSocket<BunRawConn>): void {
@@ -161,7 +163,7 @@ export class BunRawConn extends HeldReads implements RawConn {
   #onConnectError(err: unknown): void {
     this.#set(GONE, true);
     if (this.#is(CLOSING)) return; // close() during connect: its onClose is on the way
-    const plan = this.#connecting;
+    const options = this.#connecting;
     this.#connecting = null;
     if (this.#isUnix() && nodeCodeOf(err) === "ECONNRESET") {
       // A Unix connect(2) completes at once (libuv reports success); Bun polls for it and,
@@ -171,7 +173,8 @@ export class BunRawConn extends HeldReads implements RawConn {
       if (!this.#is(CLOSING)) this.#peerHungUp();
       return;
     }
-    this.#fail(connectError(err, plan?.target ?? {}, plan?.bindTo));
+    const { target, bindTo } = options !== null ? connectEndpoints(options) : { target: {}, bindTo: undefined };
+    this.#fail(connectError(err, target, bindTo));
   }
 
   #onDrain(socket: BunSocket<BunRawConn>): void {
