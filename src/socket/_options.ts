@@ -94,7 +94,8 @@ export function duplexOptions(options: SocketConstructorOpts): [DuplexOptions, n
     autoDestroy: true,
     decodeStrings: false,
   };
-  delete result.signal;
+  // Not `delete`: that turns the object into a slow dictionary on every construction.
+  if (result.signal !== undefined) result.signal = undefined;
   const hwm = node24HighWaterMark();
   if (hwm !== undefined && options.highWaterMark === undefined) {
     result.readableHighWaterMark ??= hwm;
