@@ -52,41 +52,8 @@ export interface PipeAddress {
 /** Either kind of endpoint. */
 export type RawAddress = InetAddress | PipeAddress;
 
-/** What an adapter's runtime can do; the core refuses loudly what is missing. */
-export interface Capabilities {
-  /** Unix domain sockets, client and server. */
-  unix: boolean;
-  /** Half-close: sending FIN while still reading. */
-  halfOpen: boolean;
-  /** `setNoDelay` reaches the socket. */
-  noDelay: boolean;
-  /** `setKeepAlive` reaches the socket. */
-  keepAlive: boolean;
-  /** `setKeepAlive`'s initial delay reaches the socket (TCP_KEEPIDLE). */
-  keepAliveDelay: boolean;
-  /** Several listeners on one port (`SO_REUSEPORT`). */
-  reusePort: boolean;
-  /** `ipv6Only` listeners. */
-  ipv6Only: boolean;
-  /** `reset()` sends RST. */
-  reset: boolean;
-  /** `connect` honours `localAddress`/`localPort`. */
-  localBind: boolean;
-  /**
-   * `RawConn.write` reports a write the runtime took at once inside the call (see
-   * {@link WriteDone}), so `write()` completes synchronously as Node's does (true past the
-   * high-water mark, no `'drain'`). Absent or false: the runtime only tells later (Deno's
-   * `conn.write` settles a promise), so such a write is queued and `'drain'` follows.
-   */
-  syncWrite?: boolean;
-  /**
-   * Closing a Unix socket with bytes the core has not read makes the peer's next read fail
-   * with `ECONNRESET`, as with libuv: the runtime leaves unread bytes in the kernel. Absent
-   * or false: the runtime reads ahead of the core (Bun takes up to 512 KiB per read), so
-   * such a close looks clean to the peer ('end').
-   */
-  pipeReset?: boolean;
-}
+export type { Capabilities } from "./capabilities.ts";
+import type { Capabilities } from "./capabilities.ts";
 
 /** Where to connect. `host` is always an IP address: name resolution is the core's job. */
 export interface TcpConnectOptions {

@@ -282,9 +282,12 @@ import type { ConnSink, RawConn, RuntimeAdapter } from "../src/contract.ts";
 /** The running runtime's adapter with members replaced by `patch`, bound to a fresh API. */
 export function netWith(patch: (base: RuntimeAdapter) => Partial<RuntimeAdapter>): Net {
   const base = detectAdapter();
+  // A patched connect or listen makes connections of its own: they keep none of the base
+  // adapter's promises about when they call the core (no guard-free or close-phase path).
+  const { reentrySafe: _r, closePhase: _c, ...capabilities } = base.capabilities;
   const wrapped: RuntimeAdapter = {
     name: base.name,
-    capabilities: base.capabilities,
+    capabilities,
     platform: base.platform,
     emitWarning: (message, options) => base.emitWarning(message, options),
     connect: (options, sink) => base.connect(options, sink),

@@ -5,6 +5,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { detectAdapter } from "../mod.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
+import { nodeNetAdapter } from "../adapters/node/mod.ts";
 import type { ConnSink, RawConn, RuntimeAdapter, WriteDone } from "../src/contract.ts";
 import { GuardedConn } from "../src/_reentry.ts";
 import { adapterContractSuite } from "./_contract_suite.ts";
@@ -12,6 +13,10 @@ import { adapterContractSuite } from "./_contract_suite.ts";
 const own = detectAdapter();
 const memoryPlatform = createMemoryAdapter().platform;
 adapterContractSuite(`adapter contract: ${own.name}`, own);
+// Node's fallback where process.binding is refused (the permission model): node:net sockets.
+if (own.name === "node" && own !== nodeNetAdapter) {
+  adapterContractSuite("adapter contract: node (node:net)", nodeNetAdapter);
+}
 adapterContractSuite("adapter contract: memory", createMemoryAdapter());
 
 const test = suite("re-entrancy guard (src/_reentry.ts)");

@@ -5,8 +5,10 @@
 // held bytes pass HOLD_LIMIT. Bytes go to the core in pieces of at most READ_SIZE, as
 // libuv reads them, so a core that stops reading stops at the same byte as Node's (Bun
 // reads up to 512 KiB at once): the rest is held, as libuv would have left it in the
-// kernel. A base class of the connection (between it and the WriteQueue), so it costs no
-// object of its own.
+// kernel. The pieces are views of Bun's buffer, not copies: Bun hands every `data` call a
+// fresh buffer of its own (checked on 1.4.5), so the core owns it whole, and the pieces
+// never overlap. A base class of the connection (between it and the WriteQueue), so it
+// costs no object of its own.
 import type { BunSocket } from "./_bun_types.ts";
 import { WriteQueue } from "./_write.ts";
 
@@ -15,23 +17,67 @@ const HOLD_LIMIT = 64 * 1024;
 /** The most one `onData` carries: libuv's read buffer (Node's allocation per read). */
 const READ_SIZE = 64 * 1024;
 
+// HeldReads' flags, one number (a connection is one object: every field costs each one).
+const READING = 1;
+const PAUSED = 2;
+const PEER_ENDED = 4;
+const END_HELD = 8;
+const CLOSE_HELD = 16;
+
 /** The sink call kinds this side makes through `emit`: `onData(a)`, `onEnd()`. */
 export const DATA = 2;
 export const END = 3;
 
+/** Bytes Bun delivered while the core was not reading (in order), and their total. */
+interface Held {
+  chunks: Uint8Array[];
+  bytes: number;
+}
+
 /** Reads for one connection: delivered while the core reads, held while it does not. */
 export abstract class HeldReads extends WriteQueue {
-  #reading = false;
+  /** What waits for the core to read it; null while nothing does (most of the time). */
+  #held: Held | null = null;
+  #bits = 0;
+
+  get #reading(): boolean {
+    return (this.#bits & READING) !== 0;
+  }
+  set #reading(on: boolean) {
+    this.#bits = on ? this.#bits | READING : this.#bits & ~READING;
+  }
+
   /** We paused the socket (readStop, or too many held bytes). */
-  #paused = false;
-  /** Bytes Bun delivered while the core was not reading, and their total. */
-  #held: Uint8Array[] | null = null;
-  #heldBytes = 0;
+  get #paused(): boolean {
+    return (this.#bits & PAUSED) !== 0;
+  }
+  set #paused(on: boolean) {
+    this.#bits = on ? this.#bits | PAUSED : this.#bits & ~PAUSED;
+  }
+
   /** The peer's FIN arrived (onEnd sent, or waiting behind held bytes). */
-  #peerEnded = false;
-  #endHeld = false;
+  get #peerEnded(): boolean {
+    return (this.#bits & PEER_ENDED) !== 0;
+  }
+  set #peerEnded(on: boolean) {
+    this.#bits = on ? this.#bits | PEER_ENDED : this.#bits & ~PEER_ENDED;
+  }
+
+  /** The peer's FIN waits behind held bytes. */
+  get #endHeld(): boolean {
+    return (this.#bits & END_HELD) !== 0;
+  }
+  set #endHeld(on: boolean) {
+    this.#bits = on ? this.#bits | END_HELD : this.#bits & ~END_HELD;
+  }
+
   /** A clean close waiting behind held bytes. */
-  #closeHeld = false;
+  get #closeHeld(): boolean {
+    return (this.#bits & CLOSE_HELD) !== 0;
+  }
+  set #closeHeld(on: boolean) {
+    this.#bits = on ? this.#bits | CLOSE_HELD : this.#bits & ~CLOSE_HELD;
+  }
 
   /** close()/reset() was called or the connection failed: nothing but onClose follows. */
   protected abstract get closing(): boolean;
@@ -56,28 +102,31 @@ export abstract class HeldReads extends WriteQueue {
 
   /** Whether bytes wait for the core to read them (libuv would have them in the kernel). */
   protected get holdsBytes(): boolean {
-    return this.#heldBytes > 0;
+    const held = this.#held;
+    return held !== null && held.bytes > 0;
   }
 
   /** Bun's `data` handler. */
   protected received(chunk: Uint8Array): void {
     if (this.closing) return;
     // Bun hands each `data` call a fresh buffer (checked on 1.4.5): owned, no copy needed.
-    // A piece of a larger one is a copy: the core may take over (transfer) what it gets.
-    const size = chunk.byteLength; // before the core may detach it
+    // Pieces of a larger one are views of it (one copy of the bytes, Bun's, is enough; a
+    // consumer that takes over a buffer, the Sockets API's byte stream, copies views).
+    const size = chunk.byteLength;
     let at = 0;
     if (this.#held === null) {
       while (this.#reading && !this.closing && at < size) {
-        const piece = at === 0 && size <= READ_SIZE ? chunk : chunk.slice(at, at + READ_SIZE);
+        const piece = at === 0 && size <= READ_SIZE ? chunk : chunk.subarray(at, at + READ_SIZE);
         at += piece.byteLength;
         this.emit(DATA, piece);
       }
       if (at === size || this.closing) return;
     }
     const rest = at === 0 ? chunk : chunk.subarray(at);
-    (this.#held ??= []).push(rest);
-    this.#heldBytes += rest.byteLength;
-    if (this.#heldBytes >= HOLD_LIMIT) this.#pause();
+    const held = this.#held ??= { chunks: [], bytes: 0 };
+    held.chunks.push(rest);
+    held.bytes += rest.byteLength;
+    if (held.bytes >= HOLD_LIMIT) this.#pause();
   }
 
   /**
@@ -118,7 +167,6 @@ export abstract class HeldReads extends WriteQueue {
   protected dropReads(): void {
     this.#reading = false;
     this.#held = null;
-    this.#heldBytes = 0;
   }
 
   readStart(): void {
@@ -156,15 +204,16 @@ export abstract class HeldReads extends WriteQueue {
   #releaseHeld(): void {
     const held = this.#held;
     if (held !== null) {
-      while (this.#reading && held.length > 0 && !this.closing) {
-        const chunk = held[0];
-        const piece = chunk.byteLength <= READ_SIZE ? chunk : chunk.slice(0, READ_SIZE);
-        if (piece === chunk) held.shift();
-        else held[0] = chunk.subarray(READ_SIZE);
-        this.#heldBytes -= piece.byteLength;
+      const chunks = held.chunks;
+      while (this.#reading && chunks.length > 0 && !this.closing) {
+        const chunk = chunks[0];
+        const piece = chunk.byteLength <= READ_SIZE ? chunk : chunk.subarray(0, READ_SIZE);
+        if (piece === chunk) chunks.shift();
+        else chunks[0] = chunk.subarray(READ_SIZE);
+        held.bytes -= piece.byteLength;
         this.emit(DATA, piece);
       }
-      if (held.length > 0 || this.#held !== held) return;
+      if (chunks.length > 0 || this.#held !== held) return;
       this.#held = null;
     }
     if (!this.#reading || this.closing || !this.#endHeld) return;

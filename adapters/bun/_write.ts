@@ -12,6 +12,12 @@ const BATCH_BYTES = 64 * 1024;
 
 type Done = WriteDone;
 
+// WriteQueue's flags, one number (a connection is one object: every field costs each one).
+const FLUSHING = 1;
+const BLOCKED = 2;
+/** The operation in flight is a shutdown (else a write). */
+const INFLIGHT_SHUTDOWN = 4;
+
 /** The kind of sink call that ends a write or shutdown: `a(b, 0)`, `b` the error if any. */
 export const DONE = 0;
 /** The kind of sink call that reports a write's progress: `a(undefined, b)`, `b` chunks. */
@@ -90,12 +96,32 @@ function pack(chunks: Uint8Array[]): [Uint8Array[], number[]] {
 export abstract class WriteQueue {
   /** What waits; null until something has to. */
   #ops: WriteOp[] | null = null;
-  #flushing = false;
-  /** Bun took part of a buffer: nothing more goes until its `drain` (no futile syscalls). */
-  #blocked = false;
   /** The `done` of a write or shutdown handed to Bun directly, while inside that call. */
   #inflight: Done | null = null;
-  #inflightSyscall = "write";
+  #bits = 0;
+
+  get #flushing(): boolean {
+    return (this.#bits & FLUSHING) !== 0;
+  }
+  set #flushing(on: boolean) {
+    this.#bits = on ? this.#bits | FLUSHING : this.#bits & ~FLUSHING;
+  }
+
+  /** Bun took part of a buffer: nothing more goes until its `drain` (no futile syscalls). */
+  get #blocked(): boolean {
+    return (this.#bits & BLOCKED) !== 0;
+  }
+  set #blocked(on: boolean) {
+    this.#bits = on ? this.#bits | BLOCKED : this.#bits & ~BLOCKED;
+  }
+
+  /** The syscall the operation in flight makes: what its failure names. */
+  get #inflightSyscall(): string {
+    return (this.#bits & INFLIGHT_SHUTDOWN) !== 0 ? "shutdown" : "write";
+  }
+  set #inflightSyscall(syscall: string) {
+    this.#bits = syscall === "shutdown" ? this.#bits | INFLIGHT_SHUTDOWN : this.#bits & ~INFLIGHT_SHUTDOWN;
+  }
 
   /** Make one sink call (`kind` as the subclass defines it; DONE: `a(b)`). */
   protected abstract emit(kind: number, a?: unknown, b?: unknown): void;

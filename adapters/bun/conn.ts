@@ -7,7 +7,7 @@
 import { setImmediate } from "node:timers";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
-import { type ConnectPlan, connectPlan } from "./_connect.ts";
+import { bunConnectOptions, connectEndpoints } from "./_connect.ts";
 import { inetAddress, rethrow } from "./_util.ts";
 import { DONE, WRITTEN } from "./_write.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
@@ -18,32 +18,50 @@ const CONNECT = 1;
 const ERROR = 4;
 const CLOSE = 5;
 
+// A connection's flags (BunRawConn's #bits).
+/** close()/reset() was called or the connection failed: nothing but onClose follows. */
+const CLOSING = 1;
+/** Bun's `close` handler ran (or the connect failed): the socket is gone. */
+const GONE = 2;
+const CLOSE_SENT = 4;
+/** The close asked for is a reset. */
+const RESET = 8;
+/** The core asked for a shutdown (Bun got it, or it waits behind writes). */
+const SHUTDOWN_ASKED = 16;
+/**
+ * Bun closed the socket because the peer closed both directions before our FIN (a Unix
+ * socket's hang-up: Bun closes it after `end` even with allowHalfOpen). libuv keeps the
+ * handle open: the core decides when to close, and writes fail with EPIPE.
+ */
+const HUNG_UP = 32;
+/** unref() asked for before the socket opened (the core holds the other options). */
+const UNREF_EARLY = 64;
+/**
+ * TCP_NODELAY as the socket has it (Bun turns it on for every TCP socket) and as the core
+ * wants it (off, Node's default, until it asks). The socket gets the core's choice before
+ * anything is written, or once the first handler is over (SETTLED): a core that turns it
+ * on at once (an echo server in 'connection', `noDelay: true`) costs no setsockopt.
+ */
+const NODELAY_ON = 128;
+const NODELAY_WANTED = 256;
+/** Bun's `open` handler, with the core's onConnect or onConnection inside it, is over. */
+const SETTLED = 512;
+
 type Done = WriteDone;
+
+/** The handler of `Bun.connect`'s promise: its failures come through `connectError`. */
+const ignore = () => {};
 
 /** Wraps one Bun socket, outgoing (connecting) or accepted. */
 export class BunRawConn extends HeldReads implements RawConn {
   #socket: BunSocket<BunRawConn> | null = null;
   #sink: ConnSink | null;
-  /** close()/reset() was called or the connection failed: nothing but onClose follows. */
-  #closing = false;
-  /** Bun's `close` handler ran (or the connect failed): the socket is gone. */
-  #gone = false;
-  #closeSent = false;
-  #reset = false;
-  /** The core asked for a shutdown (Bun got it, or it waits behind writes). */
-  #shutdownAsked = false;
-  /**
-   * Bun closed the socket because the peer closed both directions before our FIN (a Unix
-   * socket's hang-up: Bun closes it after `end` even with allowHalfOpen). libuv keeps the
-   * handle open: the core decides when to close, and writes fail with EPIPE.
-   */
-  #hungUp = false;
   /** A failure Bun reported while the core neither read nor wrote (see #onClose), as Bun gave it. */
   #heldFailure: Error | null = null;
-  /** Connecting: what Bun got, and the endpoints a connect error names. */
-  #connecting: ConnectPlan<BunRawConn> | null = null;
-  /** unref() asked for before the socket opened (the core holds the other options). */
-  #unrefEarly = false;
+  /** Connecting: the core's options (the endpoints a connect error names). */
+  #connecting: ConnectOptions | null = null;
+  /** The flags below, one number (every field costs each connection). */
+  #bits = NODELAY_ON;
   /** The addresses, once known (set at once for Unix sockets: `{ path }`). */
   #local: RawAddress | undefined;
   #remote: RawAddress | undefined;
@@ -53,6 +71,14 @@ export class BunRawConn extends HeldReads implements RawConn {
     this.#sink = sink;
   }
 
+  #is(flag: number): boolean {
+    return (this.#bits & flag) !== 0;
+  }
+
+  #set(flag: number, on: boolean): void {
+    this.#bits = on ? this.#bits | flag : this.#bits & ~flag;
+  }
+
   /** Start an outgoing connection; `onConnect`, or `onError` then `onClose`, follow. */
   static connect(options: ConnectOptions, sink: ConnSink): BunRawConn {
     const conn = new BunRawConn(sink);
@@ -60,7 +86,10 @@ export class BunRawConn extends HeldReads implements RawConn {
     return conn;
   }
 
-  /** Wrap a socket `Bun.listen` accepted (not read until readStart). `path`: the listener's. */
+  /**
+   * Wrap a socket `Bun.listen` accepted (not read until readStart); `settle()` once the
+   * core's onConnection returned. `path`: the listener's.
+   */
   static accept(socket: BunSocket<BunRawConn>, path: string | null): BunRawConn {
     const conn = new BunRawConn(null);
     socket.data = conn;
@@ -68,12 +97,23 @@ export class BunRawConn extends HeldReads implements RawConn {
     if (path !== null) {
       conn.#local = { path };
       conn.#remote = { path: "" };
-    } else {
-      // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
-      socket.setNoDelay(false);
+      conn.#set(NODELAY_ON, false); // no TCP_NODELAY on a Unix socket: nothing to apply
     }
-    conn.holdUntilRead(); // the core reads from inside onConnection, or later (pauseOnConnect)
     return conn;
+  }
+
+  /**
+   * Bun's `open` handler is over (the core's onConnect or onConnection ran inside it):
+   * the socket gets Node's TCP_NODELAY default unless the core changed it, and is paused
+   * unless the core reads. Bun delivers no data inside its `open` handler, so pausing
+   * only now (not when it opened, then resuming for the core's readStart) holds the same
+   * bytes, without the two calls for a core that reads at once.
+   */
+  settle(): void {
+    this.#set(SETTLED, true);
+    if (this.#is(CLOSING)) return;
+    this.#applyNoDelay();
+    this.holdUntilRead(); // a socket the core does not read yet: libuv has not read
   }
 
   /** Bun's handlers for every socket of the adapter; `socket.data` is the connection. */
@@ -90,61 +130,60 @@ export class BunRawConn extends HeldReads implements RawConn {
     if ("path" in options) {
       this.#local = { path: "" };
       this.#remote = { path: options.path };
+      this.#set(NODELAY_ON, false); // no TCP_NODELAY on a Unix socket: nothing to apply
     }
-    const plan = connectPlan(options, BunRawConn.handlers, this as BunRawConn);
-    this.#connecting = plan;
+    this.#connecting = options;
     let pending: Promise<unknown>;
     try {
-      pending = bunApi().connect(plan.bun);
+      pending = bunApi().connect(bunConnectOptions(options, BunRawConn.handlers, this as BunRawConn));
     } catch (err) {
       // Bun's own argument checks (the core validates first, so a bug if ever seen)
       this.#onConnectError(err);
       return;
     }
-    pending.catch(() => {}); // reported through connectError
+    pending.catch(ignore); // reported through connectError
   }
 
   #onOpen(socket: BunSocket<BunRawConn>): void {
     this.#socket = socket;
     this.#connecting = null;
-    if (this.#closing) {
+    if (this.#is(CLOSING)) {
       // close() or reset() came while connecting
-      if (this.#reset) socket.terminate();
+      if (this.#is(RESET)) socket.terminate();
       else socket.end();
       return;
     }
-    // Bun turns TCP_NODELAY on for every socket; the contract starts with Node's Nagle on.
-    if (!this.#remote || !("path" in this.#remote)) socket.setNoDelay(false);
-    if (this.#unrefEarly) socket.unref();
+    if (this.#is(UNREF_EARLY)) socket.unref();
     this.emit(CONNECT);
-    if (this.#closing) return;
-    this.holdUntilRead(); // a socket paused before it connected: libuv has not read yet
+    this.settle();
+    if (this.#is(CLOSING)) return;
     if (this.writesWaiting) this.flushWrites(socket);
   }
 
   #onConnectError(err: unknown): void {
-    this.#gone = true;
-    if (this.#closing) return; // close() during connect: its onClose is on the way
-    const plan = this.#connecting;
+    this.#set(GONE, true);
+    if (this.#is(CLOSING)) return; // close() during connect: its onClose is on the way
+    const options = this.#connecting;
     this.#connecting = null;
     if (this.#isUnix() && nodeCodeOf(err) === "ECONNRESET") {
       // A Unix connect(2) completes at once (libuv reports success); Bun polls for it and,
       // when the server accepted and closed in between, calls that a reset. For Node the
       // connection opened and the peer hung up: 'connect', then 'end'.
       this.emit(CONNECT);
-      if (!this.#closing) this.#peerHungUp();
+      if (!this.#is(CLOSING)) this.#peerHungUp();
       return;
     }
-    this.#fail(connectError(err, plan?.target ?? {}, plan?.bindTo));
+    const { target, bindTo } = options !== null ? connectEndpoints(options) : { target: {}, bindTo: undefined };
+    this.#fail(connectError(err, target, bindTo));
   }
 
   #onDrain(socket: BunSocket<BunRawConn>): void {
-    if (!this.#closing) this.drainWrites(socket);
+    if (!this.#is(CLOSING)) this.drainWrites(socket);
   }
 
   #onClose(error: Error | undefined): void {
-    this.#gone = true;
-    if (this.#closing) return;
+    this.#set(GONE, true);
+    if (this.#is(CLOSING)) return;
     if (error !== undefined) {
       // Bun reports a peer's reset at once; libuv learns of it only on the next write or
       // read. A read finds it while the core reads (and the peer has not ended): `read
@@ -157,7 +196,7 @@ export class BunRawConn extends HeldReads implements RawConn {
       } else this.#heldFailure = error;
       return;
     }
-    if (this.#shutdownAsked && !this.writesWaiting) this.cleanClose(); // our FIN went out
+    if (this.#is(SHUTDOWN_ASKED) && !this.writesWaiting) this.cleanClose(); // our FIN went out
     else this.#peerHungUp();
   }
 
@@ -169,7 +208,7 @@ export class BunRawConn extends HeldReads implements RawConn {
    * (shutdown(2) is local); the core closes it when it wants.
    */
   #peerHungUp(): void {
-    this.#hungUp = true;
+    this.#set(HUNG_UP, true);
     this.peerEnd();
     if (this.writesPending) {
       this.failFirstWrite((syscall) => brokenPipeError(syscall));
@@ -185,7 +224,7 @@ export class BunRawConn extends HeldReads implements RawConn {
    */
   protected override closeSoon(): void {
     setTimeout(() => {
-      if (!this.#closing) this.#finishClose();
+      if (!this.#is(CLOSING)) this.#finishClose();
     }, 0);
   }
 
@@ -218,7 +257,7 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   /** Everything pending is cancelled and one onClose follows. */
   #finishClose(later = false): void {
-    this.#closing = true;
+    this.#set(CLOSING, true);
     this.dropReads();
     this.failWrites();
     if (later) setImmediate(() => this.emit(CLOSE));
@@ -255,19 +294,19 @@ export class BunRawConn extends HeldReads implements RawConn {
         this.#sink?.onError(a as Error);
         return;
       case CLOSE:
-        if (this.#closeSent) return;
-        this.#closeSent = true;
+        if (this.#is(CLOSE_SENT)) return;
+        this.#set(CLOSE_SENT, true);
         this.#sink?.onClose();
         return;
     }
   }
 
   protected override get closing(): boolean {
-    return this.#closing;
+    return this.#is(CLOSING);
   }
 
   protected override get pausable(): BunSocket<BunRawConn> | null {
-    return this.#gone ? null : this.#socket;
+    return this.#is(GONE) ? null : this.#socket;
   }
 
   protected override get failureHeld(): boolean {
@@ -286,34 +325,36 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   write(chunks: Uint8Array[], done: Done): void {
     const socket = this.#socket;
-    if (this.#closing) this.emit(DONE, done, canceledError("write"));
+    if (this.#is(NODELAY_WANTED) !== this.#is(NODELAY_ON)) this.#applyNoDelay();
+    if (this.#is(CLOSING)) this.emit(DONE, done, canceledError("write"));
     else if (this.#heldFailure !== null) this.#failHeld(done);
-    else if (this.#hungUp) this.emit(DONE, done, brokenPipeError("write"));
+    else if (this.#is(HUNG_UP)) this.emit(DONE, done, brokenPipeError("write"));
     else if (socket === null || chunks.length !== 1) this.queueWrite(socket, chunks, done);
     else this.writeOne(socket, chunks[0], done);
   }
 
   shutdown(done: Done): void {
     const socket = this.#socket;
-    this.#shutdownAsked = true;
-    if (this.#closing) this.emit(DONE, done, canceledError("shutdown"));
+    if (this.#is(NODELAY_WANTED) !== this.#is(NODELAY_ON)) this.#applyNoDelay();
+    this.#set(SHUTDOWN_ASKED, true);
+    if (this.#is(CLOSING)) this.emit(DONE, done, canceledError("shutdown"));
     // Bun's socket is gone; libuv's shutdown(2) would fail on a reset socket, but Node's
     // afterShutdown ignores its status: the FIN "went out" and the failure stays for a
     // read or write to find.
-    else if (this.#heldFailure !== null || this.#hungUp) this.emit(DONE, done);
+    else if (this.#heldFailure !== null || this.#is(HUNG_UP)) this.emit(DONE, done);
     else if (socket === null) this.queueWrite(null, null, done);
     else this.writeOne(socket, null, done);
   }
 
   close(): void {
-    if (this.#closing) return;
-    this.#reset = false;
+    if (this.#is(CLOSING)) return;
+    this.#set(RESET, false);
     this.#shut();
   }
 
   reset(): void {
-    if (this.#closing) return;
-    this.#reset = true;
+    if (this.#is(CLOSING)) return;
+    this.#set(RESET, true);
     this.#shut();
   }
 
@@ -326,8 +367,8 @@ export class BunRawConn extends HeldReads implements RawConn {
     // sees of this close (its 'end') comes first, as on Node.
     this.#finishClose(true);
     const socket = this.#socket;
-    if (socket !== null && !this.#gone) {
-      if (this.#reset || unread) socket.terminate();
+    if (socket !== null && !this.#is(GONE)) {
+      if (this.#is(RESET) || unread) socket.terminate();
       else socket.end();
     }
     // else still connecting: #onOpen closes it when it opens
@@ -335,8 +376,18 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   // The core holds setNoDelay/setKeepAlive until connected; only ref/unref come earlier.
   setNoDelay(enable: boolean): void {
+    if (this.#isUnix()) return;
+    this.#set(NODELAY_WANTED, enable);
+    if (this.#is(SETTLED)) this.#applyNoDelay();
+  }
+
+  /** Give the socket the TCP_NODELAY the core wants, if it has not got it (TCP only). */
+  #applyNoDelay(): void {
+    const wanted = this.#is(NODELAY_WANTED);
     const socket = this.#socket;
-    if (socket !== null && !this.#gone && !this.#isUnix()) socket.setNoDelay(enable);
+    if (wanted === this.#is(NODELAY_ON) || socket === null || this.#is(GONE)) return;
+    this.#set(NODELAY_ON, wanted);
+    socket.setNoDelay(wanted);
   }
 
   setKeepAlive(enable: boolean, initialDelayMs: number): void {
@@ -345,19 +396,19 @@ export class BunRawConn extends HeldReads implements RawConn {
     // anything not an integer in [0, 2 ** 31).
     const delay = Math.min(Math.max(Math.trunc(initialDelayMs) || 0, 0), 0x7fffffff);
     const socket = this.#socket;
-    if (socket !== null && !this.#gone) socket.setKeepAlive(enable, delay);
+    if (socket !== null && !this.#is(GONE)) socket.setKeepAlive(enable, delay);
   }
 
   ref(): void {
     const socket = this.#socket;
-    if (socket === null) this.#unrefEarly = false;
-    else if (!this.#gone) socket.ref();
+    if (socket === null) this.#set(UNREF_EARLY, false);
+    else if (!this.#is(GONE)) socket.ref();
   }
 
   unref(): void {
     const socket = this.#socket;
-    if (socket === null) this.#unrefEarly = true;
-    else if (!this.#gone) socket.unref();
+    if (socket === null) this.#set(UNREF_EARLY, true);
+    else if (!this.#is(GONE)) socket.unref();
   }
 
   #isUnix(): boolean {
@@ -367,7 +418,7 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   localAddress(): RawAddress | undefined {
     const socket = this.#socket;
-    if (this.#local === undefined && socket !== null && !this.#gone) {
+    if (this.#local === undefined && socket !== null && !this.#is(GONE)) {
       this.#local = inetAddress(socket.localAddress, socket.localPort);
     }
     return this.#local;
@@ -375,7 +426,7 @@ export class BunRawConn extends HeldReads implements RawConn {
 
   remoteAddress(): RawAddress | undefined {
     const socket = this.#socket;
-    if (this.#remote === undefined && socket !== null && !this.#gone) {
+    if (this.#remote === undefined && socket !== null && !this.#is(GONE)) {
       this.#remote = inetAddress(socket.remoteAddress, socket.remotePort);
     }
     return this.#remote;

@@ -41,6 +41,7 @@ export class BunRawListener implements RawListener {
         } catch (err) {
           rethrow(err);
         }
+        conn.settle();
       },
     };
     let bunOptions: BunListenOptions<BunRawConn>;

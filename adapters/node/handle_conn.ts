@@ -9,7 +9,7 @@
 import { Buffer } from "node:buffer";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import type { ConnectReq, Libuv, ShutdownReq, StreamHandle, WriteReq } from "./_libuv.ts";
-import { UV_EOF, uvError } from "./_libuv.ts";
+import { libuv, UV_EOF, uvError } from "./_libuv.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 
 /** The connection a handle or request belongs to. */
@@ -18,19 +18,31 @@ const kConn = Symbol("omninet.conn");
 const kDone = Symbol("omninet.done");
 const kCount = Symbol("omninet.count");
 
+// Only used where the bindings exist (mod.ts picks this adapter then).
+const uv = libuv as Libuv;
+
+// HandleConn's flags.
+/** An outgoing connection's connect request is in flight. */
+const CONNECTING = 1;
+/** The core wants reading on (readStart without readStop since). */
+const READING = 2;
+/** libuv reported the end of the stream: a later readStart would read it again. */
+const ENDED = 4;
+/** close() or reset() was called: nothing but `done`s and onClose from now on. */
+const CLOSED = 8;
+
 function connOf(target: { [key: symbol]: unknown }): HandleConn {
   return target[kConn] as HandleConn;
 }
 
 function onRead(this: StreamHandle, buffer?: ArrayBuffer): void {
   const conn = connOf(this);
-  const state = conn.uv.state;
-  const nread = state[conn.uv.kReadBytesOrError];
+  const state = uv.state;
+  const nread = state[uv.kReadBytesOrError];
   if (nread > 0) {
-    conn.sink!.onData(Buffer.from(buffer!, state[conn.uv.kArrayBufferOffset], nread));
+    conn.sink!.onData(Buffer.from(buffer!, state[uv.kArrayBufferOffset], nread));
   } else if (nread === UV_EOF) {
-    // libuv stopped reading at the end of the stream; a later readStart would read it again.
-    conn.ended = true;
+    conn.flags |= ENDED;
     conn.sink!.onEnd();
   } else if (nread < 0) {
     conn.sink!.onError(uvError(nread, "read"));
@@ -51,39 +63,35 @@ function onShutdownComplete(this: ShutdownReq): void {
 
 function onConnectComplete(this: ConnectReq, status: number): void {
   const conn = connOf(this);
-  if (conn.closed) return;
-  conn.connecting = false;
+  if (conn.flags & CLOSED) return;
+  conn.flags &= ~CONNECTING;
   if (status < 0) {
     conn.sink!.onError(uvError(status, "connect", { address: this.address, port: this.port }));
     return;
   }
-  if (conn.reading) conn.startReading();
+  if (conn.flags & READING) conn.startReading();
   conn.sink!.onConnect();
 }
 
 function onHandleClose(this: StreamHandle): void {
-  const conn = connOf(this);
-  conn.sink?.onClose();
+  connOf(this).sink?.onClose();
 }
 
-/** Wraps one libuv stream handle. An accepted one gets its sink through `onConnection` (`setSink`). */
+/**
+ * Wraps one libuv stream handle. It keeps the contract's re-entrancy rule itself (the
+ * `reentrySafe` capability): what libuv reports inside a call of the core's (a connect or
+ * readStart that failed at once, a shutdown over at once) reaches the sink from a
+ * microtask, as the core's guard would pass it on; a write's own `done` comes inside
+ * `write` (libuv's try_write). An accepted one gets its sink through `onConnection`.
+ */
 export class HandleConn implements RawConn {
-  readonly uv: Libuv;
   sink: ConnSink | null = null;
-  /** An outgoing connection's connect request is in flight. */
-  connecting = false;
-  /** The core wants reading on (readStart without readStop since). */
-  reading = false;
-  /** libuv reported the end of the stream. */
-  ended = false;
-  /** close() or reset() was called. */
-  closed = false;
+  flags = 0;
   #handle: StreamHandle;
   /** A Unix socket's ends, `{ path }` (libuv names none for them). */
   #pipe: { local: RawAddress; remote: RawAddress } | null;
 
-  constructor(uv: Libuv, handle: StreamHandle, pipe: { local: string; remote: string } | null) {
-    this.uv = uv;
+  constructor(handle: StreamHandle, pipe: { local: string; remote: string } | null) {
     this.#handle = handle;
     this.#pipe = pipe && { local: { path: pipe.local }, remote: { path: pipe.remote } };
     handle[kConn] = this;
@@ -95,26 +103,32 @@ export class HandleConn implements RawConn {
     this.sink = sink;
   }
 
+  /** An error found inside a call of the core's: reported from a microtask, unless closed by then. */
+  #failLater(err: Error): void {
+    queueMicrotask(() => {
+      if (!(this.flags & CLOSED)) this.sink!.onError(err);
+    });
+  }
+
   /** libuv's readStart; a failure is the read's error, as node:net's tryReadStart reports it. */
   startReading(): void {
     const err = this.#handle.readStart();
-    if (err !== 0) this.sink!.onError(uvError(err, "read"));
+    if (err !== 0) this.#failLater(uvError(err, "read"));
   }
 
   readStart(): void {
-    if (this.reading) return;
-    this.reading = true;
-    if (!this.connecting && !this.ended && !this.closed) this.startReading();
+    if (this.flags & READING) return;
+    this.flags |= READING;
+    if (!(this.flags & (CONNECTING | ENDED | CLOSED))) this.startReading();
   }
 
   readStop(): void {
-    if (!this.reading) return;
-    this.reading = false;
-    if (!this.connecting && !this.ended && !this.closed) this.#handle.readStop();
+    if (!(this.flags & READING)) return;
+    this.flags &= ~READING;
+    if (!(this.flags & (CONNECTING | ENDED | CLOSED))) this.#handle.readStop();
   }
 
   write(chunks: Uint8Array[], done: WriteDone): void {
-    const uv = this.uv;
     const req = new uv.WriteWrap();
     req.oncomplete = onWriteComplete;
     req[kDone] = done;
@@ -127,6 +141,7 @@ export class HandleConn implements RawConn {
       req.buffer = chunks;
       err = this.#handle.writev(req, chunks, true);
     }
+    // Last, so that the core may call in again from `done` (libuv's state is read by then).
     if (err !== 0) {
       req.buffer = null;
       done(uvError(err, "write"), 0);
@@ -138,47 +153,50 @@ export class HandleConn implements RawConn {
   }
 
   shutdown(done: (err?: Error | null) => void): void {
-    const req = new this.uv.ShutdownWrap();
+    const req = new uv.ShutdownWrap();
     req.oncomplete = onShutdownComplete;
     req[kDone] = done;
     const err = this.#handle.shutdown(req);
     // 1: finished at once; ENOTCONN (the peer is gone): node:net's _final calls it done too.
-    if (err === 1 || err === UV_ENOTCONN) done();
-    else if (err !== 0) done(uvError(err, "shutdown"));
+    if (err === 1 || err === UV_ENOTCONN) queueMicrotask(done);
+    else if (err !== 0) {
+      const ex = uvError(err, "shutdown");
+      queueMicrotask(() => done(ex));
+    }
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.flags & CLOSED) return;
+    this.flags |= CLOSED;
     this.#handle.close(onHandleClose);
   }
 
   reset(): void {
-    if (this.closed) return;
+    if (this.flags & CLOSED) return;
     const handle = this.#handle;
-    if (this.connecting || typeof handle.reset !== "function") {
+    if (this.flags & CONNECTING || typeof handle.reset !== "function") {
       this.close();
       return;
     }
-    this.closed = true;
+    this.flags |= CLOSED;
     // libuv refuses an RST after a shutdown was requested (EINVAL): a plain close then.
     if (handle.reset(onHandleClose) !== 0) handle.close(onHandleClose);
   }
 
   setNoDelay(enable: boolean): void {
-    if (!this.closed) this.#handle.setNoDelay?.(enable);
+    if (!(this.flags & CLOSED)) this.#handle.setNoDelay?.(enable);
   }
 
   setKeepAlive(enable: boolean, initialDelayMs: number): void {
-    if (!this.closed) this.#handle.setKeepAlive?.(enable, Math.trunc(initialDelayMs / 1000));
+    if (!(this.flags & CLOSED)) this.#handle.setKeepAlive?.(enable, Math.trunc(initialDelayMs / 1000));
   }
 
   ref(): void {
-    if (!this.closed) this.#handle.ref();
+    if (!(this.flags & CLOSED)) this.#handle.ref();
   }
 
   unref(): void {
-    if (!this.closed) this.#handle.unref();
+    if (!(this.flags & CLOSED)) this.#handle.unref();
   }
 
   localAddress(): RawAddress | undefined {
@@ -192,7 +210,7 @@ export class HandleConn implements RawConn {
   }
 
   #name(which: "getsockname" | "getpeername"): RawAddress | undefined {
-    if (this.closed) return undefined;
+    if (this.flags & CLOSED) return undefined;
     const out: { address?: string; family?: string; port?: number } = {};
     if (this.#handle[which]!(out) !== 0 || out.address === undefined) return undefined;
     return { address: out.address, family: out.family as "IPv4" | "IPv6", port: out.port! };
@@ -200,7 +218,6 @@ export class HandleConn implements RawConn {
 
   /** Start connecting: the connect request's status reaches the sink. */
   connect(options: ConnectOptions): void {
-    const uv = this.uv;
     const handle = this.#handle;
     let err: number;
     let req: ConnectReq;
@@ -223,7 +240,7 @@ export class HandleConn implements RawConn {
           if (err === 0 && out.port !== localPort) err = UV_EADDRINUSE;
         }
         if (err !== 0) {
-          this.sink!.onError(uvError(err, "bind", { address: local, port: localPort }));
+          this.#failLater(uvError(err, "bind", { address: local, port: localPort }));
           return;
         }
       }
@@ -235,10 +252,10 @@ export class HandleConn implements RawConn {
       err = family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
     }
     if (err !== 0) {
-      this.sink!.onError(uvError(err, "connect", { address: req.address, port: req.port }));
+      this.#failLater(uvError(err, "connect", { address: req.address, port: req.port }));
       return;
     }
-    this.connecting = true;
+    this.flags |= CONNECTING;
   }
 }
 
@@ -247,10 +264,10 @@ const UV_ENOTCONN = runtimePlatform.errno("ENOTCONN");
 const UV_EADDRINUSE = runtimePlatform.errno("EADDRINUSE")!;
 
 /** Open an outgoing connection on a new libuv handle. `options.host` is an IP address. */
-export function connectHandle(uv: Libuv, options: ConnectOptions, sink: ConnSink): RawConn {
+export function connectHandle(options: ConnectOptions, sink: ConnSink): RawConn {
   const pipe = "path" in options;
   const handle = pipe ? new uv.Pipe(uv.SOCKET) : new uv.TCP(uv.SOCKET);
-  const conn = new HandleConn(uv, handle, pipe ? { local: "", remote: options.path } : null);
+  const conn = new HandleConn(handle, pipe ? { local: "", remote: options.path } : null);
   conn.setSink(sink);
   conn.connect(options);
   return conn;

@@ -25,7 +25,7 @@ function onConnection(this: StreamHandle, status: number, client?: StreamHandle)
     listener.sink.onError(uvError(status, "accept"));
     return;
   }
-  const conn = new HandleConn(listener.uv, client!, listener.pipe);
+  const conn = new HandleConn(client!, listener.pipe);
   // The accepted handle is connected and takes writes now (libuv's try_write), so the core
   // may call it inside onConnection: a write in 'connection' completes there, as on Node.
   conn.setSink(listener.sink.onConnection(conn, (s) => conn.setSink(s)));

@@ -20,7 +20,8 @@ import { listenHandle } from "./handle_listener.ts";
 const [major, minor] = process.versions.node.split(".").map(Number);
 const hasReusePort = major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 
-const capabilities: Capabilities = {
+/** What Node's sockets can do, through either transport. */
+const nodeNetCapabilities: Capabilities = {
   unix: true,
   halfOpen: true,
   noDelay: true,
@@ -48,16 +49,31 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
   });
 }
 
-const uv = libuv;
-
-/** omninet's adapter for Node (libuv's handles, else `node:net`). */
-export const adapter: RuntimeAdapter = {
+/**
+ * omninet's adapter for Node over `node:net` sockets: the fallback where `process.binding`
+ * is refused (Node's permission model), one `node:net` socket under each omninet socket.
+ */
+export const nodeNetAdapter: RuntimeAdapter = {
   name: "node",
-  capabilities,
+  capabilities: nodeNetCapabilities,
   platform: runtimePlatform,
   emitWarning,
-  connect: uv ? (options, sink) => connectHandle(uv, options, sink) : connectNodeNet,
-  listen: uv ? (options, sink) => listenHandle(uv, options, sink) : (options, sink) => listenNodeNet(options, sink),
+  connect: connectNodeNet,
+  listen: (options, sink) => listenNodeNet(options, sink),
   lookup,
   connectUpgradable,
+};
+
+/** omninet's adapter for Node: libuv's handles, as node:net's own (else {@link nodeNetAdapter}). */
+export const adapter: RuntimeAdapter = libuv === null ? nodeNetAdapter : {
+  ...nodeNetAdapter,
+  capabilities: {
+    ...nodeNetCapabilities,
+    // The handles keep the re-entrancy rule themselves, and their close callback is
+    // libuv's, the one node:net emits 'close' from.
+    reentrySafe: true,
+    closePhase: true,
+  },
+  connect: connectHandle,
+  listen: (options, sink) => listenHandle(libuv!, options, sink),
 };

@@ -2,7 +2,7 @@
 // `maxConnections` (dropped, with the `'drop'` event's data) and `blockList` (dropped
 // silently) checks, in Node's order.
 import type { RawConn } from "../contract.ts";
-import type { GuardedConn } from "../_reentry.ts";
+import { type Accepted, ignoreSink } from "../_direct.ts";
 import type { BlockListLike } from "../address/blocklist.ts";
 import { isIP } from "../address/ip.ts";
 
@@ -69,16 +69,8 @@ export function admit(
   return ACCEPT;
 }
 
-const ignoreSink = {
-  onConnect() {},
-  onData() {},
-  onEnd() {},
-  onError() {},
-  onClose() {},
-};
-
 /** Close a connection the server will not take (over the limit, blocked, or too late). */
-export function refuse(conn: GuardedConn): void {
-  conn.attach(ignoreSink);
-  conn.close();
+export function refuse(accepted: Accepted): void {
+  accepted.attach(ignoreSink);
+  accepted.conn.close();
 }

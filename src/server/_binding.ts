@@ -6,7 +6,7 @@ import type { EventEmitter } from "node:events";
 import type { ListenOptions, RawListener, RuntimeAdapter } from "../contract.ts";
 import { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM } from "../errors/errors.ts";
 import { listenError, systemError } from "../errors/system_errors.ts";
-import { GuardedConn } from "../_reentry.ts";
+import { acceptConn, type Accepted } from "../_direct.ts";
 import { guardedListen } from "../_reentry_listener.ts";
 import { resolveName } from "../socket/lookup.ts";
 import { refuse } from "./_accept.ts";
@@ -18,7 +18,7 @@ const NO_IPV6 = new Set(["EAFNOSUPPORT", "EADDRNOTAVAIL", "EPROTONOSUPPORT"]);
 /** What a binding reports to its server besides the events it emits on it. */
 export interface BindingOwner extends EventEmitter {
   /** An accepted connection of the current listener. */
-  acceptConnection(conn: GuardedConn): void;
+  acceptConnection(accepted: Accepted): void;
 }
 
 /** The server's current listener, bound or binding, and those it gave up. */
@@ -88,10 +88,10 @@ export class Binding {
         owner.emit("listening");
       },
       onConnection: (raw, attach) =>
-        GuardedConn.accept(raw, (conn) => {
-          if (this.listener === listener) owner.acceptConnection(conn);
-          else refuse(conn);
-        }, attach),
+        acceptConn(adapter, raw, attach, (accepted) => {
+          if (this.listener === listener) owner.acceptConnection(accepted);
+          else refuse(accepted);
+        }),
       onError: (err) => {
         if (this.listener !== listener) return;
         if (announced) {

@@ -24,7 +24,7 @@ import { type ServerOpts, serverSettings } from "./_options.ts";
 import { admit, refuse } from "./_accept.ts";
 import { Binding } from "./_binding.ts";
 import { defineLegacyServerMembers } from "./_legacy.ts";
-import type { GuardedConn } from "../_reentry.ts";
+import type { Accepted } from "../_direct.ts";
 import { backlogFromArgs, listenFdInvalid, type ListenOpts, listenTarget, rejectHandles } from "./listen.ts";
 
 export type { ListenOpts } from "./listen.ts";
@@ -170,10 +170,10 @@ export class Server extends EventEmitter {
   }
 
   /** @internal An accepted connection of the current listener (see `_binding.ts`). */
-  acceptConnection(conn: GuardedConn): void {
-    const verdict = admit(conn, this._connections, this.maxConnections, this.blockList);
+  acceptConnection(accepted: Accepted): void {
+    const verdict = admit(accepted.conn, this._connections, this.maxConnections, this.blockList);
     if (verdict.kind !== "accept") {
-      refuse(conn);
+      refuse(accepted);
       if (verdict.kind === "drop") {
         if (verdict.data) this.emit("drop", verdict.data);
         else this.emit("drop");
@@ -181,7 +181,7 @@ export class Server extends EventEmitter {
       return;
     }
     const socket = new this.socketClass({
-      [kRawConn]: conn,
+      [kRawConn]: accepted,
       [kPipe]: this.#pipeName !== undefined,
       pauseOnCreate: this.pauseOnConnect,
       allowHalfOpen: this.allowHalfOpen,

@@ -53,7 +53,11 @@ export function onHandleClose(socket: SocketCore): void {
   }
   if (state.closeWanted) {
     state.closeWanted = false;
-    setImmediate(() => socket.emit("close", state.hadError));
+    // Node emits 'close' in libuv's close callback, after the loop turn's immediates. An
+    // adapter whose onClose comes from there (`closePhase`) has it right; from any other
+    // adapter it may come earlier in the turn, so 'close' waits for the immediates.
+    if (socket[kAdapter].capabilities.closePhase) socket.emit("close", state.hadError);
+    else setImmediate(() => socket.emit("close", state.hadError));
   }
 }
 

@@ -3,7 +3,7 @@
 import type { ConnectOptions, RawAddress, RawConn } from "../contract.ts";
 import { kAdapter, kConn, kState } from "../_symbols.ts";
 import { SocketSink } from "./_sink.ts";
-import { GuardedConn } from "../_reentry.ts";
+import { type Accepted, openConn } from "../_direct.ts";
 import { applyOptions } from "./_options.ts";
 import { afterConnect } from "./_attempt.ts";
 import type { ConnectAttempt, SocketCore } from "./_types.ts";
@@ -11,17 +11,18 @@ import type { ConnectAttempt, SocketCore } from "./_types.ts";
 /** Take over a connection a Server accepted: it is connected from the start. */
 export function adopt(
   socket: SocketCore,
-  conn: GuardedConn,
+  accepted: Accepted,
   pipe: boolean | undefined,
   paused: boolean | undefined,
 ): void {
   const state = socket[kState];
+  const conn = accepted.conn;
   socket[kConn] = conn;
   state.hasHandle = true;
   state.connected = true;
   state.pipe = pipe ?? isPipeAddress(conn.localAddress());
   state.onread?.init();
-  conn.attach(new SocketSink(socket, conn, null));
+  accepted.attach(new SocketSink(socket, conn, null));
   applyOptions(socket, conn);
   if (paused) {
     // deno-lint-ignore no-explicit-any
@@ -53,7 +54,7 @@ export function connectTo(socket: SocketCore, target: ConnectOptions, attempt: C
     return live;
   }
   const sink = new SocketSink(socket, null, { target, ...attempt });
-  const conn = GuardedConn.connect(socket[kAdapter], target, sink);
+  const conn = openConn(socket[kAdapter], target, sink);
   sink.conn = conn;
   socket[kConn] = conn;
   return conn;

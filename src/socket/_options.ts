@@ -10,7 +10,7 @@ import type { BlockListLike } from "../address/blocklist.ts";
 import { OnRead, type OnReadOpts } from "./_onread.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import { newSocketState } from "./_state.ts";
-import type { GuardedConn } from "../_reentry.ts";
+import type { Accepted } from "../_direct.ts";
 import type { SocketCore, SocketState } from "./_types.ts";
 
 /** Options for `new Socket()`. */
@@ -38,7 +38,7 @@ export interface SocketConstructorOpts {
   /** Not available on this runtime layer: passing it throws. */
   fd?: number;
   /** @internal An accepted connection (used by Server). */
-  [kRawConn]?: GuardedConn;
+  [kRawConn]?: Accepted;
   /** @internal The accepted connection is a Unix socket (the server knows; no address call). */
   [kPipe]?: boolean;
   /** @internal Accepted connection starts paused (Server's pauseOnConnect). */
@@ -94,7 +94,8 @@ export function duplexOptions(options: SocketConstructorOpts): [DuplexOptions, n
     autoDestroy: true,
     decodeStrings: false,
   };
-  delete result.signal;
+  // Not `delete`: that turns the object into a slow dictionary on every construction.
+  if (result.signal !== undefined) result.signal = undefined;
   const hwm = node24HighWaterMark();
   if (hwm !== undefined && options.highWaterMark === undefined) {
     result.readableHighWaterMark ??= hwm;

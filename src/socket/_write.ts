@@ -2,7 +2,7 @@
 // (held until 'connect' while connecting, as Node's _writeGeneric), the FIN after the
 // last write, and the byte count Node reports.
 import { setImmediate } from "node:timers";
-import { kConn, kState } from "../_symbols.ts";
+import { kAdapter, kConn, kState } from "../_symbols.ts";
 import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION } from "../errors/errors.ts";
 import { byteLengthOf } from "./_util.ts";
 import type { SocketCore } from "./_types.ts";
@@ -70,9 +70,13 @@ export function writeGeneric(
       // Node's string write from its stack buffer counts only the bytes sent.
       if (dispatching && uncounted) state.bytesDispatched -= bytes;
       // A write the close cut off fails after the socket's 'error', as in Node, where
-      // libuv cancels it in the loop turn after the one that closed the handle (Deno's
-      // write settles before a nextTick). Chunks accepted at once say ok later too.
-      if (socket.destroyed || (dispatching && entries && reported > succeeded)) {
+      // libuv cancels it in the close phase of the loop turn (Deno's write settles before
+      // a nextTick; an adapter reporting from the close phase, `closePhase`, has it
+      // right). Chunks accepted at once say ok later too.
+      if (
+        (socket.destroyed && !socket[kAdapter].capabilities.closePhase) ||
+        (dispatching && entries && reported > succeeded)
+      ) {
         setImmediate(settle, socket, cb, err, entries, succeeded, reported);
       } else settle(socket, cb, err, entries, succeeded, reported);
       return;

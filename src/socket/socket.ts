@@ -86,7 +86,8 @@ export class Socket extends Duplex {
 
   /** Create a socket; it connects with `connect()`. A number (a file descriptor) throws. */
   constructor(options: SocketConstructorOpts | number | null = {}) {
-    const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : { ...options };
+    // Read, never changed: duplexOptions makes the copy node:stream gets.
+    const opts: SocketConstructorOpts = typeof options === "number" ? { fd: options } : options ?? {};
     const [streamOptions, keepAliveDelay] = duplexOptions(opts);
     super(streamOptions);
     if (opts.fd !== undefined) {

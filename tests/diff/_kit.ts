@@ -94,11 +94,13 @@ export function addresses(rec: Recorder, label: string, what: string, s: SocketL
 
 /** Resolve once `cond()` holds, checking every 5 ms (bounded): waits on state, not on time. */
 export function until(cond: () => boolean, what: string): Promise<void> {
+  let stopped = false;
   return bounded(
     new Promise<void>((resolve) => {
-      const check = () => cond() ? resolve() : setTimeout(check, 5);
+      // Stops once the bound gave up too: no timer left behind a failed wait.
+      const check = () => cond() ? resolve() : stopped || setTimeout(check, 5);
       check();
     }),
     what,
-  );
+  ).finally(() => stopped = true);
 }
