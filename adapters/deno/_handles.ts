@@ -20,7 +20,7 @@
 // async shutdown, close(cb), PipeConnectWrap. A write failing at once (EPIPE) reports
 // later, through oncomplete, where Node returns it from the write call.
 import process from "node:process";
-import type { Libuv, ShutdownReq, StreamHandle, WriteReq } from "../node/_libuv.ts";
+import type { DenoLibuv as Libuv, ShutdownReq, StreamHandle, WriteReq } from "./_handle_types.ts";
 import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { denoApi } from "./_deno_api.ts";

@@ -40,7 +40,7 @@ import type {
 } from "../../src/contract.ts";
 import { denoApi, hasUnstableNet } from "./_deno_api.ts";
 import { denoHandles } from "./_handles.ts";
-import type { Libuv } from "../node/_libuv.ts";
+import { type Libuv, libuv } from "../node/_libuv.ts";
 import { connectHandle } from "../node/handle_conn.ts";
 import { listenHandle } from "../node/handle_listener.ts";
 import { DenoRawConn } from "./conn.ts";
@@ -70,6 +70,10 @@ function capabilitiesOf(): Capabilities {
     pipeReset: true,
     // A write the handle's try_write took reports inside write(), as on Node.
     syncWrite: handles,
+    // HandleConn keeps the re-entrancy rule itself (Deno's handles, like libuv's, call
+    // nothing back inside a call). Deno's close callback is not libuv's close phase, so
+    // 'close' still waits for the turn's immediates (no closePhase).
+    reentrySafe: handles,
   };
   return capabilities;
 }
@@ -93,7 +97,9 @@ let chosen: Libuv | null | undefined;
 function transport(): Libuv | null {
   if (chosen === undefined) {
     const wanted = envTransport() ?? DEFAULT_TRANSPORT;
-    chosen = wanted === "conn" || !fullyPermitted() ? null : denoHandles();
+    // `libuv` is Deno's handles here (adapters/node/_libuv.ts loads them on Deno), the ones
+    // the Node adapter's HandleConn, which connectHandle makes, runs on.
+    chosen = wanted === "conn" || !fullyPermitted() || libuv !== denoHandles() ? null : libuv;
   }
   return chosen;
 }
@@ -131,7 +137,7 @@ function needsNodeNet(options: ConnectOptions): boolean {
 
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {
   const uv = transport();
-  if (uv !== null) return connectHandle(uv, options, sink);
+  if (uv !== null) return connectHandle(options, sink);
   if (needsNodeNet(options)) return connectNodeNet(options, sink);
   const conn = new DenoRawConn(null, sink);
   conn.connect(options);

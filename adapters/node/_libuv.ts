@@ -9,6 +9,7 @@ import process from "node:process";
 import { getSystemErrorName } from "node:util";
 import { systemError, type SystemErrorDetails } from "../../src/errors/system_errors.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
+import { denoHandles } from "../deno/_handles.ts";
 
 /** A request's completion: `this` is the request. */
 type Oncomplete<R> = (this: R, status: number, ...rest: unknown[]) => void;
@@ -118,10 +119,15 @@ function load(): Libuv | null {
 }
 
 /**
- * Node's libuv bindings when this is Node (Deno and Bun run their own adapters; their
- * `process.binding` is another implementation), else null.
+ * Node's libuv bindings when this is Node; on Deno, Deno's own libuv-style handles shaped
+ * alike (adapters/deno/_handles.ts; the Deno adapter runs HandleConn on them); else null
+ * (Bun runs its own adapter).
  */
-export const libuv: Libuv | null = "Deno" in globalThis || "Bun" in globalThis ? null : load();
+export const libuv: Libuv | null = "Bun" in globalThis
+  ? null
+  : "Deno" in globalThis
+  ? denoHandles() as unknown as Libuv | null
+  : load();
 
 /** libuv's end of stream (`UV_EOF`), the same number on every platform. */
 export const UV_EOF = -4095;
