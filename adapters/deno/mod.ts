@@ -70,10 +70,9 @@ function capabilitiesOf(): Capabilities {
     pipeReset: true,
     // A write the handle's try_write took reports inside write(), as on Node.
     syncWrite: handles,
-    // HandleConn keeps the re-entrancy rule itself (Deno's handles, like libuv's, call
-    // nothing back inside a call). Deno's close callback is not libuv's close phase, so
-    // 'close' still waits for the turn's immediates (no closePhase).
-    reentrySafe: handles,
+    // No reentrySafe: Deno calls a pending write's oncomplete (ECANCELED) inside close(),
+    // where libuv calls it from its close phase, so the core's guard stays. No closePhase
+    // either: Deno's close callback is not libuv's close phase.
   };
   return capabilities;
 }
