@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { detectAdapter } from "../mod.ts";
 import { createMemoryAdapter } from "../adapters/memory/mod.ts";
 import { nodeNetAdapter } from "../adapters/node/mod.ts";
+import { handlesAdapter } from "../adapters/deno/mod.ts";
 import type { ConnSink, RawConn, RuntimeAdapter, WriteDone } from "../src/contract.ts";
 import { GuardedConn } from "../src/_reentry.ts";
 import { adapterContractSuite } from "./_contract_suite.ts";
@@ -18,6 +19,11 @@ if (own.name === "node" && own !== nodeNetAdapter) {
   adapterContractSuite("adapter contract: node (node:net)", nodeNetAdapter);
 }
 adapterContractSuite("adapter contract: memory", createMemoryAdapter());
+
+// Deno's opt-in adapter over its own libuv-style handles.
+if (own.name === "deno" && own !== handlesAdapter) {
+  adapterContractSuite("adapter contract: deno (handles)", handlesAdapter);
+}
 
 const test = suite("re-entrancy guard (src/_reentry.ts)");
 

@@ -1,19 +1,19 @@
 /**
- * The Deno adapter: omninet's contract over Deno's own libuv-style stream handles (the
- * native `TCP`/`Pipe` handles of `process.binding('tcp_wrap' | 'pipe_wrap')` that Deno's
- * `node:net` runs on), driven by the Node adapter's HandleConn/HandleListener with Deno's
- * differences smoothed in `_handles.ts`; getaddrinfo through Deno's `node:dns` `lookup`.
- * Where this Deno lacks those handles (or `OMNINET_DENO_TRANSPORT=conn` is set, for A/B
- * measurements), it runs on `Deno.connect`/`Deno.listen` instead, as before.
+ * The Deno adapters: omninet's contract over Deno's own sockets (`Deno.connect`,
+ * `Deno.listen`, TCP and Unix: {@link adapter}, the default), or over Deno's libuv-style
+ * stream handles (the native `TCP`/`Pipe` handles of `process.binding('tcp_wrap' |
+ * 'pipe_wrap')` that Deno's `node:net` runs on, driven by the Node adapter's
+ * HandleConn/HandleListener with Deno's differences smoothed in `_handles.ts`:
+ * {@link handlesAdapter}, opt-in); getaddrinfo through Deno's `node:dns` `lookup`.
  *
  * The module loads on any runtime (the library's entry point imports every adapter); it
  * touches `Deno` only when called.
  *
- * On the handles: RST (`reset`), `reusePort` (without `--unstable-net`), the keep-alive
- * delay, and writes completing inside `write()` (`syncWrite`) work; `ipv6Only` does not.
  * On Deno.connect: a connection that binds its local end (`localAddress`/`localPort`) or
  * goes to port 0 is opened with Deno's `node:net`; no RST (`reset()` closes with FIN), no
- * `ipv6Only`, `reusePort` only with `--unstable-net`, keep-alive without its delay.
+ * `ipv6Only`, `reusePort` only with `--unstable-net`, keep-alive without its delay. On the
+ * handles: RST (`reset`), `reusePort` (without `--unstable-net`), the keep-alive delay, and
+ * writes completing inside `write()` (`syncWrite`) work; `ipv6Only` does not.
  *
  * @example
  * ```ts
@@ -50,57 +50,73 @@ import { lookupError } from "./errors.ts";
 import { DenoRawListener } from "./listener.ts";
 import { connectUpgradable } from "../_shared/node_tls.ts";
 
-let capabilities: Capabilities | undefined;
+let connCapabilities: Capabilities | undefined;
+let handlesCapabilities: Capabilities | undefined;
 
+/** What the adapter can do over `Deno.connect`/`Deno.listen`. */
 function capabilitiesOf(): Capabilities {
-  if (capabilities) return capabilities;
-  const handles = transport() !== null;
-  capabilities = {
+  connCapabilities ??= {
     unix: true,
     halfOpen: true,
     noDelay: true,
     keepAlive: true,
     // Deno.TcpConn.setKeepAlive takes no delay: the system's TCP_KEEPIDLE applies.
-    keepAliveDelay: handles,
-    // Deno's handles take SO_REUSEPORT without --unstable-net; Deno.listen needs the flag.
-    reusePort: handles || hasUnstableNet(),
+    keepAliveDelay: false,
+    reusePort: hasUnstableNet(),
     ipv6Only: false,
-    reset: handles,
+    reset: false,
     localBind: true,
     pipeReset: true,
+  };
+  return connCapabilities;
+}
+
+/** What it can do over Deno's handles (those of `Deno.connect` where they are not used). */
+function handlesCapabilitiesOf(): Capabilities {
+  if (transport(true) === null) return capabilitiesOf();
+  handlesCapabilities ??= {
+    ...capabilitiesOf(),
+    // RST, the keep-alive delay and SO_REUSEPORT (without --unstable-net) reach the socket.
+    keepAliveDelay: true,
+    reusePort: true,
+    reset: true,
     // A write the handle's try_write took reports inside write(), as on Node.
-    syncWrite: handles,
+    syncWrite: true,
     // No reentrySafe: Deno calls a pending write's oncomplete (ECANCELED) inside close(),
     // where libuv calls it from its close phase, so the core's guard stays. No closePhase
     // either: Deno's close callback is not libuv's close phase.
   };
-  return capabilities;
+  return handlesCapabilities;
 }
 
 /**
- * The transport unless `OMNINET_DENO_TRANSPORT` (`handles` or `conn`) says otherwise:
- * Deno's handles measured faster and leaner, with the differences from node:net listed in
- * scripts/investigate/deno_tcp_wrap.md.
+ * The default adapter's transport, unless `OMNINET_DENO_TRANSPORT` (`handles` or `conn`,
+ * read only where `--allow-env` grants it) says otherwise: `Deno.connect`/`Deno.listen`.
+ * Deno's handles measure faster and leaner, but Deno loses writes on a just-accepted
+ * handle whose peer half-closes, and reports some write failures unlike libuv
+ * (scripts/investigate/deno_tcp_wrap.md): {@link handlesAdapter} is the opt-in.
  */
-const DEFAULT_TRANSPORT: "handles" | "conn" = "handles";
+const DEFAULT_TRANSPORT: "handles" | "conn" = "conn";
 
-let chosen: Libuv | null | undefined;
+let envChoice: Libuv | null | undefined;
 
 /**
  * Deno's own libuv-style handles (the ones its node:net runs on), run through the Node
- * adapter's HandleConn/HandleListener; null where this Deno lacks them, where
- * `OMNINET_DENO_TRANSPORT=conn` asks for Deno.connect/Deno.listen (for A/B measurements),
- * or where Deno's permissions are limited: a handle's connect or bind refused by them
- * throws (NotCapable) instead of failing, and Deno.connect's error names the missing flag.
+ * adapter's HandleConn/HandleListener, when `wanted` (else by the default and the
+ * environment); null where this Deno lacks them or its permissions are limited: a
+ * handle's connect or bind refused by them throws (NotCapable) instead of failing, and
+ * Deno.connect's error names the missing flag.
  */
-function transport(): Libuv | null {
-  if (chosen === undefined) {
-    const wanted = envTransport() ?? DEFAULT_TRANSPORT;
-    // `libuv` is Deno's handles here (adapters/node/_libuv.ts loads them on Deno), the ones
-    // the Node adapter's HandleConn, which connectHandle makes, runs on.
-    chosen = wanted === "conn" || !fullyPermitted() || libuv !== denoHandles() ? null : libuv;
+function transport(wanted?: boolean): Libuv | null {
+  if (wanted === undefined) {
+    if (envChoice === undefined) {
+      envChoice = transport((envTransport() ?? DEFAULT_TRANSPORT) === "handles");
+    }
+    return envChoice;
   }
-  return chosen;
+  // `libuv` is Deno's handles here (adapters/node/_libuv.ts loads them on Deno), the ones
+  // the Node adapter's HandleConn, which connectHandle makes, runs on.
+  return !wanted || !fullyPermitted() || libuv !== denoHandles() ? null : libuv;
 }
 
 function fullyPermitted(): boolean {
@@ -134,8 +150,7 @@ function needsNodeNet(options: ConnectOptions): boolean {
     (options.localAddress !== undefined || options.localPort !== undefined || options.port === 0);
 }
 
-function connect(options: ConnectOptions, sink: ConnSink): RawConn {
-  const uv = transport();
+function connectWith(uv: Libuv | null, options: ConnectOptions, sink: ConnSink): RawConn {
   if (uv !== null) return connectHandle(options, sink);
   if (needsNodeNet(options)) return connectNodeNet(options, sink);
   const conn = new DenoRawConn(null, sink);
@@ -143,8 +158,7 @@ function connect(options: ConnectOptions, sink: ConnSink): RawConn {
   return conn;
 }
 
-function listen(options: ListenOptions, sink: ListenerSink): RawListener {
-  const uv = transport();
+function listenWith(uv: Libuv | null, options: ListenOptions, sink: ListenerSink): RawListener {
   if (uv !== null) return listenHandle(uv, options, sink);
   const listener = new DenoRawListener(sink);
   listener.listen(options);
@@ -174,7 +188,8 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
 }
 
 /**
- * omninet's adapter for Deno (its libuv-style handles, else `Deno.connect` / `Deno.listen`).
+ * omninet's adapter for Deno: `Deno.connect` / `Deno.listen` (Deno's handles only where
+ * `OMNINET_DENO_TRANSPORT=handles` asks for them).
  *
  * @example
  * ```ts
@@ -186,12 +201,42 @@ function lookup(hostname: string, options: LookupOptions): Promise<LookupAddress
 export const adapter: RuntimeAdapter = {
   name: "deno",
   get capabilities(): Capabilities {
-    return capabilitiesOf();
+    return transport() === null ? capabilitiesOf() : handlesCapabilitiesOf();
   },
   platform: runtimePlatform,
   emitWarning,
-  connect,
-  listen,
+  connect: (options, sink) => connectWith(transport(), options, sink),
+  listen: (options, sink) => listenWith(transport(), options, sink),
+  lookup,
+  connectUpgradable,
+};
+
+/**
+ * omninet's adapter for Deno over Deno's own libuv-style handles, the ones Deno's
+ * `node:net` runs on: about half the memory per connection of {@link adapter} and faster
+ * with many connections, with RST, `reusePort` and writes completing inside `write()`.
+ * Opt-in (`createNet(handlesAdapter)`): Deno fails writes queued on a just-accepted
+ * handle with EPIPE once its peer half-closes, and reports some write failures later or
+ * with other codes than libuv (scripts/investigate/deno_tcp_wrap.md). Where Deno lacks
+ * the handles or its permissions are limited, it is {@link adapter}'s transport.
+ *
+ * @example
+ * ```ts
+ * import { handlesAdapter } from "./adapters/deno/mod.ts";
+ * import { createNet } from "./src/net.ts";
+ *
+ * const net = createNet(handlesAdapter);
+ * ```
+ */
+export const handlesAdapter: RuntimeAdapter = {
+  name: "deno",
+  get capabilities(): Capabilities {
+    return handlesCapabilitiesOf();
+  },
+  platform: runtimePlatform,
+  emitWarning,
+  connect: (options, sink) => connectWith(transport(true), options, sink),
+  listen: (options, sink) => listenWith(transport(true), options, sink),
   lookup,
   connectUpgradable,
 };
