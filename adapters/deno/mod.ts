@@ -114,10 +114,15 @@ function transport(wanted?: boolean): Libuv | null {
     }
     return envChoice;
   }
+  if (!wanted) return null;
   // `libuv` is Deno's handles here (adapters/node/_libuv.ts loads them on Deno), the ones
-  // the Node adapter's HandleConn, which connectHandle makes, runs on.
-  return !wanted || !fullyPermitted() || libuv !== denoHandles() ? null : libuv;
+  // the Node adapter's HandleConn, which connectHandle makes, runs on. Asked once: a
+  // permission query costs more than a connection's own work.
+  handles ??= fullyPermitted() && libuv === denoHandles() ? libuv : null;
+  return handles;
 }
+
+let handles: Libuv | null | undefined;
 
 function fullyPermitted(): boolean {
   try {
