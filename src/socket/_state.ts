@@ -28,6 +28,11 @@ type Flag = typeof FLAGS[number];
 
 const bit = (name: Flag) => 1 << FLAGS.indexOf(name);
 
+// The bits a new socket's state starts with, found once.
+const REFED = bit("refed");
+const NO_DELAY = bit("noDelay");
+const KEEP_ALIVE = bit("keepAlive");
+
 /** SocketState with its booleans as bits of `flags`. */
 export class PackedSocketState {
   /** The booleans' bits (see FLAGS). */
@@ -42,7 +47,7 @@ export class PackedSocketState {
   sockname: InetAddress | null = null;
 
   constructor(onread: OnRead | null, idle: IdleTimer, noDelay: boolean, keepAlive: boolean, keepAliveDelay: number) {
-    this.flags = bit("refed") | (noDelay ? bit("noDelay") : 0) | (keepAlive ? bit("keepAlive") : 0);
+    this.flags = REFED | (noDelay ? NO_DELAY : 0) | (keepAlive ? KEEP_ALIVE : 0);
     this.onread = onread;
     this.idle = idle;
     this.keepAliveDelay = keepAliveDelay;

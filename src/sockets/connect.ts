@@ -32,7 +32,10 @@ const nets = new WeakMap<RuntimeAdapter, Net>();
 
 /** The adapter with another `connect`: what the core Socket of one TLS connection runs on. */
 function withConnect(adapter: RuntimeAdapter, connect: (target: ConnectOptions, sink: ConnSink) => RawConn): Net {
-  return createNet(Object.create(adapter, { connect: { value: connect } }));
+  // The TLS connections made here keep none of the adapter's promises about when they call
+  // the core (its guard-free and close-phase paths are for its own connections).
+  const { reentrySafe: _r, closePhase: _c, ...capabilities } = adapter.capabilities;
+  return createNet(Object.create(adapter, { connect: { value: connect }, capabilities: { value: capabilities } }));
 }
 
 function plainNet(adapter: RuntimeAdapter): Net {
