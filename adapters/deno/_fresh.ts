@@ -11,7 +11,7 @@
 // that is first written after its first read (an echo, a request/response server) is
 // ready by then and costs only the empty write. To the caller a held write is one the
 // runtime queued (kLastWriteWasAsync 1): its oncomplete follows, as Deno's own would.
-import type { StreamHandle, WriteReq } from "./_handle_types.ts";
+import type { StreamHandle, WriteReq } from "../_shared/libuv.ts";
 
 /** Set on an accepted handle until Deno takes writes on it at once. */
 const kFresh = Symbol("omninet.fresh");

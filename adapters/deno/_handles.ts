@@ -20,12 +20,18 @@
 // async shutdown, close(cb), PipeConnectWrap. A write failing at once (EPIPE) reports
 // later, through oncomplete, where Node returns it from the write call.
 import process from "node:process";
-import type { DenoLibuv as Libuv, ShutdownReq, StreamHandle, WriteReq } from "./_handle_types.ts";
+import {
+  type Binding,
+  type Libuv,
+  libuvFrom,
+  type ShutdownReq,
+  type StreamHandle,
+  type WriteReq,
+} from "../_shared/libuv.ts";
 import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { denoApi } from "./_deno_api.ts";
 
-type Binding = Record<string, unknown>;
 /** The client handle class a listening handle of this class accepts into. */
 const kClientClass = Symbol("omninet.clientClass");
 /** The listener's own onconnection (the Node adapter's shared function). */
@@ -92,6 +98,28 @@ function bindError(err: number, address: string): number {
   return err;
 }
 
+/**
+ * `Base` with writes, shutdown and close held while a just-accepted handle is fresh
+ * (_fresh.ts), and close's callback given the handle as `this`, as Node's is.
+ */
+function holdingWhileFresh(Base: HandleClass) {
+  return class extends Base {
+    override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
+      return isFresh(this) ? hold(this, WRITE_BUFFER, req, chunk) : super.writeBuffer(req, chunk);
+    }
+    override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
+      return isFresh(this) ? hold(this, WRITEV, req, chunks, allBuffers) : super.writev(req, chunks, allBuffers);
+    }
+    override shutdown(req: ShutdownReq): number {
+      return isFresh(this) ? hold(this, SHUTDOWN, req) : super.shutdown(req);
+    }
+    override close(cb?: (this: StreamHandle) => void): void {
+      if (isFresh(this)) hold(this, CLOSE, cb);
+      else super.close(cb && (() => cb.call(this)));
+    }
+  };
+}
+
 function load(): Libuv | null {
   const binding = (process as unknown as { binding?: (name: string) => Binding }).binding;
   if (typeof binding !== "function") return null;
@@ -128,25 +156,12 @@ function load(): Libuv | null {
   );
   // Writes, shutdown and close on a just-accepted handle wait for the next timer turn
   // (_fresh.ts): Deno would queue them and lose them to a half-closing peer.
-  class DenoTCP extends TCP {
+  class DenoTCP extends holdingWhileFresh(TCP) {
     override bind(address: string, port?: number, flags?: number): number {
       return bindError(bindWithFlags.call(this, address, port ?? 0, denoFlags(flags)), address);
     }
     override bind6(address: string, port: number, flags: number): number {
       return bindError(bind6.call(this, address, port, denoFlags(flags)), address);
-    }
-    override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
-      return isFresh(this) ? hold(this, WRITE_BUFFER, req, chunk) : super.writeBuffer(req, chunk);
-    }
-    override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
-      return isFresh(this) ? hold(this, WRITEV, req, chunks, allBuffers) : super.writev(req, chunks, allBuffers);
-    }
-    override shutdown(req: ShutdownReq): number {
-      return isFresh(this) ? hold(this, SHUTDOWN, req) : super.shutdown(req);
-    }
-    override close(cb?: (this: StreamHandle) => void): void {
-      if (isFresh(this)) hold(this, CLOSE, cb);
-      else super.close(cb && (() => cb.call(this)));
     }
     override reset(cb: (this: StreamHandle) => void): number {
       if (isFresh(this)) return hold(this, RESET, cb);
@@ -155,38 +170,11 @@ function load(): Libuv | null {
       return err;
     }
   }
-  class DenoPipe extends Pipe {
-    override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
-      return isFresh(this) ? hold(this, WRITE_BUFFER, req, chunk) : super.writeBuffer(req, chunk);
-    }
-    override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
-      return isFresh(this) ? hold(this, WRITEV, req, chunks, allBuffers) : super.writev(req, chunks, allBuffers);
-    }
-    override shutdown(req: ShutdownReq): number {
-      return isFresh(this) ? hold(this, SHUTDOWN, req) : super.shutdown(req);
-    }
-    override close(cb?: (this: StreamHandle) => void): void {
-      if (isFresh(this)) hold(this, CLOSE, cb);
-      else super.close(cb && (() => cb.call(this)));
-    }
-  }
+  const DenoPipe = holdingWhileFresh(Pipe);
   defineOnConnection(DenoTCP.prototype, () => DenoTCP);
   defineOnConnection(DenoPipe.prototype, () => DenoPipe);
 
-  return {
-    TCP: DenoTCP,
-    Pipe: DenoPipe,
-    TCPConnectWrap: tcp.TCPConnectWrap as Libuv["TCPConnectWrap"],
-    PipeConnectWrap: pipe.PipeConnectWrap as Libuv["PipeConnectWrap"],
-    WriteWrap: stream.WriteWrap as Libuv["WriteWrap"],
-    ShutdownWrap: stream.ShutdownWrap as Libuv["ShutdownWrap"],
-    state,
-    kReadBytesOrError: stream.kReadBytesOrError as number,
-    kArrayBufferOffset: stream.kArrayBufferOffset as number,
-    kLastWriteWasAsync: stream.kLastWriteWasAsync as number,
-    SOCKET: constants.SOCKET,
-    SERVER: constants.SERVER,
-  };
+  return libuvFrom(tcp, pipe, stream, { TCP: DenoTCP, Pipe: DenoPipe });
 }
 
 let loaded: Libuv | null | undefined;

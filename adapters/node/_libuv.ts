@@ -11,82 +11,8 @@ import { systemError, type SystemErrorDetails } from "../../src/errors/system_er
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { denoHandles } from "../deno/_handles.ts";
 
-/** A request's completion: `this` is the request. */
-type Oncomplete<R> = (this: R, status: number, ...rest: unknown[]) => void;
-
-/** What libuv's stream handles (`LibuvStreamWrap`, `HandleWrap`) have in common. */
-export interface StreamHandle {
-  /** Each read: bytes (or an error, `UV_EOF`) in `streamBaseState[kReadBytesOrError]`. */
-  onread: ((this: StreamHandle, buffer?: ArrayBuffer) => void) | null;
-  readStart(): number;
-  readStop(): number;
-  writeBuffer(req: WriteReq, chunk: Uint8Array): number;
-  writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number;
-  /** 0: started; 1: finished at once; negative: failed. */
-  shutdown(req: ShutdownReq): number;
-  /** Closes the handle; `cb` runs (with the handle as `this`) once libuv closed it. */
-  close(cb?: (this: StreamHandle) => void): void;
-  ref(): void;
-  unref(): void;
-  /** A TCP handle's: send RST and close. */
-  reset?(cb: (this: StreamHandle) => void): number;
-  setNoDelay?(enable: boolean): number;
-  setKeepAlive?(enable: boolean, delaySeconds: number): number;
-  getsockname?(out: Record<string, unknown>): number;
-  getpeername?(out: Record<string, unknown>): number;
-  bind(address: string, port?: number, flags?: number): number;
-  bind6(address: string, port: number, flags: number): number;
-  listen(backlog: number): number;
-  connect(req: ConnectReq, address: string, port?: number): number;
-  connect6(req: ConnectReq, address: string, port: number): number;
-  /** A listening handle's accept: `this` is the listening handle. */
-  onconnection: ((this: StreamHandle, status: number, client?: StreamHandle) => void) | null;
-  [key: symbol]: unknown;
-}
-
-/** A `WriteWrap`: the fields below are ours, kept on the request until it completes. */
-export interface WriteReq {
-  oncomplete: Oncomplete<WriteReq>;
-  /** The bytes, held until the request completes (libuv reads them until then). */
-  buffer: Uint8Array | Uint8Array[] | null;
-  [key: symbol]: unknown;
-}
-
-/** A `ShutdownWrap`. */
-export interface ShutdownReq {
-  oncomplete: Oncomplete<ShutdownReq>;
-  [key: symbol]: unknown;
-}
-
-/** A `TCPConnectWrap` or `PipeConnectWrap`. */
-export interface ConnectReq {
-  oncomplete: Oncomplete<ConnectReq>;
-  address: string;
-  port?: number;
-  localAddress?: string;
-  localPort?: number;
-  [key: symbol]: unknown;
-}
-
-/** The bindings, or null where this runtime does not give them. */
-export interface Libuv {
-  TCP: new (type: number) => StreamHandle;
-  Pipe: new (type: number) => StreamHandle;
-  TCPConnectWrap: new () => ConnectReq;
-  PipeConnectWrap: new () => ConnectReq;
-  WriteWrap: new () => WriteReq;
-  ShutdownWrap: new () => ShutdownReq;
-  /** `[kReadBytesOrError, kArrayBufferOffset, kBytesWritten, kLastWriteWasAsync]`. */
-  state: Int32Array;
-  kReadBytesOrError: number;
-  kArrayBufferOffset: number;
-  kLastWriteWasAsync: number;
-  /** `TCPConstants`/`PipeConstants`: handle types (the same numbers for both). */
-  SOCKET: number;
-  SERVER: number;
-}
-
-type Binding = Record<string, unknown>;
+export type { ConnectReq, Libuv, ShutdownReq, StreamHandle, WriteReq } from "../_shared/libuv.ts";
+import { type Binding, type Libuv, libuvFrom } from "../_shared/libuv.ts";
 
 function load(): Libuv | null {
   const binding = (process as unknown as { binding?: (name: string) => Binding }).binding;
@@ -95,23 +21,8 @@ function load(): Libuv | null {
     const tcp = binding("tcp_wrap");
     const pipe = binding("pipe_wrap");
     const stream = binding("stream_wrap");
-    const constants = tcp.constants as { SOCKET: number; SERVER: number };
-    const state = stream.streamBaseState;
-    if (!(state instanceof Int32Array) || typeof tcp.TCP !== "function") return null;
-    return {
-      TCP: tcp.TCP as Libuv["TCP"],
-      Pipe: pipe.Pipe as Libuv["Pipe"],
-      TCPConnectWrap: tcp.TCPConnectWrap as Libuv["TCPConnectWrap"],
-      PipeConnectWrap: pipe.PipeConnectWrap as Libuv["PipeConnectWrap"],
-      WriteWrap: stream.WriteWrap as Libuv["WriteWrap"],
-      ShutdownWrap: stream.ShutdownWrap as Libuv["ShutdownWrap"],
-      state,
-      kReadBytesOrError: stream.kReadBytesOrError as number,
-      kArrayBufferOffset: stream.kArrayBufferOffset as number,
-      kLastWriteWasAsync: stream.kLastWriteWasAsync as number,
-      SOCKET: constants.SOCKET,
-      SERVER: constants.SERVER,
-    };
+    if (!(stream.streamBaseState instanceof Int32Array) || typeof tcp.TCP !== "function") return null;
+    return libuvFrom(tcp, pipe, stream);
   } catch {
     // Node's permission model refuses process.binding (ERR_ACCESS_DENIED).
     return null;
