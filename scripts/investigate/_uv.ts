@@ -34,6 +34,11 @@ export function errname(n: number): string {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Print one fact as `name = value` (strings as they are, the rest as JSON). */
+export function fact(name: string, value: unknown): void {
+  console.log(`${name} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
+}
+
 /** Resolves with `f()`'s value, or "TIMEOUT" after `ms` (every probe wait is bounded). */
 export function bounded<T>(p: Promise<T>, ms = 2000): Promise<T | "TIMEOUT"> {
   let t: ReturnType<typeof setTimeout>;

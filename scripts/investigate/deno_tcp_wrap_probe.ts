@@ -15,6 +15,7 @@ import {
   close,
   connectTcp,
   errname,
+  fact,
   kArrayBufferOffset,
   kReadBytesOrError,
   listenTcp,
@@ -29,8 +30,6 @@ import {
   writeBuffer,
 } from "./_uv.ts";
 
-const fact = (name: string, value: unknown) =>
-  console.log(`${name} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
 console.error(`runtime: ${runtime}`);
 
 // --- listen

@@ -13,6 +13,7 @@ import {
   close,
   connectTcp,
   errname,
+  fact,
   kBytesWritten,
   kLastWriteWasAsync,
   listenTcp,
@@ -28,8 +29,6 @@ import {
   WriteWrap,
 } from "./_uv.ts";
 
-const fact = (name: string, value: unknown) =>
-  console.log(`${name} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
 console.error(`runtime: ${runtime}`);
 
 /** Calls `write(req)` and describes what happened: return, state, oncomplete (args, when). */
