@@ -169,7 +169,17 @@ export abstract class HeldReads extends WriteQueue {
     this.#held = null;
   }
 
+  /** The core's readStart: what it delivers at once waits for the call's end (_gate.ts). */
   readStart(): void {
+    this.enter();
+    try {
+      this.#readStart();
+    } finally {
+      this.leave();
+    }
+  }
+
+  #readStart(): void {
     if (this.#reading || this.closing) return;
     this.#reading = true;
     const hadBytes = this.#held !== null;

@@ -18,10 +18,8 @@ const BLOCKED = 2;
 /** The operation in flight is a shutdown (else a write). */
 const INFLIGHT_SHUTDOWN = 4;
 
-/** The kind of sink call that ends a write or shutdown: `a(b, 0)`, `b` the error if any. */
-export const DONE = 0;
-/** The kind of sink call that reports a write's progress: `a(undefined, b)`, `b` chunks. */
-export const WRITTEN = 6;
+export { DONE, WRITTEN } from "./_gate.ts";
+import { DONE, Gate, WRITTEN } from "./_gate.ts";
 
 /** A queued write (`bufs`) or shutdown (`bufs === null`). */
 interface WriteOp {
@@ -93,7 +91,7 @@ function pack(chunks: Uint8Array[]): [Uint8Array[], number[]] {
  * Writes and shutdowns in the order the core asked for them. Each finished operation's
  * `done` goes through `emit` (maybe inside the core's write(): the core's guard defers it).
  */
-export abstract class WriteQueue {
+export abstract class WriteQueue extends Gate {
   /** What waits; null until something has to. */
   #ops: WriteOp[] | null = null;
   /** The `done` of a write or shutdown handed to Bun directly, while inside that call. */
@@ -122,9 +120,6 @@ export abstract class WriteQueue {
   set #inflightSyscall(syscall: string) {
     this.#bits = syscall === "shutdown" ? this.#bits | INFLIGHT_SHUTDOWN : this.#bits & ~INFLIGHT_SHUTDOWN;
   }
-
-  /** Make one sink call (`kind` as the subclass defines it; DONE: `a(b)`). */
-  protected abstract emit(kind: number, a?: unknown, b?: unknown): void;
 
   /** Whether writes wait (made while connecting). */
   protected get writesWaiting(): boolean {

@@ -3,20 +3,20 @@
 // the core is not reading waits there), writes through WriteQueue (_write.ts): both are
 // base classes, so a connection is one object. Bun runs some handlers inside
 // the calls made for the core (`close` inside `end()`), so sink calls may come inside a
-// core call: the core's guard defers those (src/_reentry.ts).
+// core call: the root class, Gate (_gate.ts), defers those itself, as the core's guard
+// would (capability `reentrySafe`).
 import { setImmediate } from "node:timers";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
 import { bunConnectOptions, connectEndpoints } from "./_connect.ts";
-import { inetAddress, rethrow } from "./_util.ts";
-import { DONE, WRITTEN } from "./_write.ts";
+import { inetAddress } from "./_util.ts";
+import { CLOSE, DONE, WRITTEN } from "./_gate.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
 import { brokenPipeError, canceledError, closeError, connectError, nodeCodeOf, writeError } from "./errors.ts";
 
 // Sink calls (DONE is the WriteQueue's, DATA and END are HeldReads').
 const CONNECT = 1;
 const ERROR = 4;
-const CLOSE = 5;
 
 // A connection's flags (BunRawConn's #bits).
 /** close()/reset() was called or the connection failed: nothing but onClose follows. */
@@ -82,7 +82,7 @@ export class BunRawConn extends HeldReads implements RawConn {
   /** Start an outgoing connection; `onConnect`, or `onError` then `onClose`, follow. */
   static connect(options: ConnectOptions, sink: ConnSink): BunRawConn {
     const conn = new BunRawConn(sink);
-    conn.#connect(options);
+    conn.#gated(() => conn.#connect(options));
     return conn;
   }
 
@@ -265,15 +265,8 @@ export class BunRawConn extends HeldReads implements RawConn {
   }
 
   /** Make one sink call; a user's listener that throws is an uncaught error, as in Node. */
-  protected override emit(kind: number, a?: unknown, b?: unknown): void {
-    try {
-      this.#dispatch(kind, a, b);
-    } catch (err) {
-      rethrow(err);
-    }
-  }
-
-  #dispatch(kind: number, a: unknown, b: unknown): void {
+  /** Make one sink call (the gate decides when: _gate.ts). */
+  protected override dispatch(kind: number, a: unknown, b: unknown): void {
     switch (kind) {
       case DATA:
         this.#sink!.onData(a as Uint8Array);
@@ -324,6 +317,15 @@ export class BunRawConn extends HeldReads implements RawConn {
   }
 
   write(chunks: Uint8Array[], done: Done): void {
+    this.beginWrite(done);
+    try {
+      this.#write(chunks, done);
+    } finally {
+      this.endWrite(done);
+    }
+  }
+
+  #write(chunks: Uint8Array[], done: Done): void {
     const socket = this.#socket;
     if (this.#is(NODELAY_WANTED) !== this.#is(NODELAY_ON)) this.#applyNoDelay();
     if (this.#is(CLOSING)) this.emit(DONE, done, canceledError("write"));
@@ -334,6 +336,10 @@ export class BunRawConn extends HeldReads implements RawConn {
   }
 
   shutdown(done: Done): void {
+    this.#gated(() => this.#shutdown(done));
+  }
+
+  #shutdown(done: Done): void {
     const socket = this.#socket;
     if (this.#is(NODELAY_WANTED) !== this.#is(NODELAY_ON)) this.#applyNoDelay();
     this.#set(SHUTDOWN_ASKED, true);
@@ -347,15 +353,27 @@ export class BunRawConn extends HeldReads implements RawConn {
   }
 
   close(): void {
+    this.coreClosed();
     if (this.#is(CLOSING)) return;
     this.#set(RESET, false);
-    this.#shut();
+    this.#gated(() => this.#shut());
   }
 
   reset(): void {
+    this.coreClosed();
     if (this.#is(CLOSING)) return;
     this.#set(RESET, true);
-    this.#shut();
+    this.#gated(() => this.#shut());
+  }
+
+  /** One core call whose sink calls wait (see _gate.ts). */
+  #gated(body: () => void): void {
+    this.enter();
+    try {
+      body();
+    } finally {
+      this.leave();
+    }
   }
 
   /** close() and reset(): close the socket, one onClose. */

@@ -54,6 +54,8 @@ const capabilities: Capabilities = {
   reset: true,
   localBind: true,
   syncWrite: true,
+  // The connection keeps the re-entrancy rule itself (_gate.ts): no guard per connection.
+  reentrySafe: true,
 };
 
 function connect(options: ConnectOptions, sink: ConnSink): RawConn {
