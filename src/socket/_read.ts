@@ -29,6 +29,17 @@ interface ReadableStateView {
 }
 
 /**
+ * Whether the runtime's own `read()` without a size already does what Node's does here:
+ * it returns everything buffered, or the stream flows (one chunk), or nothing is buffered.
+ * Only otherwise does `read()` need {@link readBuffered}.
+ */
+export function readsAsNode(socket: SocketCore): boolean {
+  // deno-lint-ignore no-explicit-any
+  const state = (socket as any)._readableState as ReadableStateView;
+  return readReturnsAll || state.objectMode || socket.readableFlowing === true || state.length === 0;
+}
+
+/**
  * Implements `read()` without a size with Node's rule: when not flowing, everything
  * buffered. Where the runtime returns only the first chunk, this reads the buffered length
  * instead, without keeping the larger highWaterMark `read(n)` sets for such an `n`, and
@@ -40,7 +51,6 @@ export function readBuffered(
 ): Buffer | string | null {
   // deno-lint-ignore no-explicit-any
   const state = (socket as any)._readableState as ReadableStateView;
-  if (readReturnsAll || state.objectMode || socket.readableFlowing || state.length === 0) return read();
   const highWaterMark = state.highWaterMark;
   const chunk = read(state.length);
   state.highWaterMark = highWaterMark;

@@ -32,7 +32,7 @@ import {
   type SocketConstructorOpts,
   warnKeepAliveProbes,
 } from "./_options.ts";
-import { pauseUserBuffer, readBuffered, readStart, resumeUserBuffer } from "./_read.ts";
+import { pauseUserBuffer, readBuffered, readsAsNode, readStart, resumeUserBuffer } from "./_read.ts";
 import { bytesWritten, countsOnceSent, shutdown, writeGeneric } from "./_write.ts";
 import { adopt } from "./_open.ts";
 import { destroy, resetAndDestroy } from "./_close.ts";
@@ -243,7 +243,8 @@ export class Socket extends Duplex {
     // (and the callback return false) before it, so it must not restart either.
     const onread = this[kState].onread;
     if (!(onread && this.readableFlowing && onread.stops !== this.#stopsAtResume)) resumeUserBuffer(this, true);
-    if (size !== undefined) return super.read(size);
+    // The closure only where it is needed: read() runs for every chunk of a flowing stream.
+    if (size !== undefined || readsAsNode(this)) return super.read(size);
     return readBuffered(this, (n) => super.read(n));
   }
 
