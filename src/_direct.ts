@@ -39,7 +39,7 @@ export function acceptConn(
   take: (accepted: Accepted) => void,
 ): ConnSink {
   if (!adapter.capabilities.reentrySafe || attach === undefined) {
-    return GuardedConn.accept(raw, (guard) => take({ conn: guard, attach: (sink) => guard.attach(sink) }), attach);
+    return GuardedConn.accept(raw, take, attach);
   }
   let attached: ConnSink | null = null;
   try {

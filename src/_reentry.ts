@@ -128,6 +128,11 @@ export class GuardedConn implements RawConn, ConnSink {
     this.#sink = sink;
   }
 
+  /** As an accepted connection (`Accepted`, src/_direct.ts): the guard is the conn the core holds. */
+  get conn(): RawConn {
+    return this;
+  }
+
   // ---- the core's calls, into the adapter
 
   readStart(): void {

@@ -14,38 +14,20 @@ import { CLOSE, DONE, WRITTEN } from "./_gate.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
 import { brokenPipeError, canceledError, closeError, connectError, nodeCodeOf, writeError } from "./errors.ts";
 
-// Sink calls (DONE is the WriteQueue's, DATA and END are HeldReads').
-const CONNECT = 1;
-const ERROR = 4;
-
-// A connection's flags (BunRawConn's #bits).
-/** close()/reset() was called or the connection failed: nothing but onClose follows. */
-const CLOSING = 1;
-/** Bun's `close` handler ran (or the connect failed): the socket is gone. */
-const GONE = 2;
-const CLOSE_SENT = 4;
-/** The close asked for is a reset. */
-const RESET = 8;
-/** The core asked for a shutdown (Bun got it, or it waits behind writes). */
-const SHUTDOWN_ASKED = 16;
-/**
- * Bun closed the socket because the peer closed both directions before our FIN (a Unix
- * socket's hang-up: Bun closes it after `end` even with allowHalfOpen). libuv keeps the
- * handle open: the core decides when to close, and writes fail with EPIPE.
- */
-const HUNG_UP = 32;
-/** unref() asked for before the socket opened (the core holds the other options). */
-const UNREF_EARLY = 64;
-/**
- * TCP_NODELAY as the socket has it (Bun turns it on for every TCP socket) and as the core
- * wants it (off, Node's default, until it asks). The socket gets the core's choice before
- * anything is written, or once the first handler is over (SETTLED): a core that turns it
- * on at once (an echo server in 'connection', `noDelay: true`) costs no setsockopt.
- */
-const NODELAY_ON = 128;
-const NODELAY_WANTED = 256;
-/** Bun's `open` handler, with the core's onConnect or onConnection inside it, is over. */
-const SETTLED = 512;
+import {
+  CLOSE_SENT,
+  CLOSING,
+  CONNECT,
+  ERROR,
+  GONE,
+  HUNG_UP,
+  NODELAY_ON,
+  NODELAY_WANTED,
+  RESET,
+  SETTLED,
+  SHUTDOWN_ASKED,
+  UNREF_EARLY,
+} from "./_conn_flags.ts";
 
 type Done = WriteDone;
 

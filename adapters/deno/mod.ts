@@ -164,7 +164,7 @@ function connectWith(uv: Libuv | null, options: ConnectOptions, sink: ConnSink):
 }
 
 function listenWith(uv: Libuv | null, options: ListenOptions, sink: ListenerSink): RawListener {
-  if (uv !== null) return listenHandle(uv, options, sink);
+  if (uv !== null) return listenHandle(options, sink);
   const listener = new DenoRawListener(sink);
   listener.listen(options);
   return listener;

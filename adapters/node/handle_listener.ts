@@ -2,19 +2,20 @@
 // listening as node:net's server does it (createServerHandle, setupListenHandle), with
 // node:net's timing: bound when `listen` returns, 'listening' or the error a tick later.
 // Accepted handles become HandleConns that take every call inside 'connection'.
-import { chmodSync } from "node:fs";
 import process from "node:process";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
-import { systemError } from "../../src/errors/system_errors.ts";
 import { pipeMode } from "../_shared/pipe.ts";
-import { runtimePlatform } from "../_shared/runtime_platform.ts";
+import { chmodPipe } from "../_shared/pipe_chmod.ts";
 import type { Libuv, StreamHandle } from "./_libuv.ts";
-import { uvError } from "./_libuv.ts";
+import { libuv, uvError } from "./_libuv.ts";
 import { HandleConn } from "./handle_conn.ts";
 
 // libuv's uv_tcp_flags (node:net's TCPConstants): stable ABI values.
 const UV_TCP_IPV6ONLY = 1;
 const UV_TCP_REUSEPORT = 2;
+
+// Only used where the bindings exist (the adapters pick this listener then).
+const uv = libuv as Libuv;
 
 /** The listener a listening handle belongs to. */
 const kListener = Symbol("omninet.listener");
@@ -33,22 +34,19 @@ function onConnection(this: StreamHandle, status: number, client?: StreamHandle)
 
 /** Wraps one listening libuv handle. */
 export class HandleListener implements RawListener {
-  readonly uv: Libuv;
   readonly sink: ListenerSink;
   /** A Unix socket's ends for accepted connections, else null. */
   readonly pipe: { local: string; remote: string } | null;
   #handle: StreamHandle | null = null;
   #address: RawAddress | undefined;
 
-  constructor(uv: Libuv, sink: ListenerSink, path: string | null) {
-    this.uv = uv;
+  constructor(sink: ListenerSink, path: string | null) {
     this.sink = sink;
     this.pipe = path === null ? null : { local: path, remote: "" };
   }
 
   /** Bind and listen now; 'listening' (or the error) is reported a tick later, as node:net does. */
   listen(options: ListenOptions): void {
-    const uv = this.uv;
     const pipe = "path" in options;
     const handle = pipe ? new uv.Pipe(uv.SERVER) : new uv.TCP(uv.SERVER);
     let err: number;
@@ -92,19 +90,11 @@ export class HandleListener implements RawListener {
    */
   #listening(chmod: { path: string; mode: number } | undefined): void {
     if (this.#handle === null) return;
-    if (chmod !== undefined) {
-      try {
-        chmodSync(chmod.path, chmod.mode);
-      } catch (err) {
-        this.#release();
-        const code = (err as { code?: unknown }).code;
-        this.sink.onError(
-          typeof code === "string"
-            ? systemError(runtimePlatform, code, "uv_pipe_chmod")
-            : systemError(runtimePlatform, "UNKNOWN", "uv_pipe_chmod", { cause: err }),
-        );
-        return;
-      }
+    const failed = chmod === undefined ? null : chmodPipe(chmod.path, chmod.mode);
+    if (failed !== null) {
+      this.#release();
+      this.sink.onError(failed);
+      return;
     }
     this.sink.onListening();
   }
@@ -137,8 +127,8 @@ export class HandleListener implements RawListener {
 }
 
 /** Bind and listen on a new libuv handle. `options.host` is an IP address. */
-export function listenHandle(uv: Libuv, options: ListenOptions, sink: ListenerSink): RawListener {
-  const listener = new HandleListener(uv, sink, "path" in options ? options.path : null);
+export function listenHandle(options: ListenOptions, sink: ListenerSink): RawListener {
+  const listener = new HandleListener(sink, "path" in options ? options.path : null);
   listener.listen(options);
   return listener;
 }

@@ -1,12 +1,10 @@
 // A node:net server seen through the RawListener contract. Accepted sockets arrive
 // paused (pauseOnConnect) and half-open capable; the core decides the rest.
 import { createServer, type Server as NodeServer } from "node:net";
-import { chmodSync } from "node:fs";
 import process from "node:process";
 import type { ListenerSink, ListenOptions, RawAddress, RawListener, TcpListenOptions } from "../../src/contract.ts";
 import { pipeMode } from "../_shared/pipe.ts";
-import { systemError } from "../../src/errors/system_errors.ts";
-import { runtimePlatform } from "../_shared/runtime_platform.ts";
+import { chmodPipe } from "../_shared/pipe_chmod.ts";
 import { NodeConn } from "./conn.ts";
 
 /** Wraps one listening node:net server. */
@@ -61,19 +59,11 @@ export function forwardListenerEvents(
 ): void {
   const pipe = path === null ? null : { local: path, remote: "" };
   server.on("listening", () => {
-    if (chmod !== undefined) {
-      try {
-        chmodSync(chmod.path, chmod.mode);
-      } catch (err) {
-        server.close();
-        const code = (err as { code?: unknown }).code;
-        sink.onError(
-          typeof code === "string"
-            ? systemError(runtimePlatform, code, "uv_pipe_chmod")
-            : systemError(runtimePlatform, "UNKNOWN", "uv_pipe_chmod", { cause: err }),
-        );
-        return;
-      }
+    const failed = chmod === undefined ? null : chmodPipe(chmod.path, chmod.mode);
+    if (failed !== null) {
+      server.close();
+      sink.onError(failed);
+      return;
     }
     sink.onListening();
   });

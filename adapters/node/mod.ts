@@ -75,5 +75,5 @@ export const adapter: RuntimeAdapter = libuv === null ? nodeNetAdapter : {
     closePhase: true,
   },
   connect: connectHandle,
-  listen: (options, sink) => listenHandle(libuv!, options, sink),
+  listen: listenHandle,
 };
