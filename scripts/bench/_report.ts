@@ -1,4 +1,4 @@
-// Medians, ratios, the targets of issue 7, and the tables the benchmark prints.
+// Medians, ratios, the targets of issue 13, and the tables the benchmark prints.
 import type { Workload } from "./_impl.ts";
 
 export type RuntimeName = "node" | "deno" | "bun";
@@ -62,7 +62,7 @@ export const VARIANT_LABELS: Record<Variant, string> = {
   raw: "raw API",
 };
 
-/** The targets of issue 7: minimum ratios of medians (omninet / other). */
+/** The targets of issue 13: minimum ratios of medians (omninet / other). */
 export const TARGETS: Record<RuntimeName, { vsNodeNet: Record<Workload, number>; vsRaw: Record<Workload, number> }> = {
   deno: {
     vsNodeNet: { bulk: 1.3, pp1: 1.0, pp16: 1.0, churn: 1.3 },
@@ -73,13 +73,16 @@ export const TARGETS: Record<RuntimeName, { vsNodeNet: Record<Workload, number>;
     vsRaw: { bulk: 0.9, pp1: 0.9, pp16: 0.9, churn: 0.9 },
   },
   node: {
-    vsNodeNet: { bulk: 0.85, pp1: 0.8, pp16: 0.8, churn: 0.9 },
-    vsRaw: { bulk: 0.85, pp1: 0.8, pp16: 0.8, churn: 0.9 },
+    vsNodeNet: { bulk: 0.95, pp1: 0.95, pp16: 0.95, churn: 0.95 },
+    vsRaw: { bulk: 0.95, pp1: 0.95, pp16: 0.95, churn: 0.95 },
   },
 };
 
-/** Memory per idle connection: omninet at most this times node:net. */
-export const MEMORY_TARGET = 1.2;
+/** Memory per idle connection: omninet at most this times node:net (issue 13). */
+export const MEMORY_TARGETS: Record<RuntimeName, number> = { node: 1.3, deno: 1.3, bun: 1.2 };
+
+/** Scale (10,000 connections ping-ponging): omninet's round trips/s at least this times node:net's (issue 13). */
+export const SCALE_TARGETS: Record<RuntimeName, number> = { node: 0.95, deno: 1.0, bun: 0.95 };
 
 /** Median, min and max of the samples (null when there are none). */
 export function summarize(samples: number[]): Summary | null {
@@ -152,8 +155,8 @@ export function buildMemRows(
         omninet,
         node_net: nodeNet,
         ratio: r,
-        target: MEMORY_TARGET,
-        pass: r === null ? null : r <= MEMORY_TARGET,
+        target: MEMORY_TARGETS[runtime],
+        pass: r === null ? null : r <= MEMORY_TARGETS[runtime],
         heapOmninet: summarize(heap.get(`${runtime}/omninet/${side}`) ?? []),
         heapNodeNet: summarize(heap.get(`${runtime}/node_net/${side}`) ?? []),
       });
@@ -299,6 +302,14 @@ const fmtInt = (x: number) => Number.isFinite(x) ? Math.round(x).toLocaleString(
 const fmt2 = (x: number) => Number.isFinite(x) ? x.toFixed(2) : "–";
 const fmtRatio = (a: number, b: number) => Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : "–";
 
+/** The ratio to node:net, with issue 13's verdict on omninet's row. */
+function scaleVerdict(rt: RuntimeName, v: Variant, rate: number, nodeNetRate: number): string {
+  const r = fmtRatio(rate, nodeNetRate);
+  if (v !== "omninet" || r === "–") return r;
+  const target = SCALE_TARGETS[rt];
+  return `${r} ${rate / nodeNetRate >= target ? "pass" : "MISS"} (≥ ${target})`;
+}
+
 /** The scale table: many connections, ping-pong, one server process and one client process. */
 export function markdownScaleTable(
   samples: Map<string, SustainedSample[]>,
@@ -323,9 +334,9 @@ export function markdownScaleTable(
         ? fmtInt(rates.median)
         : `${fmtInt(rates.median)} (${fmtInt(rates.min)}–${fmtInt(rates.max)})`;
       lines.push(
-        `| ${rt} | ${VARIANT_LABELS[v]} | ${rateCell} | ${fmtRatio(rates.median, m("node_net", (s) => s.rate))} | ${
-          fmt2(m(v, (s) => s.clientCpuPerRt))
-        } | ${fmt2(m(v, (s) => s.serverCpuPerRt))} | ${
+        `| ${rt} | ${VARIANT_LABELS[v]} | ${rateCell} | ${
+          scaleVerdict(rt, v, rates.median, m("node_net", (s) => s.rate))
+        } | ${fmt2(m(v, (s) => s.clientCpuPerRt))} | ${fmt2(m(v, (s) => s.serverCpuPerRt))} | ${
           fmtRatio(m(v, (s) => s.clientCpuPerRt), m("node_net", (s) => s.clientCpuPerRt))
         } / ${fmtRatio(m(v, (s) => s.serverCpuPerRt), m("node_net", (s) => s.serverCpuPerRt))} | ${
           fmtInt(m(v, (s) => s.serverPerConn))
