@@ -49,9 +49,30 @@ function onRead(this: StreamHandle, buffer?: ArrayBuffer): void {
   }
 }
 
+/**
+ * A write request no write holds: Node's StreamBase (`StreamBase::Write`) binds the
+ * request object only to a write libuv queues, so one that try_write finished at once
+ * leaves it untouched, free for the next write of any connection (a failed one may have
+ * been bound and disposed: not reused). Saves a WriteWrap per write, the
+ * bulk of what a ping-pong round trip allocates here beyond node:net. Not on Deno's
+ * handles, whose request handling is their own.
+ */
+let spareReq: WriteReq | null = null;
+const reuseReqs = !("Deno" in globalThis);
+
+function newWriteReq(): WriteReq {
+  const req = new uv.WriteWrap();
+  req.oncomplete = onWriteComplete;
+  req.buffer = null;
+  req[kDone] = null;
+  req[kCount] = 0;
+  return req;
+}
+
 function onWriteComplete(this: WriteReq, status: number): void {
   const done = this[kDone] as WriteDone;
   this.buffer = null;
+  this[kDone] = null;
   if (status < 0) done(uvError(status, "write"), 0);
   else done(null, this[kCount] as number);
 }
@@ -129,8 +150,9 @@ export class HandleConn implements RawConn {
   }
 
   write(chunks: Uint8Array[], done: WriteDone): void {
-    const req = new uv.WriteWrap();
-    req.oncomplete = onWriteComplete;
+    // The spare request, or a new one when the last write kept it (libuv queued it).
+    const req = spareReq ?? newWriteReq();
+    spareReq = null;
     req[kDone] = done;
     req[kCount] = chunks.length;
     let err: number;
@@ -146,8 +168,11 @@ export class HandleConn implements RawConn {
       req.buffer = null;
       done(uvError(err, "write"), 0);
     } else if (uv.state[uv.kLastWriteWasAsync] === 0) {
-      // libuv's try_write took it all: no completion follows.
+      // libuv's try_write took it all: no completion follows, and Node's StreamBase left
+      // the request object untouched (it binds one only to a write it queues).
       req.buffer = null;
+      req[kDone] = null;
+      if (reuseReqs) spareReq = req;
       done(null, chunks.length);
     }
   }
