@@ -3,7 +3,7 @@
 // node:net's timing: bound when `listen` returns, 'listening' or the error a tick later.
 // Accepted handles become HandleConns that take every call inside 'connection'.
 import process from "node:process";
-import type { ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
+import type { ConnSink, ListenerSink, ListenOptions, RawAddress, RawListener } from "../../src/contract.ts";
 import { pipeMode } from "../_shared/pipe.ts";
 import { chmodPipe } from "../_shared/pipe_chmod.ts";
 import type { Libuv, StreamHandle } from "./_libuv.ts";
@@ -29,7 +29,25 @@ function onConnection(this: StreamHandle, status: number, client?: StreamHandle)
   const conn = new HandleConn(client!, listener.pipe);
   // The accepted handle is connected and takes writes now (libuv's try_write), so the core
   // may call it inside onConnection: a write in 'connection' completes there, as on Node.
-  conn.setSink(listener.sink.onConnection(conn, (s) => conn.setSink(s)));
+  // `attach` comes inside onConnection (the contract), so one shared function finds the
+  // connection being accepted: no closure per accept. Accepts do not nest (libuv calls
+  // onconnection from the loop only), but the previous value is restored all the same.
+  const outer = accepting;
+  accepting = conn;
+  try {
+    conn.setSink(listener.sink.onConnection(conn, attachAccepting));
+  } finally {
+    accepting = outer;
+  }
+}
+
+/** The connection `onConnection` is handing to the core right now. */
+let accepting: HandleConn | null = null;
+
+function attachAccepting(sink: ConnSink): void {
+  // Outside onConnection there is no connection to attach to: the contract says inside.
+  if (accepting === null) throw new Error("omninet: attach called outside onConnection");
+  accepting.setSink(sink);
 }
 
 /** Wraps one listening libuv handle. */
