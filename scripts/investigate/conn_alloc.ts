@@ -85,7 +85,7 @@ if (profile) {
     for (const c of n.children) walk(c, st);
   };
   walk(p.head, []);
-  const rows = [...by].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  const rows = [...by].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.ALLOC_TOP ?? 25));
   for (const [k, v] of rows) console.log(`${(v / conns).toFixed(0).padStart(6)} B  ${k.split(" < ").reverse().join(" < ")}`);
 }
 console.log(`${variant}: ${((after - before) / conns).toFixed(0)} B allocated per connection (both ends)`);
