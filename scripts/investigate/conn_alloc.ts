@@ -56,7 +56,9 @@ interface AllocNode {
 }
 let session: import("node:inspector").Session | null = null;
 const post = (method: string, params?: object) =>
-  new Promise<{ profile: { head: AllocNode } }>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => e ? reject(e) : resolve(r as { profile: { head: AllocNode } })));
+  new Promise<{ profile: { head: AllocNode } }>((resolve, reject) =>
+    session!.post(method, params ?? {}, (e, r) => e ? reject(e) : resolve(r as { profile: { head: AllocNode } }))
+  );
 if (profile) {
   const inspector = await import("node:inspector");
   session = new inspector.Session();
@@ -86,7 +88,9 @@ if (profile) {
   };
   walk(p.head, []);
   const rows = [...by].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.ALLOC_TOP ?? 25));
-  for (const [k, v] of rows) console.log(`${(v / conns).toFixed(0).padStart(6)} B  ${k.split(" < ").reverse().join(" < ")}`);
+  for (const [k, v] of rows) {
+    console.log(`${(v / conns).toFixed(0).padStart(6)} B  ${k.split(" < ").reverse().join(" < ")}`);
+  }
 }
 console.log(`${variant}: ${((after - before) / conns).toFixed(0)} B allocated per connection (both ends)`);
 for (const s of sockets) s.destroy();

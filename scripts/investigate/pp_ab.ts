@@ -95,5 +95,9 @@ for (const v of variants) {
 }
 if (variants.length === 2) {
   const [a, b] = variants.map((v) => results[v]);
-  console.log(`cpu ratio ${variants[0]}/${variants[1]}: ${(median(a.cpu) / median(b.cpu)).toFixed(3)}; rate ratio ${(median(a.rate) / median(b.rate)).toFixed(3)}`);
+  console.log(
+    `cpu ratio ${variants[0]}/${variants[1]}: ${(median(a.cpu) / median(b.cpu)).toFixed(3)}; rate ratio ${
+      (median(a.rate) / median(b.rate)).toFixed(3)
+    }`,
+  );
 }
