@@ -7,6 +7,7 @@
 // The raw layers are in _impl_floor_deno.ts, _impl_floor_bun.ts and _impl_floor_uv.ts.
 import { EventEmitter } from "node:events";
 import { Duplex } from "node:stream";
+import { setImmediate } from "node:timers";
 import type { NetLike, ServerLike, SocketLike } from "./_impl_net.ts";
 
 /** Where a raw connection hands what it reads (the Duplex). */
@@ -158,15 +159,24 @@ export function floorNet(backend: Backend): NetLike {
   };
 }
 
-/**
- * The Duplex's own cost, no I/O: `n` times construct, end and destroy (sync, "bare"), and
- * `n` full lifecycles (construct, one write, one push, the peer's end, end, wait 'close').
- * Nanoseconds and CPU ns per connection.
- */
-export async function duplexMicro(
-  n: number,
-  cpu: () => number,
-): Promise<{ bare: number; bareCpu: number; life: number; lifeCpu: number }> {
+/** The Duplex's own cost per connection, no I/O: wall and CPU nanoseconds of each step. */
+export interface MicroResult {
+  /** `new Duplex(...)` alone (kept alive until the batch ends). */
+  construct: number;
+  constructCpu: number;
+  /** Construct, end(), destroy(), and the ticks they queue. */
+  bare: number;
+  bareCpu: number;
+  /** Construct, one write, one push, the peer's end (push(null)), end(), wait 'close'. */
+  life: number;
+  lifeCpu: number;
+}
+
+const BATCH = 500;
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/** `n` (a multiple of 500) of each of MicroResult's steps, in batches so the ticks run within. */
+export async function duplexMicro(n: number, cpu: () => number): Promise<MicroResult> {
   const chunk = new Uint8Array(64);
   const mk = () =>
     new Duplex({
@@ -182,29 +192,40 @@ export async function duplexMicro(
         cb(err);
       },
     });
-  let c0 = cpu();
-  let t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const d = mk();
-    d.end();
-    d.destroy();
-  }
-  const bare = (performance.now() - t0) * 1e6 / n;
-  const bareCpu = (cpu() - c0) * 1000 / n;
-  await new Promise((r) => setTimeout(r, 50));
-  c0 = cpu();
-  t0 = performance.now();
-  for (let i = 0; i < n; i += 8) {
-    await Promise.all(Array.from({ length: 8 }, () =>
-      new Promise<void>((resolve) => {
-        const d = mk();
-        d.on("data", () => {});
-        d.on("close", resolve);
-        d.write(chunk);
-        d.push(chunk);
-        d.push(null);
-        d.end();
-      })));
-  }
-  return { bare, bareCpu, life: (performance.now() - t0) * 1e6 / n, lifeCpu: (cpu() - c0) * 1000 / n };
+  const time = async (step: () => Promise<void>) => {
+    await tick();
+    const c0 = cpu();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i += BATCH) await step();
+    return [(performance.now() - t0) * 1e6 / n, (cpu() - c0) * 1000 / n];
+  };
+  const kept: Duplex[] = [];
+  const [construct, constructCpu] = await time(() => {
+    for (let j = 0; j < BATCH; j++) kept.push(mk());
+    kept.length = 0;
+    return Promise.resolve();
+  });
+  const [bare, bareCpu] = await time(() => {
+    for (let j = 0; j < BATCH; j++) {
+      const d = mk();
+      d.end();
+      d.destroy();
+    }
+    return tick();
+  });
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const d = mk();
+      d.on("data", () => {});
+      d.on("close", resolve);
+      d.write(chunk);
+      d.push(chunk);
+      d.push(null);
+      d.end();
+    });
+  // 8 at a time, as the churn workload holds 8 connections.
+  const [life, lifeCpu] = await time(async () => {
+    for (let j = 0; j < BATCH; j += 8) await Promise.all([one(), one(), one(), one(), one(), one(), one(), one()]);
+  });
+  return { construct, constructCpu, bare, bareCpu, life, lifeCpu };
 }
