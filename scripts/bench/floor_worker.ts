@@ -158,7 +158,13 @@ async function main(): Promise<void> {
   } else throw new Error(`unknown role ${role}`);
 }
 
-main().then(() => process.exit(0), (err) => {
+// FLOOR_HOLD=1 (scripts/investigate/floor_profile.ts): stay alive until stdin closes, so the
+// attached profiler collects its profile before the process exits.
+const held = process.env.FLOOR_HOLD === "1" ? stdinEnd() : null;
+main().then(async () => {
+  if (held) await held;
+  process.exit(0);
+}, (err) => {
   emit("ERROR", { message: String((err as Error)?.stack ?? err) });
   process.exit(1);
 });
