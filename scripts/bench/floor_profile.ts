@@ -122,12 +122,14 @@ function category(f: string, u: string): string {
   if (/scripts\/bench\/_impl_floor/.test(u)) return "floor layer (Duplex subclass + raw glue)";
   if (/scripts\/bench\/_impl_(deno|bun)\.ts|_impl_tcpwrap|investigate\/_uv/.test(u)) return "raw workload code";
   if (/scripts\/bench\//.test(u)) return "workload harness (_impl_net, worker)";
-  if (/\/(src|adapters|runtime)\/|\/mod\.ts$/.test(u)) return "omninet";
+  if (u.includes(root) && /\/(src|adapters|runtime)\/|\/mod\.ts$/.test(u)) return "omninet";
   if (/stream|readable|writable|duplex|destroy|end-of-stream|add-abort/i.test(u)) return "node:stream";
   if (/events/i.test(u)) return "node:events";
+  if (/buffer/i.test(u)) return "node:buffer (Uint8Array -> Buffer)";
   if (/next_tick|task_queues|timers|process/i.test(u)) return "nextTick / timers / process";
-  if (/net|tcp_wrap|stream_wrap|handle|ext:deno_net|node:net/i.test(u)) return "runtime net / handles JS";
-  if (u === "" || /^native /.test(u)) return "native / builtin";
+  if (/net|tcp_wrap|stream_wrap|handle/i.test(u)) return "runtime net / handles JS";
+  if (/^ext:core\//.test(u)) return "Deno core JS (ops, promises)";
+  if (u === "" || /^native /.test(u)) return "native / builtin (ops, syscalls)";
   return "other runtime JS";
 }
 
