@@ -19,13 +19,13 @@ const bins: Record<string, string> = {
 const workloads = (args.workloads ?? "churn,pp16").split(",");
 const rounds = Number(args.rounds ?? 5);
 const trees = (args.trees ?? ".").split(",").map((t: string) => resolve(t, "mod.ts"));
-const sizes: Record<string, number> = { churn: 3000, pp16: 2000, pp1: 20000, bulk: 4096 };
+const sizes: Record<string, number> = { churn: Number(args.churn ?? 6000), pp16: 2000, pp1: 20000, bulk: 4096 };
 const variants = [...trees];
 if (args["no-node-net"] !== "true") variants.push("node_net");
 if (args.raw === "true") variants.push("raw");
 const child = join(root, "scripts/investigate/_ab_child.ts");
 
-const results: Record<string, { rate: number; cpu: number }[]> = {};
+const results: Record<string, { rate: number; cpu: number; main: number }[]> = {};
 for (let r = 0; r < rounds; r++) {
   for (const w of workloads) {
     const order = variants.map((_, i) => variants[(i + r) % variants.length]);
@@ -34,7 +34,7 @@ for (let r = 0; r < rounds; r++) {
         .output();
       const line = new TextDecoder().decode(out.stdout).trim().split("\n").pop()!;
       const j = JSON.parse(line);
-      (results[`${w} ${v}`] ??= []).push({ rate: j.rate, cpu: j.cpuUsPerOp });
+      (results[`${w} ${v}`] ??= []).push({ rate: j.rate, cpu: j.cpuUsPerOp, main: j.mainUsPerOp });
     }
   }
 }
@@ -46,11 +46,12 @@ for (const w of workloads) {
     const xs = results[`${w} ${v}`];
     const rate = med(xs.map((x) => x.rate));
     const cpu = med(xs.map((x) => x.cpu));
+    const main = med(xs.map((x) => x.main));
     const lo = Math.min(...xs.map((x) => x.rate)), hi = Math.max(...xs.map((x) => x.rate));
     console.log(
       `${rt} ${w.padEnd(5)} ${v.replace(root + "/", "").padEnd(22)} rate ${rate.toFixed(0).padStart(7)} (${
         lo.toFixed(0)
-      }-${hi.toFixed(0)})  cpu ${cpu.toFixed(1).padStart(6)} µs/op  vs node_net ${(rate / nnRate).toFixed(2)}`,
+      }-${hi.toFixed(0)})  cpu ${cpu.toFixed(1).padStart(6)} µs/op (main thread ${main.toFixed(1).padStart(6)})  vs node_net ${(rate / nnRate).toFixed(2)}`,
     );
   }
 }
