@@ -41,18 +41,30 @@ export function acceptConn(
   if (!adapter.capabilities.reentrySafe || attach === undefined) {
     return GuardedConn.accept(raw, take, attach);
   }
-  let attached: ConnSink | null = null;
+  const accepted = new DirectAccepted(raw, attach);
   try {
-    take({
-      conn: raw,
-      attach(sink) {
-        attached = sink;
-        attach(sink);
-      },
-    });
+    take(accepted);
   } catch (err) {
     // A 'connection' listener threw: uncaught, as in Node; the adapter still gets its sink.
     rethrow(err);
   }
-  return attached ?? ignoreSink;
+  return accepted.attached ?? ignoreSink;
+}
+
+/** An accepted connection of a `reentrySafe` adapter: one object, no closure per accept. */
+class DirectAccepted implements Accepted {
+  /** The sink attached, once it is. */
+  attached: ConnSink | null = null;
+  conn: RawConn;
+  #attach: (sink: ConnSink) => void;
+
+  constructor(conn: RawConn, attach: (sink: ConnSink) => void) {
+    this.conn = conn;
+    this.#attach = attach;
+  }
+
+  attach(sink: ConnSink): void {
+    this.attached = sink;
+    this.#attach(sink);
+  }
 }

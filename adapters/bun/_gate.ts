@@ -144,7 +144,11 @@ export abstract class Gate {
         this.#waiting = null;
         return;
       }
-      const [kind, a, b] = waiting.splice(0, 3) as [number, unknown, unknown];
+      // Read the first three slots, then drop them (no array per call for the common
+      // single call; splice only when more wait).
+      const kind = waiting[0] as number, a = waiting[1], b = waiting[2];
+      if (waiting.length === 3) waiting.length = 0;
+      else waiting.splice(0, 3);
       if ((this.#bits & CORE_CLOSED) !== 0 && !keptAfterClose(kind)) continue;
       try {
         this.dispatch(kind, a, b);

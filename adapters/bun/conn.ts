@@ -64,7 +64,13 @@ export class BunRawConn extends HeldReads implements RawConn {
   /** Start an outgoing connection; `onConnect`, or `onError` then `onClose`, follow. */
   static connect(options: ConnectOptions, sink: ConnSink): BunRawConn {
     const conn = new BunRawConn(sink);
-    conn.#gated(() => conn.#connect(options));
+    // The gate inline (no closure per connection): enter, the call, leave.
+    conn.enter();
+    try {
+      conn.#connect(options);
+    } finally {
+      conn.leave();
+    }
     return conn;
   }
 
@@ -318,7 +324,12 @@ export class BunRawConn extends HeldReads implements RawConn {
   }
 
   shutdown(done: Done): void {
-    this.#gated(() => this.#shutdown(done));
+    this.enter();
+    try {
+      this.#shutdown(done);
+    } finally {
+      this.leave();
+    }
   }
 
   #shutdown(done: Done): void {
@@ -338,21 +349,21 @@ export class BunRawConn extends HeldReads implements RawConn {
     this.coreClosed();
     if (this.#is(CLOSING)) return;
     this.#set(RESET, false);
-    this.#gated(() => this.#shut());
+    this.#gatedShut();
   }
 
   reset(): void {
     this.coreClosed();
     if (this.#is(CLOSING)) return;
     this.#set(RESET, true);
-    this.#gated(() => this.#shut());
+    this.#gatedShut();
   }
 
-  /** One core call whose sink calls wait (see _gate.ts). */
-  #gated(body: () => void): void {
+  /** #shut() as one core call whose sink calls wait (see _gate.ts); no closure per call. */
+  #gatedShut(): void {
     this.enter();
     try {
-      body();
+      this.#shut();
     } finally {
       this.leave();
     }

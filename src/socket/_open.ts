@@ -36,12 +36,15 @@ function isPipeAddress(address: RawAddress | undefined): boolean {
   return address !== undefined && "path" in address;
 }
 
+/** An attempt with nothing to announce and no Happy Eyeballs owner (shared: never written). */
+const NO_ATTEMPT: ConnectAttempt = Object.freeze({});
+
 /**
  * Open a RawConn to a resolved target; the socket must be connecting. With
  * `attempt.hooks` (Happy Eyeballs) a failure goes to the attempt's owner instead of
  * destroying the socket.
  */
-export function connectTo(socket: SocketCore, target: ConnectOptions, attempt: ConnectAttempt = {}): RawConn {
+export function connectTo(socket: SocketCore, target: ConnectOptions, attempt: ConnectAttempt = NO_ATTEMPT): RawConn {
   const live = socket[kConn];
   const state = socket[kState];
   if (live && !state.handleClosed && !attempt.hooks && state.connected) {
@@ -53,7 +56,8 @@ export function connectTo(socket: SocketCore, target: ConnectOptions, attempt: C
     });
     return live;
   }
-  const sink = new SocketSink(socket, null, { target, ...attempt });
+  // One fixed shape (no object spread: a slow generic copy on JSC).
+  const sink = new SocketSink(socket, null, { target, announce: attempt.announce, hooks: attempt.hooks });
   const conn = openConn(socket[kAdapter], target, sink);
   sink.conn = conn;
   socket[kConn] = conn;

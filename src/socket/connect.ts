@@ -248,12 +248,17 @@ function connectTo(
   // Node binds before it announces the attempt; here the adapter binds, so the
   // announcement waits for the bind's outcome.
   const bind = Boolean(localAddress || localPort);
-  const announce = announcer(socket, address, port, family, bind);
+  // Without a bind the attempt is announced at once: no closure to hold (on JSC a closure
+  // and its scope per connection are felt).
+  const announce = bind ? announcer(socket, address, port, family, true) : undefined;
+  if (!bind) socket.emit("connectionAttempt", address, port, family);
   if (socket.blockList?.check(address, `ipv${family}`)) {
-    announce();
+    announce?.();
     socket.destroy(ERR_IP_BLOCKED(address));
     return;
   }
   if (bind) localAddress ||= family === 4 ? "0.0.0.0" : "::";
-  openConn(socket, { host: address, port, family, localAddress, localPort }, { announce });
+  const target = { host: address, port, family, localAddress, localPort };
+  if (announce !== undefined) openConn(socket, target, { announce });
+  else openConn(socket, target);
 }

@@ -33,7 +33,7 @@ import {
   warnKeepAliveProbes,
 } from "./_options.ts";
 import { pauseUserBuffer, readBuffered, readsAsNode, readStart, resumeUserBuffer } from "./_read.ts";
-import { bytesWritten, countsOnceSent, shutdown, writeGeneric } from "./_write.ts";
+import { bytesWritten, countsOnceSent, shutdown, writeChunk, writeGeneric } from "./_write.ts";
 import { adopt } from "./_open.ts";
 import { destroy, resetAndDestroy } from "./_close.ts";
 import { connectSocket, type SocketConnectOpts } from "./connect.ts";
@@ -368,7 +368,7 @@ export class Socket extends Duplex {
 
   /** @internal One chunk to the RawConn. */
   override _write(chunk: unknown, encoding: BufferEncoding, cb: Callback): void {
-    writeGeneric(this, [toBytes(chunk, encoding)], cb, undefined, countsOnceSent(chunk, encoding));
+    writeChunk(this, toBytes(chunk, encoding), cb, countsOnceSent(chunk, encoding));
   }
 
   /** @internal Queued chunks to the RawConn at once. */
