@@ -31,6 +31,7 @@ import {
 import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { denoApi } from "./_deno_api.ts";
+import { failsAtOnce, trackEof } from "./_ended.ts";
 
 /** The client handle class a listening handle of this class accepts into. */
 const kClientClass = Symbol("omninet.clientClass");
@@ -157,6 +158,13 @@ function load(): Libuv | null {
   // Writes, shutdown and close on a just-accepted handle wait for the next timer turn
   // (_fresh.ts): Deno would queue them and lose them to a half-closing peer.
   class DenoTCP extends holdingWhileFresh(TCP) {
+    // A write after EOF to a peer that reset fails at once, as libuv's does (_ended.ts).
+    override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
+      return failsAtOnce(this) || super.writeBuffer(req, chunk);
+    }
+    override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
+      return failsAtOnce(this) || super.writev(req, chunks, allBuffers);
+    }
     override bind(address: string, port?: number, flags?: number): number {
       return bindError(bindWithFlags.call(this, address, port ?? 0, denoFlags(flags)), address);
     }
@@ -172,6 +180,7 @@ function load(): Libuv | null {
   }
   const DenoPipe = holdingWhileFresh(Pipe);
   defineOnConnection(DenoTCP.prototype, () => DenoTCP);
+  trackEof(DenoTCP.prototype, state, stream.kReadBytesOrError as number);
   defineOnConnection(DenoPipe.prototype, () => DenoPipe);
 
   return libuvFrom(tcp, pipe, stream, { TCP: DenoTCP, Pipe: DenoPipe });
