@@ -1,4 +1,6 @@
-// A write on a Deno TCP handle after the peer's FIN, once the peer has reset: libuv's
+// Deno TCP handles after a peer's RST, where libuv and Deno's poll loop differ.
+//
+// 1. A write on a Deno TCP handle after the peer's FIN, once the peer has reset: libuv's
 // try_write fails inside the write call (EPIPE), Deno's queues the write and fails it with
 // EPIPE from its poll loop later (scripts/investigate/deno_write_fail_probe.ts), so Node's
 // `write()` returns false with the error already emitted where omninet's would not.
@@ -13,6 +15,17 @@
 // reports as EPIPE anyway. Asked before the write, never after: on loopback a write to a
 // closed peer draws the RST inside the write call, after the kernel took bytes (libuv then
 // fails the rest later, as Deno does).
+//
+// 2. Data, then the peer's RST, both waiting while the socket did not read: libuv's event
+// for the socket has POLLHUP (the socket is in CLOSE), and after a read that did not fill
+// its buffer libuv ends the stream (uv__stream_io: POLLHUP, still reading, partial read:
+// EOF) without the read that would return the kernel's ECONNRESET; Deno makes that read.
+// So readStart asks getpeername: ENOTCONN means CLOSE already, where nothing more can
+// arrive; the first read that does not fill the 64 KiB buffer then has taken everything,
+// and the stream ends after it (if the core still reads), Deno's reading stopped as
+// libuv's EOF stops it. Asked at readStart, before any read, as libuv's POLLHUP is known
+// before its read: asked after a read, a FIN that came meanwhile would cut data off. An
+// RST coming after readStart races on libuv too: Deno's ECONNRESET is left as it is.
 import type { StreamHandle } from "../_shared/libuv.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 
@@ -20,6 +33,13 @@ import { runtimePlatform } from "../_shared/runtime_platform.ts";
 const kOnRead = Symbol("omninet.onread");
 /** Set once the handle read EOF. */
 const kEnded = Symbol("omninet.ended");
+/** Set at readStart when the socket was in CLOSE (the peer's RST came) already. */
+const kHungUp = Symbol("omninet.hungUp");
+/** Set while the core wants reading (readStart without readStop since). */
+const kReading = Symbol("omninet.reading");
+
+/** libuv's (and Deno's) read buffer: a read this size is not partial. */
+const READ_SIZE = 65536;
 
 const UV_EOF = -4095;
 const UV_EPIPE = runtimePlatform.errno("EPIPE") ?? -32;
@@ -30,10 +50,33 @@ let kReadBytesOrError: number;
 /** getpeername's output, reused: only its status is read. */
 const scratch: Record<string, unknown> = {};
 
-/** Deno calls the handle's `onread`; this notes EOF, then calls HandleConn's. */
+type OnRead = (this: StreamHandle, buffer?: ArrayBuffer) => void;
+
+/** Deno calls the handle's `onread`: this notes EOF, calls HandleConn's, ends as libuv would. */
 function trackEnd(this: StreamHandle, buffer?: ArrayBuffer): void {
-  if (state[kReadBytesOrError] === UV_EOF) this[kEnded] = true;
-  (this[kOnRead] as (this: StreamHandle, buffer?: ArrayBuffer) => void).call(this, buffer);
+  const nread = state[kReadBytesOrError];
+  const onRead = this[kOnRead] as OnRead;
+  if (nread === UV_EOF) this[kEnded] = true;
+  onRead.call(this, buffer);
+  // A full read goes on reading; 0 (Deno's would-block) and errors are no partial read.
+  if (this[kHungUp] !== true || nread <= 0 || nread === READ_SIZE) return;
+  this[kHungUp] = false;
+  if (this[kReading] !== true || this[kOnRead] !== onRead || this[kEnded] === true) return;
+  this[kEnded] = true;
+  this.readStop();
+  state[kReadBytesOrError] = UV_EOF;
+  onRead.call(this);
+}
+
+/** A readStart: is the socket in CLOSE already (libuv's POLLHUP)? */
+export function readStarted(handle: StreamHandle): void {
+  handle[kReading] = true;
+  if (handle[kEnded] !== true) handle[kHungUp] = handle.getpeername!(scratch) === UV_ENOTCONN;
+}
+
+/** A readStop. */
+export function readStopped(handle: StreamHandle): void {
+  handle[kReading] = false;
 }
 
 /** Makes the handles of the class whose prototype this is note their EOF. */

@@ -31,7 +31,7 @@ import {
 import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { denoApi } from "./_deno_api.ts";
-import { failsAtOnce, trackEof } from "./_ended.ts";
+import { failsAtOnce, readStarted, readStopped, trackEof } from "./_ended.ts";
 
 /** The client handle class a listening handle of this class accepts into. */
 const kClientClass = Symbol("omninet.clientClass");
@@ -164,6 +164,15 @@ function load(): Libuv | null {
     }
     override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
       return failsAtOnce(this) || super.writev(req, chunks, allBuffers);
+    }
+    // Data and the peer's RST waiting when reading starts: the data, then EOF (_ended.ts).
+    override readStart(): number {
+      readStarted(this);
+      return super.readStart();
+    }
+    override readStop(): number {
+      readStopped(this);
+      return super.readStop();
     }
     override bind(address: string, port?: number, flags?: number): number {
       return bindError(bindWithFlags.call(this, address, port ?? 0, denoFlags(flags)), address);
