@@ -9,16 +9,19 @@
 //   accepts into a handle of its own (`server.accept(client)`, as uv_accept) until EAGAIN.
 // - `reset(cb)` sends RST but never calls `cb`: a `close(cb)` follows it.
 // - `close(cb)` calls `cb` without the handle as `this` (Node passes it).
-// - Writes on a just-accepted handle are queued until a timer turn, and lost to a peer
-//   that half-closed meanwhile: held in `_fresh.ts` until then.
+// - Writes on a just-accepted handle are queued until Deno's reactor has the socket, and
+//   lost to a peer that half-closed meanwhile: held in `_fresh.ts` until then.
+// - A write after EOF to a peer that reset is failed later (EPIPE), and data then RST
+//   waiting at readStart read as the data then ECONNRESET: libuv's at once and EOF in
+//   `_ended.ts`.
 // - `bind`/`bind6` ignore their flags; `bindWithFlags` takes Deno's own numbers
 //   (UV_TCP_REUSEPORT 4, not Node's 2). IPv6-only binding is not done at all. An address
 //   this host does not have fails with EINVAL, not EADDRNOTAVAIL.
 //
 // Everything else measured the same as Node's: 64 KiB reads, readStop leaving bytes in
 // the kernel, try_write (kLastWriteWasAsync 0), UV_EOF, ECONNRESET/EPIPE statuses,
-// async shutdown, close(cb), PipeConnectWrap. A write failing at once (EPIPE) reports
-// later, through oncomplete, where Node returns it from the write call.
+// async shutdown, close(cb), PipeConnectWrap. Other writes failing at once report later,
+// through oncomplete (always EPIPE), where Node returns them from the write call.
 import process from "node:process";
 import {
   type Binding,
@@ -155,7 +158,7 @@ function load(): Libuv | null {
     stream.WriteWrap as Libuv["WriteWrap"],
     TCP.prototype.writeBuffer,
   );
-  // Writes, shutdown and close on a just-accepted handle wait for the next timer turn
+  // Writes, shutdown and close on a just-accepted handle wait until Deno's reactor has it
   // (_fresh.ts): Deno would queue them and lose them to a half-closing peer.
   class DenoTCP extends holdingWhileFresh(TCP) {
     // A write after EOF to a peer that reset fails at once, as libuv's does (_ended.ts).

@@ -21,6 +21,8 @@ for (const scenario of scenarios) {
   const got = JSON.stringify(traces, null, 1);
   if (want === got) continue;
   failed++;
-  console.log(`DIFF ${scenario.name}\n  node:net: ${want.replace(/\n\s*/g, " ")}\n  omninet:  ${got.replace(/\n\s*/g, " ")}`);
+  console.log(
+    `DIFF ${scenario.name}\n  node:net: ${want.replace(/\n\s*/g, " ")}\n  omninet:  ${got.replace(/\n\s*/g, " ")}`,
+  );
 }
 console.log(`${ran - failed} of ${ran} match`);

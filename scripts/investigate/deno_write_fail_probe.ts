@@ -1,7 +1,9 @@
 // Deno's tcp_wrap: a write to a peer that is gone. Node's libuv returns the kernel's error
 // from the write call (try_write); Deno returns 0 (queued) and reports EPIPE from its poll
 // loop later. What can the caller learn inside the call? getpeername (the socket's TCP
-// state is CLOSE after the peer's RST: ENOTCONN), and kLastWriteWasAsync.
+// state is CLOSE after the peer's RST: ENOTCONN; on loopback the RST a write draws comes
+// inside that write, so only an ENOTCONN before a write says it fails at once), and
+// kLastWriteWasAsync; Deno's getBytesWritten() counts bytes handed to it, sent or not.
 //
 //   node_modules/.bin/deno run -A scripts/investigate/deno_write_fail_probe.ts
 //   node_modules/node24/bin/node scripts/investigate/deno_write_fail_probe.ts
@@ -18,7 +20,11 @@ function write(handle: any, size: number, log: string[], label: string): void {
   const after = handle.getBytesWritten?.();
   const out: any = {};
   const peer = handle.getpeername(out);
-  log.push(`${label}: returned ${errname(err)}, async ${state[kLastWriteWasAsync]}, getpeername ${errname(peer)}, bytesWritten ${before} -> ${after}`);
+  log.push(
+    `${label}: returned ${errname(err)}, async ${state[kLastWriteWasAsync]}, getpeername ${
+      errname(peer)
+    }, bytesWritten ${before} -> ${after}`,
+  );
   inside = false;
 }
 
