@@ -9,7 +9,6 @@
 //
 //   node_modules/.bin/deno run -A scripts/investigate/deno_eof_kills_writes.ts
 //   node_modules/node24/bin/node scripts/investigate/deno_eof_kills_writes.ts
-// deno-lint-ignore-file no-explicit-any
 import { connectTcp, errname, listenTcp, readChunk, ShutdownWrap, sleep, WriteWrap } from "./_uv.ts";
 
 const server = listenTcp();
