@@ -26,7 +26,7 @@
 // libuv's EOF stops it. Asked at readStart, before any read, as libuv's POLLHUP is known
 // before its read: asked after a read, a FIN that came meanwhile would cut data off. An
 // RST coming after readStart races on libuv too: Deno's ECONNRESET is left as it is.
-import type { StreamHandle } from "../_shared/libuv.ts";
+import type { ConnectReq, StreamHandle } from "../_shared/libuv.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 
 /** The read callback HandleConn set (the handle's `onread` getter gives `trackEnd`). */
@@ -35,8 +35,12 @@ const kOnRead = Symbol("omninet.onread");
 const kEnded = Symbol("omninet.ended");
 /** Set at readStart when the socket was in CLOSE (the peer's RST came) already. */
 const kHungUp = Symbol("omninet.hungUp");
-/** Set while the core wants reading (readStart without readStop since). */
-const kReading = Symbol("omninet.reading");
+/** Set from a readStop until the next readStart. */
+const kStopped = Symbol("omninet.stopped");
+/** Set while a connect's completion or an accept's onconnection runs (no probe then). */
+const kOpening = Symbol("omninet.opening");
+/** A connect request's own oncomplete. */
+const kOnConnect = Symbol("omninet.onconnect");
 
 /** libuv's (and Deno's) read buffer: a read this size is not partial. */
 const READ_SIZE = 65536;
@@ -61,22 +65,50 @@ function trackEnd(this: StreamHandle, buffer?: ArrayBuffer): void {
   // A full read goes on reading; 0 (Deno's would-block) and errors are no partial read.
   if (this[kHungUp] !== true || nread <= 0 || nread === READ_SIZE) return;
   this[kHungUp] = false;
-  if (this[kReading] !== true || this[kOnRead] !== onRead || this[kEnded] === true) return;
+  if (this[kStopped] === true || this[kOnRead] !== onRead || this[kEnded] === true) return;
   this[kEnded] = true;
   this.readStop();
   state[kReadBytesOrError] = UV_EOF;
   onRead.call(this);
 }
 
-/** A readStart: is the socket in CLOSE already (libuv's POLLHUP)? */
+/**
+ * A readStart: is the socket in CLOSE already (libuv's POLLHUP)? Not asked when reading
+ * starts as the connection opens (inside the connect's completion or the accept): an RST
+ * there raced the connection on libuv too, and the syscall would cost every connection.
+ */
 export function readStarted(handle: StreamHandle): void {
-  handle[kReading] = true;
-  if (handle[kEnded] !== true) handle[kHungUp] = handle.getpeername!(scratch) === UV_ENOTCONN;
+  if (handle[kStopped] === true) handle[kStopped] = false;
+  if (handle[kOpening] === true || handle[kEnded] === true) return;
+  if (handle.getpeername!(scratch) === UV_ENOTCONN) handle[kHungUp] = true;
 }
 
 /** A readStop. */
 export function readStopped(handle: StreamHandle): void {
-  handle[kReading] = false;
+  handle[kStopped] = true;
+}
+
+/** An accepted `handle` is being announced (true), or no longer (false). */
+export function opening(handle: StreamHandle, on: boolean): void {
+  handle[kOpening] = on;
+}
+
+type OnConnect = (this: ConnectReq, status: number, handle: StreamHandle, ...rest: unknown[]) => void;
+
+/** A connect's completion (Deno passes the handle, as Node does) runs with the handle opening. */
+function onConnect(this: ConnectReq, status: number, handle: StreamHandle, req: unknown, r: unknown, w: unknown): void {
+  handle[kOpening] = true;
+  try {
+    (this[kOnConnect] as OnConnect).call(this, status, handle, req, r, w);
+  } finally {
+    handle[kOpening] = false;
+  }
+}
+
+/** Have `req`'s completion run with its handle opening. */
+export function watchConnect(req: ConnectReq): void {
+  req[kOnConnect] = req.oncomplete;
+  req.oncomplete = onConnect as ConnectReq["oncomplete"];
 }
 
 /** Makes the handles of the class whose prototype this is note their EOF. */

@@ -25,6 +25,7 @@
 import process from "node:process";
 import {
   type Binding,
+  type ConnectReq,
   type Libuv,
   libuvFrom,
   type ShutdownReq,
@@ -34,7 +35,7 @@ import {
 import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
 import { denoApi } from "./_deno_api.ts";
-import { failsAtOnce, readStarted, readStopped, trackEof } from "./_ended.ts";
+import { failsAtOnce, opening, readStarted, readStopped, trackEof, watchConnect } from "./_ended.ts";
 
 /** The client handle class a listening handle of this class accepts into. */
 const kClientClass = Symbol("omninet.clientClass");
@@ -68,7 +69,12 @@ function acceptAll(this: StreamHandle, status: number): void {
       return;
     }
     markFresh(client);
-    onConnection.call(this, 0, client);
+    opening(client, true);
+    try {
+      onConnection.call(this, 0, client);
+    } finally {
+      opening(client, false);
+    }
   }
 }
 
@@ -176,6 +182,14 @@ function load(): Libuv | null {
     override readStop(): number {
       readStopped(this);
       return super.readStop();
+    }
+    override connect(req: ConnectReq, address: string, port?: number): number {
+      watchConnect(req);
+      return super.connect(req, address, port);
+    }
+    override connect6(req: ConnectReq, address: string, port: number): number {
+      watchConnect(req);
+      return super.connect6(req, address, port);
     }
     override bind(address: string, port?: number, flags?: number): number {
       return bindError(bindWithFlags.call(this, address, port ?? 0, denoFlags(flags)), address);
