@@ -28,6 +28,7 @@
 // RST coming after readStart races on libuv too: Deno's ECONNRESET is left as it is.
 import type { ConnectReq, StreamHandle } from "../_shared/libuv.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
+import { kFresh, polled } from "./_fresh.ts";
 
 /** The read callback HandleConn set (the handle's `onread` getter gives `trackEnd`). */
 const kOnRead = Symbol("omninet.onread");
@@ -61,6 +62,8 @@ function trackEnd(this: StreamHandle, buffer?: ArrayBuffer): void {
   const nread = state[kReadBytesOrError];
   const onRead = this[kOnRead] as OnRead;
   if (nread === UV_EOF) this[kEnded] = true;
+  // Calls held on a just-accepted handle go first: Node made them before any read.
+  if (nread !== 0 && this[kFresh] === true) polled(this);
   onRead.call(this, buffer);
   // A full read goes on reading; 0 (Deno's would-block) and errors are no partial read.
   if (this[kHungUp] !== true || nread <= 0 || nread === READ_SIZE) return;

@@ -1,29 +1,28 @@
 // Writes on a just-accepted Deno handle, held until Deno takes them safely.
 //
 // Deno queues every write made on an accepted handle before its poll has taken the socket
-// (its reactor knows no write readiness yet; Node's libuv writes at once), and when the
-// peer's FIN arrived meanwhile the queued write fails with EPIPE, its bytes never sent,
+// (usually until the event loop's next timer turn; Node's libuv writes at once), and when
+// the peer's FIN arrived meanwhile the queued write fails with EPIPE, its bytes never sent,
 // although the peer only half-closed (scripts/investigate/deno_tcp_wrap_accept_write.ts;
 // Deno's own node:net loses them the same way). So the first write, shutdown or close on
 // an accepted handle first asks with an empty write whether Deno takes writes at once
 // yet; if not, it and every later one is held here, in order, and made once the answer is
-// yes. The signal is the empty write's own completion: Deno completes it from its poll
-// right after its reactor gave the socket write readiness (the earliest moment, sooner
-// than a timer turn: setTimeout(0) is a millisecond or more), or fails it with EPIPE when
-// the peer's FIN came first (nothing lost: it is empty), and then it is asked again. A
-// handle that is first written after its first read (an echo, a request/response server)
-// is ready by then and costs only the empty write. To the caller a held write is one the
-// runtime queued (kLastWriteWasAsync 1): its oncomplete follows, as Deno's own would.
+// yes (asked again each `setTimeout(0)` turn; one timer for all waiting handles). A handle
+// that is first written after its first read (an echo, a request/response server) is
+// ready by then and costs only the empty write. A TCP handle's first read since (data or
+// EOF) asks sooner: the reactor event that gave it read readiness gave write readiness
+// too (_ended.ts calls `polled`). No signal comes sooner than a timer turn otherwise: an
+// empty write Deno queued completes without readiness, and a microtask, an immediate or a
+// MessageChannel message runs before Deno's reactor does. To the caller a held write is
+// one the runtime queued (kLastWriteWasAsync 1): its oncomplete follows, as Deno's would.
 import type { StreamHandle, WriteReq } from "../_shared/libuv.ts";
 
 /** Set on an accepted handle until Deno takes writes on it at once. */
-const kFresh = Symbol("omninet.fresh");
+export const kFresh = Symbol("omninet.fresh");
 /** Calls held for a handle: [kind, a, b, c] repeated. */
 const kHeld = Symbol("omninet.held");
-/** Empty writes a handle's calls have waited for. */
+/** Timer turns a handle's calls have been held. */
 const kTurns = Symbol("omninet.heldTurns");
-/** An empty write's handle. */
-const kProbed = Symbol("omninet.probed");
 
 export const WRITE_BUFFER = 0;
 export const WRITEV = 1;
@@ -31,9 +30,13 @@ export const SHUTDOWN = 2;
 export const CLOSE = 3;
 export const RESET = 4;
 
-/** Empty writes a handle's calls wait for at most: then they go to Deno as they are. */
+/** Timer turns a handle's calls are held at most: then they go to Deno as they are. */
 const MAX_TURNS = 20;
 const EMPTY = new Uint8Array(0);
+const ignore = () => {};
+
+let timer = false;
+let holding: StreamHandle[] = [];
 let state: Int32Array;
 let kLastWriteWasAsync: number;
 let WriteWrap: new () => WriteReq;
@@ -63,46 +66,67 @@ export function markFresh(handle: StreamHandle): void {
 /**
  * Whether a call on `handle` must be held now: while calls are held, and while Deno does
  * not take writes on it at once yet. Asked only until the first call finds it ready, so a
- * handle costs one empty write, and a wait only where Deno queued it.
+ * handle costs one empty write, and a timer only where calls wait.
  */
 export function isFresh(handle: StreamHandle): boolean {
   if (handle[kFresh] !== true) return false;
   if (handle[kHeld] !== undefined) return true;
-  if (!ready(handle)) {
-    handle[kHeld] = [];
-    return true;
-  }
+  if (!ready(handle)) return true;
   handle[kFresh] = false;
   return false;
 }
 
-/** Hold one call (isFresh said to); a held write looks queued to the caller (kLastWriteWasAsync 1). */
+/** Hold one call; a held write looks queued to the caller (kLastWriteWasAsync 1). */
 export function hold(handle: StreamHandle, kind: number, a?: unknown, b?: unknown, c?: unknown): number {
-  (handle[kHeld] as unknown[]).push(kind, a, b, c);
+  let held = handle[kHeld] as unknown[] | undefined;
+  if (held === undefined) {
+    held = handle[kHeld] = [];
+    holding.push(handle);
+    if (!timer) {
+      timer = true;
+      setTimeout(endTurn, 0);
+    }
+  }
+  held.push(kind, a, b, c);
   if (kind === WRITE_BUFFER || kind === WRITEV) state[kLastWriteWasAsync] = 1;
   return 0;
 }
 
-/** An empty write Deno queued is over: ask again, or make the held calls. */
-function onProbe(this: WriteReq): void {
-  const handle = this[kProbed] as StreamHandle;
-  // Closed meanwhile (Deno cancels queued writes inside close()): nothing is held any more.
-  if (handle[kHeld] === undefined) return;
-  const turns = handle[kTurns] = ((handle[kTurns] as number | undefined) ?? 0) + 1;
-  if (turns < MAX_TURNS && !ready(handle)) return;
+/** A read on a fresh `handle` (not an empty one): Deno may take its held calls now. */
+export function polled(handle: StreamHandle): void {
+  if (handle[kHeld] === undefined || !ready(handle)) return;
   handle[kFresh] = false;
-  replay(handle);
+  replay(handle); // it stays in `holding` until the turn ends, with nothing held
+}
+
+function endTurn(): void {
+  timer = false;
+  const handles = holding;
+  holding = [];
+  for (const handle of handles) {
+    if (handle[kHeld] === undefined) continue; // replayed by `polled`
+    const turns = handle[kTurns] = ((handle[kTurns] as number | undefined) ?? 0) + 1;
+    if (ready(handle) || turns >= MAX_TURNS) {
+      handle[kFresh] = false;
+      replay(handle);
+    } else {
+      // Not yet: hold on for another turn (one timer for all such handles).
+      holding.push(handle);
+      if (!timer) {
+        timer = true;
+        setTimeout(endTurn, 0);
+      }
+    }
+  }
 }
 
 /**
  * Whether Deno takes writes on `handle` at once now: an empty write completes inside the
- * call once Deno's reactor has the socket's write readiness. When it does not, its
- * completion (onProbe) asks again.
+ * call once Deno's poll has the socket (usually by the first timer turn, not always).
  */
 function ready(handle: StreamHandle): boolean {
   const req = new WriteWrap();
-  req.oncomplete = onProbe;
-  req[kProbed] = handle;
+  req.oncomplete = ignore;
   const err = writeBuffer.call(handle, req, EMPTY);
   return err < 0 || state[kLastWriteWasAsync] === 0;
 }
