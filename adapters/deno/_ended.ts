@@ -28,18 +28,11 @@
 // RST coming after readStart races on libuv too: Deno's ECONNRESET is left as it is.
 import type { ConnectReq, StreamHandle } from "../_shared/libuv.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
-import { kFresh, polled } from "./_fresh.ts";
+import { polled } from "./_fresh.ts";
+import { ENDED, FRESH, has, HUNG_UP, OPENING, set, STOPPED } from "./_flags.ts";
 
 /** The read callback HandleConn set (the handle's `onread` getter gives `trackEnd`). */
 const kOnRead = Symbol("omninet.onread");
-/** Set once the handle read EOF. */
-const kEnded = Symbol("omninet.ended");
-/** Set at readStart when the socket was in CLOSE (the peer's RST came) already. */
-const kHungUp = Symbol("omninet.hungUp");
-/** Set from a readStop until the next readStart. */
-const kStopped = Symbol("omninet.stopped");
-/** Set while a connect's completion or an accept's onconnection runs (no probe then). */
-const kOpening = Symbol("omninet.opening");
 /** A connect request's own oncomplete. */
 const kOnConnect = Symbol("omninet.onconnect");
 
@@ -61,15 +54,15 @@ type OnRead = (this: StreamHandle, buffer?: ArrayBuffer) => void;
 function trackEnd(this: StreamHandle, buffer?: ArrayBuffer): void {
   const nread = state[kReadBytesOrError];
   const onRead = this[kOnRead] as OnRead;
-  if (nread === UV_EOF) this[kEnded] = true;
+  if (nread === UV_EOF) set(this, ENDED, true);
   // Calls held on a just-accepted handle go first: Node made them before any read.
-  if (nread !== 0 && this[kFresh] === true) polled(this);
+  if (nread !== 0 && has(this, FRESH)) polled(this);
   onRead.call(this, buffer);
   // A full read goes on reading; 0 (Deno's would-block) and errors are no partial read.
-  if (this[kHungUp] !== true || nread <= 0 || nread === READ_SIZE) return;
-  this[kHungUp] = false;
-  if (this[kStopped] === true || this[kOnRead] !== onRead || this[kEnded] === true) return;
-  this[kEnded] = true;
+  if (!has(this, HUNG_UP) || nread <= 0 || nread === READ_SIZE) return;
+  set(this, HUNG_UP, false);
+  if (has(this, STOPPED | ENDED) || this[kOnRead] !== onRead) return;
+  set(this, ENDED, true);
   this.readStop();
   state[kReadBytesOrError] = UV_EOF;
   onRead.call(this);
@@ -81,30 +74,30 @@ function trackEnd(this: StreamHandle, buffer?: ArrayBuffer): void {
  * there raced the connection on libuv too, and the syscall would cost every connection.
  */
 export function readStarted(handle: StreamHandle): void {
-  if (handle[kStopped] === true) handle[kStopped] = false;
-  if (handle[kOpening] === true || handle[kEnded] === true) return;
-  if (handle.getpeername!(scratch) === UV_ENOTCONN) handle[kHungUp] = true;
+  set(handle, STOPPED, false);
+  if (has(handle, OPENING | ENDED)) return;
+  if (handle.getpeername!(scratch) === UV_ENOTCONN) set(handle, HUNG_UP, true);
 }
 
 /** A readStop. */
 export function readStopped(handle: StreamHandle): void {
-  handle[kStopped] = true;
+  set(handle, STOPPED, true);
 }
 
 /** An accepted `handle` is being announced (true), or no longer (false). */
 export function opening(handle: StreamHandle, on: boolean): void {
-  handle[kOpening] = on;
+  set(handle, OPENING, on);
 }
 
 type OnConnect = (this: ConnectReq, status: number, handle: StreamHandle, ...rest: unknown[]) => void;
 
 /** A connect's completion (Deno passes the handle, as Node does) runs with the handle opening. */
 function onConnect(this: ConnectReq, status: number, handle: StreamHandle, req: unknown, r: unknown, w: unknown): void {
-  handle[kOpening] = true;
+  set(handle, OPENING, true);
   try {
     (this[kOnConnect] as OnConnect).call(this, status, handle, req, r, w);
   } finally {
-    handle[kOpening] = false;
+    set(handle, OPENING, false);
   }
 }
 
@@ -131,6 +124,6 @@ export function trackEof(proto: object, streamState: Int32Array, readBytesOrErro
 
 /** libuv's EPIPE when a write on `handle` would fail at once there, else 0. */
 export function failsAtOnce(handle: StreamHandle): number {
-  if (handle[kEnded] !== true) return 0;
+  if (!has(handle, ENDED)) return 0;
   return handle.getpeername!(scratch) === UV_ENOTCONN ? UV_EPIPE : 0;
 }

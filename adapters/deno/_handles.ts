@@ -34,6 +34,7 @@ import {
 } from "../_shared/libuv.ts";
 import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
+import { kFlags } from "./_flags.ts";
 import { denoApi } from "./_deno_api.ts";
 import { failsAtOnce, opening, readStarted, readStopped, trackEof, watchConnect } from "./_ended.ts";
 
@@ -114,6 +115,10 @@ function bindError(err: number, address: string): number {
  */
 function holdingWhileFresh(Base: HandleClass) {
   return class extends Base {
+    constructor(type: number) {
+      super(type);
+      this[kFlags] = 0;
+    }
     override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
       return isFresh(this) ? hold(this, WRITE_BUFFER, req, chunk) : super.writeBuffer(req, chunk);
     }
