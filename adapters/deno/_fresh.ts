@@ -9,12 +9,15 @@
 // yet; if not, it and every later one is held here, in order, and made once the answer is
 // yes (asked again each `setTimeout(0)` turn; one timer for all waiting handles). A handle
 // that is first written after its first read (an echo, a request/response server) is
-// ready by then and costs only the empty write. To the caller a held write is one the
-// runtime queued (kLastWriteWasAsync 1): its oncomplete follows, as Deno's own would.
+// ready by then and costs only the empty write. A TCP handle's first read since (data or
+// EOF) asks sooner: the reactor event that gave it read readiness gave write readiness
+// too (_ended.ts calls `polled`). No signal comes sooner than a timer turn otherwise: an
+// empty write Deno queued completes without readiness, and a microtask, an immediate or a
+// MessageChannel message runs before Deno's reactor does. To the caller a held write is
+// one the runtime queued (kLastWriteWasAsync 1): its oncomplete follows, as Deno's would.
 import type { StreamHandle, WriteReq } from "../_shared/libuv.ts";
+import { FRESH, has, set } from "./_flags.ts";
 
-/** Set on an accepted handle until Deno takes writes on it at once. */
-const kFresh = Symbol("omninet.fresh");
 /** Calls held for a handle: [kind, a, b, c] repeated. */
 const kHeld = Symbol("omninet.held");
 /** Timer turns a handle's calls have been held. */
@@ -56,7 +59,7 @@ export function initFresh(
 
 /** A handle was just accepted: its first write, shutdown or close asks whether Deno is ready. */
 export function markFresh(handle: StreamHandle): void {
-  handle[kFresh] = true;
+  set(handle, FRESH, true);
 }
 
 /**
@@ -65,10 +68,10 @@ export function markFresh(handle: StreamHandle): void {
  * handle costs one empty write, and a timer only where calls wait.
  */
 export function isFresh(handle: StreamHandle): boolean {
-  if (handle[kFresh] !== true) return false;
+  if (!has(handle, FRESH)) return false;
   if (handle[kHeld] !== undefined) return true;
   if (!ready(handle)) return true;
-  handle[kFresh] = false;
+  set(handle, FRESH, false);
   return false;
 }
 
@@ -88,14 +91,22 @@ export function hold(handle: StreamHandle, kind: number, a?: unknown, b?: unknow
   return 0;
 }
 
+/** A read on a fresh `handle` (not an empty one): Deno may take its held calls now. */
+export function polled(handle: StreamHandle): void {
+  if (handle[kHeld] === undefined || !ready(handle)) return;
+  set(handle, FRESH, false);
+  replay(handle); // it stays in `holding` until the turn ends, with nothing held
+}
+
 function endTurn(): void {
   timer = false;
   const handles = holding;
   holding = [];
   for (const handle of handles) {
+    if (handle[kHeld] === undefined) continue; // replayed by `polled`
     const turns = handle[kTurns] = ((handle[kTurns] as number | undefined) ?? 0) + 1;
     if (ready(handle) || turns >= MAX_TURNS) {
-      handle[kFresh] = false;
+      set(handle, FRESH, false);
       replay(handle);
     } else {
       // Not yet: hold on for another turn (one timer for all such handles).

@@ -9,19 +9,23 @@
 //   accepts into a handle of its own (`server.accept(client)`, as uv_accept) until EAGAIN.
 // - `reset(cb)` sends RST but never calls `cb`: a `close(cb)` follows it.
 // - `close(cb)` calls `cb` without the handle as `this` (Node passes it).
-// - Writes on a just-accepted handle are queued until a timer turn, and lost to a peer
-//   that half-closed meanwhile: held in `_fresh.ts` until then.
+// - Writes on a just-accepted handle are queued until Deno's reactor has the socket, and
+//   lost to a peer that half-closed meanwhile: held in `_fresh.ts` until then.
+// - A write after EOF to a peer that reset is failed later (EPIPE), and data then RST
+//   waiting at readStart read as the data then ECONNRESET: libuv's at once and EOF in
+//   `_ended.ts`.
 // - `bind`/`bind6` ignore their flags; `bindWithFlags` takes Deno's own numbers
 //   (UV_TCP_REUSEPORT 4, not Node's 2). IPv6-only binding is not done at all. An address
 //   this host does not have fails with EINVAL, not EADDRNOTAVAIL.
 //
 // Everything else measured the same as Node's: 64 KiB reads, readStop leaving bytes in
 // the kernel, try_write (kLastWriteWasAsync 0), UV_EOF, ECONNRESET/EPIPE statuses,
-// async shutdown, close(cb), PipeConnectWrap. A write failing at once (EPIPE) reports
-// later, through oncomplete, where Node returns it from the write call.
+// async shutdown, close(cb), PipeConnectWrap. Other writes failing at once report later,
+// through oncomplete (always EPIPE), where Node returns them from the write call.
 import process from "node:process";
 import {
   type Binding,
+  type ConnectReq,
   type Libuv,
   libuvFrom,
   type ShutdownReq,
@@ -30,7 +34,9 @@ import {
 } from "../_shared/libuv.ts";
 import { CLOSE, hold, initFresh, isFresh, markFresh, RESET, SHUTDOWN, WRITE_BUFFER, WRITEV } from "./_fresh.ts";
 import { runtimePlatform } from "../_shared/runtime_platform.ts";
+import { kFlags } from "./_flags.ts";
 import { denoApi } from "./_deno_api.ts";
+import { failsAtOnce, opening, readStarted, readStopped, trackEof, watchConnect } from "./_ended.ts";
 
 /** The client handle class a listening handle of this class accepts into. */
 const kClientClass = Symbol("omninet.clientClass");
@@ -64,7 +70,12 @@ function acceptAll(this: StreamHandle, status: number): void {
       return;
     }
     markFresh(client);
-    onConnection.call(this, 0, client);
+    opening(client, true);
+    try {
+      onConnection.call(this, 0, client);
+    } finally {
+      opening(client, false);
+    }
   }
 }
 
@@ -104,6 +115,10 @@ function bindError(err: number, address: string): number {
  */
 function holdingWhileFresh(Base: HandleClass) {
   return class extends Base {
+    constructor(type: number) {
+      super(type);
+      this[kFlags] = 0;
+    }
     override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
       return isFresh(this) ? hold(this, WRITE_BUFFER, req, chunk) : super.writeBuffer(req, chunk);
     }
@@ -154,9 +169,33 @@ function load(): Libuv | null {
     stream.WriteWrap as Libuv["WriteWrap"],
     TCP.prototype.writeBuffer,
   );
-  // Writes, shutdown and close on a just-accepted handle wait for the next timer turn
+  // Writes, shutdown and close on a just-accepted handle wait until Deno's reactor has it
   // (_fresh.ts): Deno would queue them and lose them to a half-closing peer.
   class DenoTCP extends holdingWhileFresh(TCP) {
+    // A write after EOF to a peer that reset fails at once, as libuv's does (_ended.ts).
+    override writeBuffer(req: WriteReq, chunk: Uint8Array): number {
+      return failsAtOnce(this) || super.writeBuffer(req, chunk);
+    }
+    override writev(req: WriteReq, chunks: Uint8Array[], allBuffers: boolean): number {
+      return failsAtOnce(this) || super.writev(req, chunks, allBuffers);
+    }
+    // Data and the peer's RST waiting when reading starts: the data, then EOF (_ended.ts).
+    override readStart(): number {
+      readStarted(this);
+      return super.readStart();
+    }
+    override readStop(): number {
+      readStopped(this);
+      return super.readStop();
+    }
+    override connect(req: ConnectReq, address: string, port?: number): number {
+      watchConnect(req);
+      return super.connect(req, address, port);
+    }
+    override connect6(req: ConnectReq, address: string, port: number): number {
+      watchConnect(req);
+      return super.connect6(req, address, port);
+    }
     override bind(address: string, port?: number, flags?: number): number {
       return bindError(bindWithFlags.call(this, address, port ?? 0, denoFlags(flags)), address);
     }
@@ -172,6 +211,7 @@ function load(): Libuv | null {
   }
   const DenoPipe = holdingWhileFresh(Pipe);
   defineOnConnection(DenoTCP.prototype, () => DenoTCP);
+  trackEof(DenoTCP.prototype, state, stream.kReadBytesOrError as number);
   defineOnConnection(DenoPipe.prototype, () => DenoPipe);
 
   return libuvFrom(tcp, pipe, stream, { TCP: DenoTCP, Pipe: DenoPipe });

@@ -92,9 +92,11 @@ function handlesCapabilitiesOf(): Capabilities {
 /**
  * The default adapter's transport, unless `OMNINET_DENO_TRANSPORT` (`handles` or `conn`,
  * read only where `--allow-env` grants it) says otherwise: `Deno.connect`/`Deno.listen`.
- * Deno's handles measure faster and leaner, but Deno loses writes on a just-accepted
- * handle whose peer half-closes, and reports some write failures unlike libuv
- * (scripts/investigate/deno_tcp_wrap.md): {@link handlesAdapter} is the opt-in.
+ * Deno's handles measure faster and leaner, but three of Deno's behaviours no adapter can
+ * hide keep them opt-in ({@link handlesAdapter}; tests/deno_handles_test.ts lists the
+ * scenarios): a write in 'connection' cannot complete inside `write()`, writes queued in
+ * Deno fail with EPIPE once the socket reads EOF, and every write failure is EPIPE
+ * (scripts/investigate/deno_tcp_wrap.md).
  */
 const DEFAULT_TRANSPORT: "handles" | "conn" = "conn";
 
@@ -220,10 +222,11 @@ export const adapter: RuntimeAdapter = {
  * omninet's adapter for Deno over Deno's own libuv-style handles, the ones Deno's
  * `node:net` runs on: about half the memory per connection of {@link adapter} and faster
  * with many connections, with RST, `reusePort` and writes completing inside `write()`.
- * Opt-in (`createNet(handlesAdapter)`): Deno fails writes queued on a just-accepted
- * handle with EPIPE once its peer half-closes, and reports some write failures later or
- * with other codes than libuv (scripts/investigate/deno_tcp_wrap.md). Where Deno lacks
- * the handles or its permissions are limited, it is {@link adapter}'s transport.
+ * Opt-in (`createNet(handlesAdapter)`): a write in 'connection' is queued (Deno's poll
+ * has not taken the socket yet), Deno fails writes it queued with EPIPE once the socket
+ * reads EOF, and reports ECONNRESET as EPIPE (scripts/investigate/deno_tcp_wrap.md).
+ * Where Deno lacks the handles or its permissions are limited, it is {@link adapter}'s
+ * transport.
  *
  * @example
  * ```ts

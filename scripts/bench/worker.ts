@@ -273,7 +273,8 @@ async function main(): Promise<void> {
     }
     case "client": {
       const plan = params.plan as Plan;
-      const results = await runPlan(impl, params.ports as { sink: number; echo: number }, plan);
+      const gate = profileGate(params.profile as string | undefined);
+      const results = await runPlan(impl, params.ports as { sink: number; echo: number }, plan, gate);
       emit("RESULT", { ...info, results });
       break;
     }

@@ -4,7 +4,8 @@
 //     [--compare=node_net,raw] [--top=25] [--interval=100] [--scale=1] [--full-plan]
 //
 // --compare profiles the other variants the same way and prints µs per operation side by
-// side; --full-plan runs every workload at the benchmark's sizes (the profile still covers
+// side; --separate profiles the client alone, against a server of the same variant in a
+// process of its own (the benchmark's "separate" mode, unpinned; Node and Deno only); --full-plan runs every workload at the benchmark's sizes (the profile still covers
 // only the measured part of --workload), so the heap is in the state the benchmark sees.
 //
 // Node and Deno are profiled through the V8 inspector (`--inspect-wait`, the CDP Profiler
@@ -131,6 +132,36 @@ async function profileV8(
     } catch { /* exited */ }
     await proc.status;
   }
+}
+
+/** A server worker of `variant` in a process of its own (--separate): its ports, and how to stop it. */
+async function startServer(rt: Rt, variant: string): Promise<{ ports: unknown; stop(): Promise<void> }> {
+  const pre = rt === "deno" ? ["run", "-A"] : ["--disable-warning=ExperimentalWarning"];
+  const proc = new Deno.Command(BINS[rt], {
+    args: [...pre, "scripts/bench/worker.ts", "server", variant],
+    cwd: root,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const out = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const text = await readUntil(out, /@@(READY|ERROR) .*\n/, 30_000);
+  const line = /@@(READY|ERROR) (.*)\n/.exec(text)!;
+  if (line[1] === "ERROR") throw new Error(line[2]);
+  const { sink, echo } = JSON.parse(line[2]) as { sink: number; echo: number };
+  return {
+    ports: { sink, echo },
+    async stop() {
+      await proc.stdin.close().catch(() => {});
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      (async () => {
+        for (;;) if ((await out.read()).done) break;
+      })();
+      await proc.status;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** Run the worker under Bun's `--cpu-prof`; return the profile it wrote. */
@@ -275,6 +306,8 @@ async function main() {
   const top = Number(get("top", "25"));
   const interval = Number(get("interval", "100"));
   const scale = Number(get("scale", "1"));
+  const separate = Deno.args.includes("--separate");
+  if (separate && rt === "bun") throw new Error("--separate: Node and Deno only");
   if (!(rt in BINS)) throw new Error(`--runtime: node, deno or bun`);
   if (!WORKLOADS.includes(workload)) throw new Error(`--workload: ${WORKLOADS.join(", ")}`);
   const dir = join(root, ".bench/profiles");
@@ -284,10 +317,13 @@ async function main() {
     // Bun's --cpu-prof covers the whole process: no gate, and the other workloads token-sized.
     const full = Deno.args.includes("--full-plan") && rt !== "bun";
     const plan = full ? fullPlan() : planFor(workload, scale);
-    const args = ["both", v, JSON.stringify(rt === "bun" ? { plan } : { plan, profile: workload })];
+    const server = separate ? await startServer(rt, v) : null;
+    const args = separate
+      ? ["client", v, JSON.stringify({ plan, ports: server!.ports, profile: workload })]
+      : ["both", v, JSON.stringify(rt === "bun" ? { plan } : { plan, profile: workload })];
     const { profile, result } = rt === "bun"
       ? await profileBun(args, interval, dir)
-      : await profileV8(rt, args, interval);
+      : await profileV8(rt, args, interval).finally(() => server?.stop());
     await Deno.writeTextFile(join(dir, `${rt}_${v}_${workload}.cpuprofile`), JSON.stringify(profile));
     const ops = opsOf(workload, result);
     const ms = (result.results as Record<string, { ms: number }>)[workload].ms;
@@ -296,7 +332,9 @@ async function main() {
   }
   const isOurs = (k: string) => / (src|adapters|runtime)\/|mod\.ts:/.test(k);
   const md = [
-    `## ${rt} ${workload}: ${runs.map((r) => r.variant).join(" vs ")} (both ends in one process; CPU µs per ${
+    `## ${rt} ${workload}: ${runs.map((r) => r.variant).join(" vs ")} (${
+      separate ? "the client alone, its server in another process" : "both ends in one process"
+    }; CPU µs per ${
       OP_UNIT[workload]
     }, profiled over the measured part only${rt === "bun" ? " — Bun: whole process" : ""})`,
     "",
@@ -309,7 +347,7 @@ async function main() {
     perOpTable(`Top ${top} omninet functions by inclusive time:`, runs, (a) => a.incl, top, isOurs),
     "",
   ].join("\n");
-  const base = `${rt}_${[variant, ...compare].join("_vs_")}_${workload}`;
+  const base = `${rt}_${[variant, ...compare].join("_vs_")}_${workload}${separate ? "_client" : ""}`;
   await Deno.writeTextFile(join(dir, `${base}.md`), md);
   console.log(md);
   console.log(`written: .bench/profiles/${base}.md and one .cpuprofile per variant`);

@@ -29,6 +29,7 @@ import { readAheadScenarios } from "./scenarios_read_ahead.ts";
 import { bunFidelityScenarios } from "./scenarios_bun_fidelity.ts";
 import { writeSyncScenarios } from "./scenarios_write_sync.ts";
 import { acceptWriteScenarios } from "./scenarios_accept_write.ts";
+import { denoHandlesScenarios } from "./scenarios_deno_handles.ts";
 
 export type { NetLike, Scenario, Traces } from "./_harness.ts";
 export { runScenario } from "./_harness.ts";
@@ -59,4 +60,5 @@ export const scenarios: Scenario[] = [
   ...bunFidelityScenarios,
   ...writeSyncScenarios,
   ...acceptWriteScenarios,
+  ...denoHandlesScenarios,
 ];
