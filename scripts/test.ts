@@ -1,6 +1,6 @@
 // `npm test`: type-check, check that src/ stays runtime-neutral, compile for Node with
 // tsc, then run every test file on Node 20, Node 24, Deno and Bun (oracle tests, which
-// compare against node:net, on Node only). Each file runs in its own process with a time
+// compare against node:net, on Node only; tests/deno/, of what exists only on Deno, on Deno). Each file runs in its own process with a time
 // limit. Then the workerd step (scripts/workerd_run.ts). Ends with one line `N passed, N failed`
 // over all runtimes.
 import { join, relative } from "node:path";
@@ -114,9 +114,10 @@ async function main(): Promise<number> {
 
   const shared = await listTests("tests");
   const oracle = await listTests("tests/oracle");
+  const denoOnly = await listTests("tests/deno");
   const jobs: [Runtime, string][] = [];
   for (const rt of runtimes()) {
-    const files = rt.compiled ? [...shared, ...oracle] : shared;
+    const files = rt.compiled ? [...shared, ...oracle] : rt.name === "deno" ? [...shared, ...denoOnly] : shared;
     for (const f of files) {
       if (only.length === 0 || only.some((o) => f.includes(o) || rt.name === o)) jobs.push([rt, f]);
     }

@@ -93,7 +93,7 @@ function handlesCapabilitiesOf(): Capabilities {
  * The default adapter's transport, unless `OMNINET_DENO_TRANSPORT` (`handles` or `conn`,
  * read only where `--allow-env` grants it) says otherwise: `Deno.connect`/`Deno.listen`.
  * Deno's handles measure faster and leaner, but three of Deno's behaviours no adapter can
- * hide keep them opt-in ({@link handlesAdapter}; tests/deno_handles_test.ts lists the
+ * hide keep them opt-in ({@link handlesAdapter}; tests/deno/handles_test.ts lists the
  * scenarios): a write in 'connection' cannot complete inside `write()`, writes queued in
  * Deno fail with EPIPE once the socket reads EOF, and every write failure is EPIPE
  * (scripts/investigate/deno_tcp_wrap.md).

@@ -2,15 +2,14 @@
 // the default Deno run (Deno.connect) does not exercise. Every scenario must match
 // node:net's trace but the few listed in DENO_DIFFERS, each a behaviour of Deno's handles
 // that no adapter can change (scripts/investigate/deno_tcp_wrap.md, and the probe named);
-// a listed one that matches now must leave the list. Deno only: elsewhere the handles do
-// not exist.
+// a listed one that matches now must leave the list. Deno only (tests/deno/ runs there
+// alone): elsewhere the handles do not exist.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { handlesAdapter } from "../adapters/deno/mod.ts";
-import { createNet } from "../src/net.ts";
-import { type NetLike, runScenario, scenarios } from "./diff/scenarios.ts";
-import { readExpected } from "./diff/_fixture.ts";
-import { runtime } from "./_util.ts";
+import { handlesAdapter } from "../../adapters/deno/mod.ts";
+import { createNet } from "../../src/net.ts";
+import { type NetLike, runScenario, scenarios } from "../diff/scenarios.ts";
+import { readExpected } from "../diff/_fixture.ts";
 
 /** Accept-time writes: Deno's poll has no write readiness for a just-accepted socket. */
 const ACCEPT_WRITE = "Deno queues a write on a just-accepted handle until its poll has the socket " +
@@ -32,27 +31,21 @@ export const DENO_DIFFERS: Record<string, string> = {
 
 const test = suite("diff on Deno's handles (handlesAdapter) against node:net");
 
-if (runtime !== "deno") {
-  test("not Deno: Deno's handles do not exist here", () => {
-    assert.is(runtime === "deno", false);
+const expected = readExpected();
+test("every listed difference names a scenario", () => {
+  const names = new Set(scenarios.map((s) => s.name));
+  assert.equal(Object.keys(DENO_DIFFERS).filter((n) => !names.has(n)), []);
+});
+for (const scenario of scenarios) {
+  // What the handles lack is checked by tests/diff_test.ts where it is the default.
+  if ((scenario.needs ?? []).some((cap) => !handlesAdapter.capabilities[cap])) continue;
+  const differs = DENO_DIFFERS[scenario.name];
+  test(scenario.name, async () => {
+    const traces = await runScenario(createNet(handlesAdapter) as unknown as NetLike, scenario);
+    const want = expected.scenarios[scenario.name];
+    if (differs === undefined) assert.equal(traces, want, "omninet's trace differs from node:net's");
+    else assert.not.equal(traces, want, `now matches node:net: remove it from DENO_DIFFERS (${differs})`);
   });
-} else {
-  const expected = readExpected();
-  test("every listed difference names a scenario", () => {
-    const names = new Set(scenarios.map((s) => s.name));
-    assert.equal(Object.keys(DENO_DIFFERS).filter((n) => !names.has(n)), []);
-  });
-  for (const scenario of scenarios) {
-    // What the handles lack is checked by tests/diff_test.ts where it is the default.
-    if ((scenario.needs ?? []).some((cap) => !handlesAdapter.capabilities[cap])) continue;
-    const differs = DENO_DIFFERS[scenario.name];
-    test(scenario.name, async () => {
-      const traces = await runScenario(createNet(handlesAdapter) as unknown as NetLike, scenario);
-      const want = expected.scenarios[scenario.name];
-      if (differs === undefined) assert.equal(traces, want, "omninet's trace differs from node:net's");
-      else assert.not.equal(traces, want, `now matches node:net: remove it from DENO_DIFFERS (${differs})`);
-    });
-  }
 }
 
 test.run();
