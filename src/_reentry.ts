@@ -18,7 +18,8 @@
 //
 // One guard object per connection: it is the RawConn the core holds and the ConnSink the
 // adapter calls. A waiting call is three slots of one array (kind, two arguments), not a
-// closure. After the core's close() or reset(), only `done`s and the one onClose reach it.
+// closure; the kinds, and how a kept call is made later, are in _reentry_calls.ts. After
+// the core's close() or reset(), only `done`s and the one onClose reach it.
 //
 // Accepting: an adapter that passes `onConnection` its `attach` (its connection takes calls
 // at once, as node:net's accepted socket does) gets the guard as its sink first, and the

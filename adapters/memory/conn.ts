@@ -3,7 +3,7 @@
  * peer wrote that it has not delivered yet, standing for both kernel socket buffers, then
  * the peer's FIN or RST. A write moves bytes into the peer's inbox while it holds less
  * than the kernel's buffers would ({@link TCP_KERNEL_BUFFER}, {@link KERNEL_BUFFER} for a
- * Unix socket); the rest waits in the writer's outbox (libuv's write queue, `outbox.ts`)
+ * Unix socket; the sizes are `kernel.ts`'s); the rest waits in the writer's outbox (libuv's write queue, `outbox.ts`)
  * and its `done` waits with it. A write tried when none waits reports what it moved at
  * once, inside `write` (libuv's `uv_try_write`); everything else the network does in turns
  * of the event loop of its own (`setImmediate`), as a kernel's work arrives in later I/O
