@@ -18,7 +18,8 @@
 //
 // One guard object per connection: it is the RawConn the core holds and the ConnSink the
 // adapter calls. A waiting call is three slots of one array (kind, two arguments), not a
-// closure. After the core's close() or reset(), only `done`s and the one onClose reach it.
+// closure; the kinds, and how a kept call is made later, are in _reentry_calls.ts. After
+// the core's close() or reset(), only `done`s and the one onClose reach it.
 //
 // Accepting: an adapter that passes `onConnection` its `attach` (its connection takes calls
 // at once, as node:net's accepted socket does) gets the guard as its sink first, and the
@@ -30,29 +31,29 @@
 //
 // Listeners have their guard in _reentry_listener.ts.
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, RuntimeAdapter, WriteDone } from "./contract.ts";
-
-type Done = (err?: Error | null) => void;
-
-// Sink calls (the adapter into the core).
-const CONNECT = 0;
-const DATA = 1;
-const END = 2;
-const ERROR = 3;
-const CLOSE = 4;
-const DONE = 5;
-const WRITTEN = 6;
-
-// Core calls held while accepting (the core into the adapter).
-const READ_START = 0;
-const READ_STOP = 1;
-const WRITE = 2;
-const SHUTDOWN = 3;
-const CLOSE_CALL = 4;
-const RESET = 5;
-const NO_DELAY = 6;
-const KEEP_ALIVE = 7;
-const REF = 8;
-const UNREF = 9;
+import {
+  callConn,
+  callSink,
+  CLOSE,
+  CLOSE_CALL,
+  CONNECT,
+  DATA,
+  DONE,
+  type Done,
+  END,
+  ERROR,
+  KEEP_ALIVE,
+  keptAfterClose,
+  NO_DELAY,
+  READ_START,
+  READ_STOP,
+  REF,
+  RESET,
+  SHUTDOWN,
+  UNREF,
+  WRITE,
+  WRITTEN,
+} from "./_reentry_calls.ts";
 
 /** Throw from a fresh microtask: a user's listener threw, an uncaught error as in Node. */
 export function rethrow(err: unknown): void {
@@ -200,26 +201,8 @@ export class GuardedConn implements RawConn, ConnSink {
     const conn = this.#conn;
     this.#depth++;
     try {
-      switch (kind) {
-        case READ_START:
-          return conn.readStart();
-        case READ_STOP:
-          return conn.readStop();
-        case SHUTDOWN:
-          return conn.shutdown((err) => this.#done(a as Done, err));
-        case CLOSE_CALL:
-          return conn.close();
-        case RESET:
-          return conn.reset();
-        case NO_DELAY:
-          return conn.setNoDelay(a as boolean);
-        case KEEP_ALIVE:
-          return conn.setKeepAlive(a as boolean, b as number);
-        case REF:
-          return conn.ref();
-        case UNREF:
-          return conn.unref();
-      }
+      if (kind === SHUTDOWN) conn.shutdown((err) => this.#done(a as Done, err));
+      else callConn(conn, kind, a, b);
     } finally {
       this.#leave();
     }
@@ -287,12 +270,7 @@ export class GuardedConn implements RawConn, ConnSink {
     // What waits for the core, other than `done`s and onClose, is dropped.
     const waiting = this.#waiting;
     if (waiting === null) return;
-    const kept: unknown[] = [];
-    for (let i = this.#head; i < waiting.length; i += 3) {
-      const kind = waiting[i];
-      if (kind === DONE || kind === WRITTEN || kind === CLOSE) kept.push(kind, waiting[i + 1], waiting[i + 2]);
-    }
-    this.#waiting = kept;
+    this.#waiting = keptAfterClose(waiting, this.#head);
     this.#head = 0;
   }
 
@@ -375,38 +353,9 @@ export class GuardedConn implements RawConn, ConnSink {
       }
       this.#head = i + 3;
       try {
-        this.#dispatch(waiting[i] as number, waiting[i + 1], waiting[i + 2]);
+        callSink(this.#sink!, this.#closed, waiting[i] as number, waiting[i + 1], waiting[i + 2]);
       } catch (err) {
         rethrow(err);
-      }
-    }
-  }
-
-  #dispatch(kind: number, a: unknown, b: unknown): void {
-    const sink = this.#sink!;
-    switch (kind) {
-      case CONNECT:
-        if (!this.#closed) sink.onConnect();
-        return;
-      case DATA:
-        if (!this.#closed) sink.onData(a as Uint8Array);
-        return;
-      case END:
-        if (!this.#closed) sink.onEnd();
-        return;
-      case ERROR:
-        if (!this.#closed) sink.onError(a as Error);
-        return;
-      case CLOSE:
-        sink.onClose();
-        return;
-      case DONE:
-        (a as Done)(b as Error | null | undefined);
-        return;
-      case WRITTEN: {
-        const [err, accepted] = b as [Error | null | undefined, number];
-        (a as WriteDone)(err, accepted);
-        return;
       }
     }
   }

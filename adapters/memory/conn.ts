@@ -3,7 +3,7 @@
  * peer wrote that it has not delivered yet, standing for both kernel socket buffers, then
  * the peer's FIN or RST. A write moves bytes into the peer's inbox while it holds less
  * than the kernel's buffers would ({@link TCP_KERNEL_BUFFER}, {@link KERNEL_BUFFER} for a
- * Unix socket); the rest waits in the writer's outbox (libuv's write queue, `outbox.ts`)
+ * Unix socket; the sizes are `kernel.ts`'s); the rest waits in the writer's outbox (libuv's write queue, `outbox.ts`)
  * and its `done` waits with it. A write tried when none waits reports what it moved at
  * once, inside `write` (libuv's `uv_try_write`); everything else the network does in turns
  * of the event loop of its own (`setImmediate`), as a kernel's work arrives in later I/O
@@ -22,36 +22,13 @@
 import { setImmediate } from "node:timers";
 import type { ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { callDone, deliver } from "../_shared/deliver.ts";
-import { EndFaults, type FaultContext } from "./end_faults.ts";
+import { EndFaults } from "./end_faults.ts";
 import { Inbox, markRound } from "./inbox.ts";
+import { type Endpoints, KERNEL_BUFFER, MAX_READ, TCP_KERNEL_BUFFER } from "./kernel.ts";
 import { type Op, Outbox, shutdownOp, writeOp } from "./outbox.ts";
 import { PeerClose } from "./peer_close.ts";
 
-/**
- * Bytes one direction of a Unix socket connection holds (unread by the receiver) before
- * writes wait: 256 KiB, about what Linux's socket buffer takes of 16 KiB or 64 KiB writes.
- */
-export const KERNEL_BUFFER = 256 * 1024;
-/**
- * Bytes one direction of a TCP connection holds before writes wait: just under 4 MiB
- * (Linux's largest send buffer, `tcp_wmem`), as loopback takes, with Node 24, three 1 MiB
- * writes whole to a paused peer but not four, fifteen 256 KiB ones but not sixteen.
- */
-export const TCP_KERNEL_BUFFER = 4 * 1024 * 1024 - 1;
-/** The largest chunk one `onData` hands over, as one read of 64 KiB would. */
-const MAX_READ = 64 * 1024;
-
-/** Where a connected end sits: its addresses and what to release once it closes. */
-export interface Endpoints {
-  /** Our address. */
-  local: RawAddress;
-  /** The peer's address. */
-  remote: RawAddress;
-  /** Called once when this end closes (frees an ephemeral port). */
-  release?: () => void;
-  /** The network's faults, the connection they match by, and which end this is. */
-  faults?: FaultContext;
-}
+export { type Endpoints, KERNEL_BUFFER, TCP_KERNEL_BUFFER } from "./kernel.ts";
 
 /** One end of an in-process connection, outgoing or accepted. */
 export class MemoryConn implements RawConn {
