@@ -51,7 +51,9 @@ for (const w of workloads) {
     console.log(
       `${rt} ${w.padEnd(5)} ${v.replace(root + "/", "").padEnd(22)} rate ${rate.toFixed(0).padStart(7)} (${
         lo.toFixed(0)
-      }-${hi.toFixed(0)})  cpu ${cpu.toFixed(1).padStart(6)} µs/op (main thread ${main.toFixed(1).padStart(6)})  vs node_net ${(rate / nnRate).toFixed(2)}`,
+      }-${hi.toFixed(0)})  cpu ${cpu.toFixed(1).padStart(6)} µs/op (main thread ${
+        main.toFixed(1).padStart(6)
+      })  vs node_net ${(rate / nnRate).toFixed(2)}`,
     );
   }
 }

@@ -32,7 +32,9 @@ const self = new Map<string, number>();
 let total = 0;
 const walk = (node: Node) => {
   const cf = node.callFrame;
-  const key = `${cf.functionName || "(anon)"} ${cf.url.replace(/^.*\/(src|adapters|scripts)\//, "$1/")}:${cf.lineNumber + 1}`;
+  const key = `${cf.functionName || "(anon)"} ${cf.url.replace(/^.*\/(src|adapters|scripts)\//, "$1/")}:${
+    cf.lineNumber + 1
+  }`;
   self.set(key, (self.get(key) ?? 0) + node.selfSize);
   total += node.selfSize;
   node.children.forEach(walk);

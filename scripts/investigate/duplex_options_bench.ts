@@ -20,7 +20,13 @@ const server = () => ({
 // deno-lint-ignore no-explicit-any
 type O = any;
 function spread(o: O) {
-  const r = { ...o, allowHalfOpen: Boolean(o.allowHalfOpen), emitClose: false, autoDestroy: true, decodeStrings: false };
+  const r = {
+    ...o,
+    allowHalfOpen: Boolean(o.allowHalfOpen),
+    emitClose: false,
+    autoDestroy: true,
+    decodeStrings: false,
+  };
   if (r.signal !== undefined) r.signal = undefined;
   r.readableHighWaterMark ??= 65536;
   r.writableHighWaterMark ??= 65536;

@@ -334,9 +334,9 @@ async function main() {
   const md = [
     `## ${rt} ${workload}: ${runs.map((r) => r.variant).join(" vs ")} (${
       separate ? "the client alone, its server in another process" : "both ends in one process"
-    }; CPU µs per ${
-      OP_UNIT[workload]
-    }, profiled over the measured part only${rt === "bun" ? " — Bun: whole process" : ""})`,
+    }; CPU µs per ${OP_UNIT[workload]}, profiled over the measured part only${
+      rt === "bun" ? " — Bun: whole process" : ""
+    })`,
     "",
     `busy µs/op: ${runs.map((r) => `${r.variant} ${us(r.total / r.ops)}`).join(", ")}`,
     "",
