@@ -1,7 +1,8 @@
-// `npm test`: type-check, check that src/ stays runtime-neutral, compile for Node with
-// tsc, then run every test file on Node 20, Node 24, Deno and Bun (oracle tests, which
-// compare against node:net, on Node only; tests/deno/, of what exists only on Deno, on Deno). Each file runs in its own process with a time
-// limit. Then the workerd step (scripts/workerd_run.ts). Ends with one line `N passed, N failed`
+// `npm test`: type-check, lint, check formatting, check that src/ stays runtime-neutral,
+// compile for Node with tsc, then run every test file on Node 20, Node 24, Deno and Bun
+// (oracle tests, which compare against node:net, on Node only; tests/deno/, of what exists
+// only on Deno, on Deno). Each file runs in its own process with a time limit. Then the
+// workerd step (scripts/workerd_run.ts). Ends with one line `N passed, N failed`
 // over all runtimes.
 import { join, relative } from "node:path";
 import { root, run, type Runtime, runtimes } from "./_runtimes.ts";
@@ -101,6 +102,8 @@ async function main(): Promise<number> {
     await run(deno, ["check", "mod.ts", "src/", "adapters/", "tests/", "scripts/"]);
     console.log("# deno lint");
     await run(deno, ["lint"]);
+    console.log("# deno fmt --check");
+    await run(deno, ["fmt", "--check"]);
     console.log("# deno doc --lint (every public entry point)");
     await run(deno, ["doc", "--lint", ...await publicEntryPoints()]);
     console.log("# check_neutral");
