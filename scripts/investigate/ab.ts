@@ -19,7 +19,12 @@ const bins: Record<string, string> = {
 const workloads = (args.workloads ?? "churn,pp16").split(",");
 const rounds = Number(args.rounds ?? 5);
 const trees = (args.trees ?? ".").split(",").map((t: string) => resolve(t, "mod.ts"));
-const sizes: Record<string, number> = { churn: Number(args.churn ?? 6000), pp16: 2000, pp1: 20000, bulk: 4096 };
+const sizes: Record<string, number> = {
+  churn: Number(args.churn ?? 6000),
+  pp16: Number(args.pp16 ?? 2000),
+  pp1: Number(args.pp1 ?? 20000),
+  bulk: Number(args.bulk ?? 4096),
+};
 const variants = [...trees];
 if (args["no-node-net"] !== "true") variants.push("node_net");
 if (args.raw === "true") variants.push("raw");
@@ -51,7 +56,9 @@ for (const w of workloads) {
     console.log(
       `${rt} ${w.padEnd(5)} ${v.replace(root + "/", "").padEnd(22)} rate ${rate.toFixed(0).padStart(7)} (${
         lo.toFixed(0)
-      }-${hi.toFixed(0)})  cpu ${cpu.toFixed(1).padStart(6)} µs/op (main thread ${main.toFixed(1).padStart(6)})  vs node_net ${(rate / nnRate).toFixed(2)}`,
+      }-${hi.toFixed(0)})  cpu ${cpu.toFixed(1).padStart(6)} µs/op (main thread ${
+        main.toFixed(1).padStart(6)
+      })  vs node_net ${(rate / nnRate).toFixed(2)}`,
     );
   }
 }
