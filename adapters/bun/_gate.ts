@@ -103,6 +103,14 @@ export abstract class Gate {
     this.#waiting = kept.length > 0 ? kept : null;
   }
 
+  /**
+   * Whether a sink call made now would be made at once (no core call on the stack, nothing
+   * waiting): the read path's fast case, which then skips emit's checks and dispatch's switch.
+   */
+  protected get callsNow(): boolean {
+    return this.#bits < DEPTH_UNIT && this.#waiting === null;
+  }
+
   /** One sink call: now, or after what waits and once no core call is on the stack. */
   protected emit(kind: number, a?: unknown, b?: unknown): void {
     if ((this.#bits & CORE_CLOSED) !== 0 && !keptAfterClose(kind)) return;

@@ -85,6 +85,8 @@ export abstract class HeldReads extends WriteQueue {
   protected abstract get pausable(): BunSocket | null;
   /** Whether a failure Bun reported waits for the core (the socket is gone). */
   protected abstract get failureHeld(): boolean;
+  /** Hand `piece` to the core's onData now (see Gate's `callsNow`). */
+  protected abstract dataNow(piece: Uint8Array): void;
   /** Report the held failure as the read's error (then onClose). */
   protected abstract failRead(): void;
   /** The connection's onClose after a clean close (once the held FIN was delivered). */
@@ -113,6 +115,11 @@ export abstract class HeldReads extends WriteQueue {
     // Pieces of a larger one are views of it (one copy of the bytes, Bun's, is enough; a
     // consumer that takes over a buffer, the Sockets API's byte stream, copies views).
     const size = chunk.byteLength;
+    if (size <= READ_SIZE && this.#held === null && (this.#bits & READING) !== 0 && this.callsNow) {
+      // The common case: one piece, the core reads, nothing waits (no emit, no switch).
+      this.dataNow(chunk);
+      return;
+    }
     let at = 0;
     if (this.#held === null) {
       while (this.#reading && !this.closing && at < size) {
@@ -171,6 +178,9 @@ export abstract class HeldReads extends WriteQueue {
 
   /** The core's readStart: what it delivers at once waits for the call's end (_gate.ts). */
   readStart(): void {
+    // Already reading (node:stream calls _read after every push): nothing to do, and no
+    // core call to gate.
+    if (this.#reading) return;
     this.enter();
     try {
       this.#readStart();

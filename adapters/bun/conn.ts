@@ -9,7 +9,7 @@ import { setImmediate } from "node:timers";
 import type { ConnectOptions, ConnSink, RawAddress, RawConn, WriteDone } from "../../src/contract.ts";
 import { bunApi, type BunSocket, type BunSocketHandlers } from "./_bun_types.ts";
 import { bunConnectOptions, connectEndpoints } from "./_connect.ts";
-import { inetAddress } from "./_util.ts";
+import { inetAddress, rethrow } from "./_util.ts";
 import { CLOSE, DONE, WRITTEN } from "./_gate.ts";
 import { DATA, END, HeldReads } from "./_read.ts";
 import { brokenPipeError, canceledError, closeError, connectError, nodeCodeOf, writeError } from "./errors.ts";
@@ -279,6 +279,14 @@ export class BunRawConn extends HeldReads implements RawConn {
         this.#set(CLOSE_SENT, true);
         this.#sink?.onClose();
         return;
+    }
+  }
+
+  protected override dataNow(piece: Uint8Array): void {
+    try {
+      this.#sink!.onData(piece);
+    } catch (err) {
+      rethrow(err);
     }
   }
 

@@ -19,7 +19,12 @@ const bins: Record<string, string> = {
 const workloads = (args.workloads ?? "churn,pp16").split(",");
 const rounds = Number(args.rounds ?? 5);
 const trees = (args.trees ?? ".").split(",").map((t: string) => resolve(t, "mod.ts"));
-const sizes: Record<string, number> = { churn: Number(args.churn ?? 6000), pp16: 2000, pp1: 20000, bulk: 4096 };
+const sizes: Record<string, number> = {
+  churn: Number(args.churn ?? 6000),
+  pp16: Number(args.pp16 ?? 2000),
+  pp1: Number(args.pp1 ?? 20000),
+  bulk: Number(args.bulk ?? 4096),
+};
 const variants = [...trees];
 if (args["no-node-net"] !== "true") variants.push("node_net");
 if (args.raw === "true") variants.push("raw");
