@@ -7,64 +7,24 @@
 // variants: comma list of omninet, node_net (default both).
 import process from "node:process";
 import nodeNet from "node:net";
+import { echoServer, openClients, pickNet, pingPong } from "./_pp.ts";
 
 const args = process.argv.slice(2);
 const conns = Number(args[0] ?? 16);
 const rounds = Number(args[1] ?? 2000);
 const reps = Number(args[2] ?? 7);
 const variants = (args[3] ?? "omninet,node_net").split(",");
-const modPath = "../../mod.ts";
-const omninet = (await import(modPath)).default as typeof nodeNet;
-const nets: Record<string, typeof nodeNet> = { omninet, node_net: nodeNet };
-const msg = Buffer.alloc(64, 0x62);
+const nets: Record<string, typeof nodeNet> = { omninet: await pickNet("omninet"), node_net: nodeNet };
 
 async function once(net: typeof nodeNet): Promise<{ cpu: number; rate: number; connectUs: number }> {
   const accepted: nodeNet.Socket[] = [];
-  const server = net.createServer((socket) => {
-    accepted.push(socket);
-    socket.setNoDelay(true);
-    socket.on("data", (d) => socket.write(d));
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  const sockets: nodeNet.Socket[] = [];
+  const { server, port } = await echoServer(net, accepted);
   const t00 = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    let started = 0;
-    let connected = 0;
-    const open = () => {
-      if (started >= conns) return;
-      started++;
-      const s = net.connect({ port, host: "127.0.0.1" });
-      sockets.push(s);
-      s.setNoDelay(true);
-      s.on("error", reject);
-      s.on("connect", () => {
-        if (++connected === conns) resolve();
-        else open();
-      });
-    };
-    for (let i = 0; i < Math.min(100, conns); i++) open();
-  });
+  const sockets = await openClients(net, port, conns);
   const connectUs = (performance.now() - t00) * 1000 / conns;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  await new Promise<void>((resolve) => {
-    let finished = 0;
-    for (const s of sockets) {
-      let got = 0;
-      let done = 0;
-      s.on("data", (d: Uint8Array) => {
-        got += d.byteLength;
-        if (got < msg.length) return;
-        got = 0;
-        if (++done < rounds) s.write(msg);
-        else if (++finished === conns) resolve();
-      });
-      s.write(msg);
-    }
-  });
+  await pingPong(sockets, rounds);
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
   for (const s of sockets) s.destroy();
