@@ -5,6 +5,7 @@ import { setImmediate } from "node:timers";
 import { kAdapter, kConn, kState } from "../_symbols.ts";
 import { ERR_SOCKET_CLOSED, ERR_SOCKET_CLOSED_BEFORE_CONNECTION } from "../errors/errors.ts";
 import { byteLengthOf } from "./_util.ts";
+import type { RawConn } from "../contract.ts";
 import type { SocketCore } from "./_types.ts";
 
 type Callback = (err?: Error | null) => void;
@@ -49,13 +50,8 @@ export function writeGeneric(
     socket.once("close", onClose);
     return;
   }
-  state.pendingData = null;
-  const conn = socket[kConn];
-  if (!conn || state.handleClosed) {
-    cb(ERR_SOCKET_CLOSED());
-    return;
-  }
-  state.idle.refresh();
+  const conn = dispatchTo(socket, cb);
+  if (conn === null) return;
   let bytes = 0;
   for (const c of chunks) bytes += c.byteLength;
   state.bytesDispatched += bytes;
@@ -101,15 +97,9 @@ export function writeChunk(socket: SocketCore, chunk: Uint8Array, cb: Callback, 
     writeGeneric(socket, [chunk], cb, undefined, uncounted);
     return;
   }
-  const state = socket[kState];
-  state.pendingData = null;
-  const conn = socket[kConn];
-  if (!conn || state.handleClosed) {
-    cb(ERR_SOCKET_CLOSED());
-    return;
-  }
-  state.idle.refresh();
-  state.bytesDispatched += chunk.byteLength;
+  const conn = dispatchTo(socket, cb);
+  if (conn === null) return;
+  socket[kState].bytesDispatched += chunk.byteLength;
   /** Bit 1: inside `conn.write` (reported now, the runtime took it at once); bit 2: accepted. */
   let bits = IN_WRITE;
   conn.write([chunk], (err, accepted) => {
@@ -130,6 +120,22 @@ export function writeChunk(socket: SocketCore, chunk: Uint8Array, cb: Callback, 
 
 const IN_WRITE = 1;
 const ACCEPTED = 2;
+
+/**
+ * The connection a write goes to now (nothing held for 'connect' any more; the socket
+ * counts as active), or null with `cb` told the socket is closed.
+ */
+function dispatchTo(socket: SocketCore, cb: Callback): RawConn | null {
+  const state = socket[kState];
+  state.pendingData = null;
+  const conn = socket[kConn];
+  if (!conn || state.handleClosed) {
+    cb(ERR_SOCKET_CLOSED());
+    return null;
+  }
+  state.idle.refresh();
+  return conn;
+}
 
 /**
  * Node writes a short string (at most 16 KiB once encoded, by its estimate) in these
