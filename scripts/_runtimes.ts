@@ -5,6 +5,13 @@ import { delimiter, join, resolve } from "node:path";
 
 export const root: string = resolve(import.meta.dirname ?? ".", "..");
 
+/** The benchmarks' and profilers' executables: Node 24 (the reference), Deno and Bun. */
+export const BENCH_BINS: { node: string; deno: string; bun: string } = {
+  node: join(root, "node_modules/node24/bin/node"),
+  deno: join(root, "node_modules/.bin/deno"),
+  bun: join(root, "node_modules/.bin/bun"),
+};
+
 /** One runtime that can run the suite. */
 export interface Runtime {
   /** Label in reports: node20, node24, deno, bun. */

@@ -11,7 +11,7 @@
 // process, "separate" = server on CPU 0 and client on CPU 1, as scripts/bench/run.ts does.
 // Writes .bench/floor-<date>.md and .json.
 import { join } from "node:path";
-import { root } from "../_runtimes.ts";
+import { BENCH_BINS, root } from "../_runtimes.ts";
 import { canPin, spawnChild } from "./_child.ts";
 import { checkServerStats, expectedServerStats, type Measured, type Plan, type Workload, WORKLOADS } from "./_impl.ts";
 import {
@@ -29,11 +29,7 @@ import {
 const WORKER = "scripts/bench/floor_worker.ts";
 const MiB = 1 << 20;
 
-const BINS: Record<Rt, string> = {
-  node: join(root, "node_modules/node24/bin/node"),
-  deno: join(root, "node_modules/.bin/deno"),
-  bun: join(root, "node_modules/.bin/bun"),
-};
+const BINS = BENCH_BINS;
 
 function cmd(rt: Rt, args: string[]): string[] {
   if (rt === "node") return [BINS.node, "--disable-warning=ExperimentalWarning", "--no-deprecation", WORKER, ...args];

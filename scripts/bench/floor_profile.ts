@@ -10,16 +10,12 @@
 // the V8 inspector (--inspect-wait), Bun with its --cpu-prof. Writes
 // .bench/profiles/floor_<runtime>_<workload>.md and one .cpuprofile per variant.
 import { join } from "node:path";
-import { root } from "../_runtimes.ts";
+import { BENCH_BINS, root } from "../_runtimes.ts";
 import type { Plan, Workload } from "./_impl.ts";
 import { cdp, readUntil } from "../investigate/_cdp.ts";
 
 const MiB = 1 << 20;
-const BINS = {
-  node: join(root, "node_modules/node24/bin/node"),
-  deno: join(root, "node_modules/.bin/deno"),
-  bun: join(root, "node_modules/.bin/bun"),
-};
+const BINS = BENCH_BINS;
 type Rt = keyof typeof BINS;
 const WORKER = "scripts/bench/floor_worker.ts";
 

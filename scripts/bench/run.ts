@@ -26,7 +26,7 @@
 // one reusePort listener per worker process (1 worker on CPU 0, then 2 on CPUs 0 and 1)
 // under 1,000 connections from one unpinned Bun raw-API client.
 import { dirname, join } from "node:path";
-import { root } from "../_runtimes.ts";
+import { BENCH_BINS, root } from "../_runtimes.ts";
 import { canPin, type Child, spawnChild } from "./_child.ts";
 import { checkServerStats, expectedServerStats, type Measured, type Plan, type Workload, WORKLOADS } from "./_impl.ts";
 import {
@@ -112,11 +112,7 @@ function planFor(quick: boolean): Plan {
   };
 }
 
-const RUNTIME_BINS: Record<RuntimeName, string> = {
-  node: join(root, "node_modules/node24/bin/node"),
-  deno: join(root, "node_modules/.bin/deno"),
-  bun: join(root, "node_modules/.bin/bun"),
-};
+const RUNTIME_BINS = BENCH_BINS;
 
 /** The command line running the worker on `rt`. */
 function workerCmd(rt: RuntimeName, args: string[], flags: { gc?: boolean; unstableNet?: boolean } = {}): string[] {

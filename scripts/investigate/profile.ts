@@ -14,17 +14,13 @@
 // and prints self time by category (omninet core, adapter, runtime JS, native, GC) and
 // the top functions by self and by inclusive time.
 import { join } from "node:path";
-import { root } from "../_runtimes.ts";
+import { BENCH_BINS, root } from "../_runtimes.ts";
 import type { Plan, Workload } from "../bench/_impl.ts";
 import { WORKLOADS } from "../bench/_impl.ts";
 import { cdp, readUntil } from "./_cdp.ts";
 
 const MiB = 1 << 20;
-const BINS = {
-  node: join(root, "node_modules/node24/bin/node"),
-  deno: join(root, "node_modules/.bin/deno"),
-  bun: join(root, "node_modules/.bin/bun"),
-};
+const BINS = BENCH_BINS;
 type Rt = keyof typeof BINS;
 
 /** The benchmark's own full plan (every workload at full size, as `scripts/bench/run.ts` runs them). */
