@@ -36,6 +36,12 @@ const ROUND_BYTES = 16 * MiB;
 const wanted = get("runtimes")?.split(",");
 const all = runtimes();
 const node24 = all.find((r) => r.name === "node24")!;
+const unknown = (wanted ?? []).filter((w) => !all.some((r) => r.name === w));
+if (unknown.length > 0) {
+  // A misspelt name ("node" for node20/node24) would otherwise soak nothing and pass.
+  console.error(`--runtimes: no runtime named ${unknown.join(", ")} (have ${all.map((r) => r.name).join(", ")})`);
+  Deno.exit(2);
+}
 const selected = wanted ? all.filter((r) => wanted.includes(r.name)) : all;
 // Generous bounds: at 20 MiB/s a case would still finish.
 const CASE_MS = Math.max(60_000, (2 * bytes / (20 * MiB)) * 1000);
