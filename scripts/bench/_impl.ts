@@ -159,3 +159,15 @@ export function checkServerStats(got: ServerStats, want: ServerStats, label: str
   if (got.bytes !== want.bytes) out.push(`${label}: ${got.bytes} bytes received, expected ${want.bytes}`);
   return out;
 }
+
+/** Run `step` `total` times, `concurrency` at once (each of that many workers loops until all started). */
+export async function workerPool(total: number, concurrency: number, step: () => Promise<void>): Promise<void> {
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started++;
+      await step();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}

@@ -13,6 +13,7 @@ import {
   type ServerKind,
   type ServerStats,
   type Sustained,
+  workerPool,
 } from "./_impl.ts";
 
 /** The part of a Bun socket used here (bun-types is not visible to deno check). */
@@ -289,15 +290,10 @@ function churn(port: number, total: number, concurrency: number): Promise<Measur
 
 async function openIdle(port: number, n: number, concurrency: number): Promise<IdleSet> {
   const all: BunSocket<undefined>[] = [];
-  let started = 0;
   const handlers: BunHandlers<undefined> = {};
-  const worker = async () => {
-    while (started < n) {
-      started++;
-      all.push(await Bun.connect<undefined>({ hostname: HOST, port, socket: handlers }));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await workerPool(n, concurrency, async () => {
+    all.push(await Bun.connect<undefined>({ hostname: HOST, port, socket: handlers }));
+  });
   expectCount("idle connections", all.length, n);
   return { count: all.length, close: () => all.forEach((s) => s.end()) };
 }
@@ -345,16 +341,11 @@ async function sustain(
   };
   try {
     const t0 = performance.now();
-    let started = 0;
-    const opener = async () => {
-      while (started < conns) {
-        started++;
-        const s = await Bun.connect<PingConn>({ hostname: HOST, port, data: { got: 0, done: 0 }, socket: handlers });
-        s.setNoDelay(true);
-        sockets.push(s);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, opener));
+    await workerPool(conns, concurrency, async () => {
+      const s = await Bun.connect<PingConn>({ hostname: HOST, port, data: { got: 0, done: 0 }, socket: handlers });
+      s.setNoDelay(true);
+      sockets.push(s);
+    });
     const connectMs = performance.now() - t0;
     onBegin?.();
     start = performance.now();

@@ -12,6 +12,7 @@ import {
   type ServerKind,
   type ServerStats,
   type Sustained,
+  workerPool,
 } from "./_impl.ts";
 
 const READ_SIZE = 64 * 1024;
@@ -141,46 +142,36 @@ async function pingPong(port: number, conns: number, rounds: number, size: numbe
 async function churn(port: number, total: number, concurrency: number): Promise<Measured> {
   const one = new Uint8Array([0x63]);
   const start = performance.now();
-  let started = 0;
   let completed = 0;
-  const worker = async () => {
+  await workerPool(total, concurrency, async () => {
     const buf = new Uint8Array(16);
-    while (started < total) {
-      started++;
-      const conn = await Deno.connect({ hostname: HOST, port });
-      await writeAll(conn, one);
-      let got = 0;
-      for (;;) {
-        const r = await conn.read(buf);
-        if (r === null) break;
-        got += r;
-        if (got >= 1) break;
-      }
-      await conn.closeWrite();
-      for (;;) {
-        const r = await conn.read(buf);
-        if (r === null) break;
-        got += r;
-      }
-      closeQuietly(conn);
-      expectCount("churn: bytes echoed on one connection", got, 1);
-      completed++;
+    const conn = await Deno.connect({ hostname: HOST, port });
+    await writeAll(conn, one);
+    let got = 0;
+    for (;;) {
+      const r = await conn.read(buf);
+      if (r === null) break;
+      got += r;
+      if (got >= 1) break;
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+    await conn.closeWrite();
+    for (;;) {
+      const r = await conn.read(buf);
+      if (r === null) break;
+      got += r;
+    }
+    closeQuietly(conn);
+    expectCount("churn: bytes echoed on one connection", got, 1);
+    completed++;
+  });
   return { count: completed, ms: performance.now() - start };
 }
 
 async function openIdle(port: number, n: number, concurrency: number): Promise<IdleSet> {
   const all: Deno.TcpConn[] = [];
-  let started = 0;
-  const worker = async () => {
-    while (started < n) {
-      started++;
-      all.push(await Deno.connect({ hostname: HOST, port }));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await workerPool(n, concurrency, async () => {
+    all.push(await Deno.connect({ hostname: HOST, port }));
+  });
   return { count: all.length, close: () => all.forEach(closeQuietly) };
 }
 
@@ -197,16 +188,11 @@ async function sustain(
   const close = () => all.forEach(closeQuietly);
   try {
     const t0 = performance.now();
-    let started = 0;
-    const opener = async () => {
-      while (started < conns) {
-        started++;
-        const c = await Deno.connect({ hostname: HOST, port });
-        c.setNoDelay(true);
-        all.push(c);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, opener));
+    await workerPool(conns, concurrency, async () => {
+      const c = await Deno.connect({ hostname: HOST, port });
+      c.setNoDelay(true);
+      all.push(c);
+    });
     const connectMs = performance.now() - t0;
     onBegin?.();
     const start = performance.now();

@@ -13,6 +13,7 @@ import {
   type ServerKind,
   type ServerStats,
   type Sustained,
+  workerPool,
 } from "../bench/_impl.ts";
 import {
   connectTcp,
@@ -160,46 +161,36 @@ async function pingPong(port: number, conns: number, rounds: number, size: numbe
 async function churn(port: number, total: number, concurrency: number): Promise<Measured> {
   const one = new Uint8Array([0x63]);
   const start = performance.now();
-  let started = 0;
   let completed = 0;
-  const worker = async () => {
-    while (started < total) {
-      started++;
-      const conn = await connectTcp(port, HOST);
-      let got = 0;
-      let echoed!: () => void;
-      const first = new Promise<void>((r) => echoed = r);
-      const ended = new Promise<void>((resolve) =>
-        read(conn, (c) => {
-          got += c.length;
-          echoed();
-        }, () => resolve())
-      );
-      await write(conn, one);
-      await first;
-      await shutdown(conn);
-      await ended;
-      conn.close();
-      expectCount("churn: bytes echoed on one connection", got, 1);
-      completed++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await workerPool(total, concurrency, async () => {
+    const conn = await connectTcp(port, HOST);
+    let got = 0;
+    let echoed!: () => void;
+    const first = new Promise<void>((r) => echoed = r);
+    const ended = new Promise<void>((resolve) =>
+      read(conn, (c) => {
+        got += c.length;
+        echoed();
+      }, () => resolve())
+    );
+    await write(conn, one);
+    await first;
+    await shutdown(conn);
+    await ended;
+    conn.close();
+    expectCount("churn: bytes echoed on one connection", got, 1);
+    completed++;
+  });
   return { count: completed, ms: performance.now() - start };
 }
 
 async function openIdle(port: number, n: number, concurrency: number): Promise<IdleSet> {
   const all: any[] = [];
-  let started = 0;
-  const worker = async () => {
-    while (started < n) {
-      started++;
-      const c = await connectTcp(port, HOST);
-      read(c, () => {}, () => {}); // reading, as a socket is while idle
-      all.push(c);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await workerPool(n, concurrency, async () => {
+    const c = await connectTcp(port, HOST);
+    read(c, () => {}, () => {}); // reading, as a socket is while idle
+    all.push(c);
+  });
   return { count: all.length, close: () => all.forEach((c) => c.close()) };
 }
 
@@ -214,16 +205,11 @@ async function sustain(
   const msg = new Uint8Array(size).fill(0x62);
   const all: any[] = [];
   const t0 = performance.now();
-  let started = 0;
-  const opener = async () => {
-    while (started < conns) {
-      started++;
-      const c = await connectTcp(port, HOST);
-      c.setNoDelay(true);
-      all.push(c);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, opener));
+  await workerPool(conns, concurrency, async () => {
+    const c = await connectTcp(port, HOST);
+    c.setNoDelay(true);
+    all.push(c);
+  });
   const connectMs = performance.now() - t0;
   onBegin?.();
   const start = performance.now();
